@@ -1,0 +1,83 @@
+"""`python -m casino_app ...`: operations from the shell, through the same services."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from casino_app.adapters.clock import clock
+from casino_app.config import load_settings
+from casino_app.domain.errors import DomainError
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import draws, identity, ledger, seed
+
+
+def _seed(args: argparse.Namespace) -> int:
+    report = seed.seed_demo(UnitOfWork(), clock.now())
+    print(f"games created: {report.games_created}; demo player created: {report.player_created}; "
+          f"operator created: {report.operator_created}")
+    draws.schedule(UnitOfWork(), clock.now(), load_settings().sales_close_seconds,
+                   load_settings().draw_interval_seconds)
+    print(f"Demo player:   {seed.DEMO_PLAYER[0]} / {seed.DEMO_PLAYER[1]}")
+    print(f"Demo operator: {seed.DEMO_OPERATOR[0]} / {seed.DEMO_OPERATOR[1]}  (at /ops/login)")
+    return 0
+
+
+def _draw_now(args: argparse.Namespace) -> int:
+    draw = draws.run_draw_now(UnitOfWork(), args.game, clock.now(), load_settings().sales_close_seconds)
+    print(f"draw {draw.code}: {draw.status}, numbers {draw.numbers}")
+    return 0
+
+
+def _draw_cycle(args: argparse.Namespace) -> int:
+    s = load_settings()
+    print(draws.run_cycle(UnitOfWork(), clock.now(), s.sales_close_seconds, s.draw_interval_seconds))
+    return 0
+
+
+def _ledger_check(args: argparse.Namespace) -> int:
+    with UnitOfWork(write=False) as uow:
+        findings = ledger.check_integrity(uow.session)
+    for line in findings:
+        print(line)
+    print("ledger check: OK" if not findings else f"ledger check: {len(findings)} finding(s)")
+    return 1 if findings else 0
+
+
+def _create_operator(args: argparse.Namespace) -> int:
+    user = identity.create_operator(UnitOfWork(), args.email, args.password, args.role, clock.now())
+    print(f"operator {user.email} created with role {user.role}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m casino_app")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("seed", help="create the demo data (idempotent)").set_defaults(fn=_seed)
+    draw = sub.add_parser("draw", help="draw operations").add_subparsers(dest="draw_cmd", required=True)
+    now = draw.add_parser("now", help="close, draw and settle a game's open draw now (demo/test)")
+    now.add_argument("game")
+    now.set_defaults(fn=_draw_now)
+    draw.add_parser("cycle", help="run one scheduler pass").set_defaults(fn=_draw_cycle)
+    led = sub.add_parser("ledger", help="ledger operations").add_subparsers(dest="ledger_cmd", required=True)
+    led.add_parser("check", help="verify the ledger's invariants").set_defaults(fn=_ledger_check)
+    op = sub.add_parser("operator", help="operator accounts").add_subparsers(dest="op_cmd", required=True)
+    create = op.add_parser("create", help="create an operator account")
+    create.add_argument("email")
+    create.add_argument("password")
+    create.add_argument("--role", default="admin")
+    create.set_defaults(fn=_create_operator)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except DomainError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

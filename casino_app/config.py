@@ -1,0 +1,56 @@
+"""Typed settings read from the environment (no reflex import)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_URL = f"sqlite:///{ROOT / 'data' / 'casino.db'}"
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; every value has a safe default for `make run`."""
+
+    db_url: str
+    redis_url: str | None
+    nats_url: str | None
+    demo_mode: bool
+    scheduler_enabled: bool
+    scheduler_tick_seconds: int
+    draw_interval_seconds: int | None
+    sales_close_seconds: int
+    house_shards: int
+    cors_origins: tuple[str, ...]
+
+
+def load_settings() -> Settings:
+    """Read settings from `REFLEX_*` and `CASINO_*` environment variables."""
+    origins = os.environ.get("CASINO_CORS_ORIGINS", "http://localhost:3000")
+    interval = os.environ.get("CASINO_DRAW_INTERVAL_SECONDS")
+    return Settings(
+        db_url=os.environ.get("REFLEX_DB_URL") or DEFAULT_DB_URL,
+        redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
+        nats_url=os.environ.get("CASINO_NATS_URL") or None,
+        demo_mode=_bool("CASINO_DEMO_MODE", True),
+        scheduler_enabled=_bool("CASINO_SCHEDULER", True),
+        scheduler_tick_seconds=_int("CASINO_SCHEDULER_TICK_SECONDS", 2),
+        draw_interval_seconds=int(interval) if interval else None,
+        sales_close_seconds=_int("CASINO_SALES_CLOSE_SECONDS", 60),
+        house_shards=_int("CASINO_HOUSE_SHARDS", 8),
+        cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+    )

@@ -1,0 +1,59 @@
+"""The scheduled draw cycle, run by exactly one leader holding a database lease."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from datetime import datetime, timedelta
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from casino_app.adapters.clock import clock
+from casino_app.config import load_settings
+from casino_app.persistence.models import JobLease
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import draws
+
+log = logging.getLogger(__name__)
+LEASE_NAME = "draw-cycle"
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def acquire_lease(uow: UnitOfWork, name: str, holder: str, now: datetime, ttl_s: int) -> bool:
+    """Take or renew the lease; True when `holder` holds it until now + ttl."""
+    table = JobLease.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if uow.dialect == "postgresql" else sqlite.insert
+    expires = now + timedelta(seconds=ttl_s)
+    stmt = insert(table).values(name=name, holder=holder, expires_at=expires)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.name],
+        set_={"holder": holder, "expires_at": expires},
+        where=(table.c.holder == holder) | (table.c.expires_at < now),
+    ).returning(table.c.holder)
+    with uow:
+        row = uow.session.execute(stmt).first()
+        uow.commit()
+    return row is not None and row[0] == holder
+
+
+def tick(uow: UnitOfWork, now: datetime) -> draws.CycleReport | None:
+    """One scheduler pass if this process leads; None when another process does."""
+    settings = load_settings()
+    if not acquire_lease(uow, LEASE_NAME, HOLDER, now, ttl_s=max(10, 5 * settings.scheduler_tick_seconds)):
+        return None
+    return draws.run_cycle(uow, now, settings.sales_close_seconds, settings.draw_interval_seconds)
+
+
+async def run_forever() -> None:
+    """The lifespan task: tick every few seconds, off the event loop, until cancelled."""
+    settings = load_settings()
+    if not settings.scheduler_enabled:
+        return
+    while True:
+        try:
+            await asyncio.to_thread(tick, UnitOfWork(), clock.now())
+        except Exception:  # keep the loop alive; the next tick retries
+            log.exception("draw scheduler tick failed")
+        await asyncio.sleep(settings.scheduler_tick_seconds)

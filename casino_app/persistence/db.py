@@ -1,0 +1,77 @@
+"""Engines and sessions. SQLite: WAL, busy timeout, BEGIN IMMEDIATE for writes."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from casino_app.config import load_settings
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def normalize_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain `postgresql://` URLs."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def create_db_engine(url: str, *, write: bool = True) -> Engine:
+    """Create an engine; on SQLite, `write=True` makes every transaction BEGIN IMMEDIATE."""
+    url = normalize_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+    return engine
+
+
+class Database:
+    """A write engine and a read engine for one URL (the same engine off SQLite)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.write_engine = create_db_engine(self.url, write=True)
+        sqlite = self.write_engine.dialect.name == "sqlite"
+        self.read_engine = create_db_engine(self.url, write=False) if sqlite else self.write_engine
+
+    @property
+    def dialect(self) -> str:
+        return self.write_engine.dialect.name
+
+    def session(self, *, write: bool = True) -> Session:
+        engine = self.write_engine if write else self.read_engine
+        return Session(engine, expire_on_commit=False)
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()
+
+
+@lru_cache(maxsize=8)
+def get_database(url: str | None = None) -> Database:
+    """The process-wide `Database` for `url` (default: the configured one)."""
+    return Database(url or load_settings().db_url)
