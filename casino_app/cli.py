@@ -24,7 +24,9 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _draw_now(args: argparse.Namespace) -> int:
-    draw = draws.run_draw_now(UnitOfWork(), args.game, clock.now(), load_settings().sales_close_seconds)
+    s = load_settings()
+    draw = draws.run_draw_now(UnitOfWork(), args.game, clock.now(), s.sales_close_seconds,
+                              s.draw_interval_seconds)
     print(f"draw {draw.code}: {draw.status}, numbers {draw.numbers}")
     return 0
 

@@ -59,8 +59,12 @@ def _ensure_open_draw(uow: UnitOfWork, game: LottoGame, now: datetime, interval:
         if selling is not None:
             return 0
         draw_at = next_slot(now, interval, close)
+        # A draw run early (run_draw_now) keeps its slot's code: take the next free slot.
+        while s.exec(select(Draw.id).where(Draw.game_id == game.id,
+                                           Draw.code == _draw_code(draw_at))).first() is not None:
+            draw_at += timedelta(seconds=interval)
         seed = rng.new_server_seed()
-        s.add(Draw(game_id=game.id, code=draw_at.strftime("%Y%m%d-%H%M%S"), status="open",
+        s.add(Draw(game_id=game.id, code=_draw_code(draw_at), status="open",
                    sales_close_at=draw_at - timedelta(seconds=close), draw_at=draw_at,
                    seed_commitment=rng.commitment(seed), server_seed=seed))
         try:
@@ -68,6 +72,10 @@ def _ensure_open_draw(uow: UnitOfWork, game: LottoGame, now: datetime, interval:
         except IntegrityError:
             return 0  # another worker created it
         return 1
+
+
+def _draw_code(draw_at: datetime) -> str:
+    return draw_at.strftime("%Y%m%d-%H%M%S")
 
 
 def close_sales(uow: UnitOfWork, now: datetime) -> int:
@@ -157,7 +165,8 @@ def run_cycle(uow: UnitOfWork, now: datetime, close_s: int, interval_override: i
     return CycleReport(scheduled, closed, drawn, tickets, draws)
 
 
-def run_draw_now(uow: UnitOfWork, game_code: str, now: datetime, close_s: int) -> Draw:
+def run_draw_now(uow: UnitOfWork, game_code: str, now: datetime, close_s: int,
+                 interval_override: int | None = None) -> Draw:
     """Demo and test hook: close the selling draw of a game now, draw and settle it."""
     with uow:
         s = uow.session
@@ -172,7 +181,7 @@ def run_draw_now(uow: UnitOfWork, game_code: str, now: datetime, close_s: int) -
         s.execute(sa.update(Draw).where(col(Draw.id) == draw_id)
                   .values(sales_close_at=now, draw_at=now))
         uow.commit()
-    run_cycle(uow, now, close_s)
+    run_cycle(uow, now, close_s, interval_override)
     with uow:
         result = uow.session.get(Draw, draw_id)
         assert result is not None

@@ -83,8 +83,10 @@ def _create_user(
     role: str, now: datetime,
 ) -> UserView:
     with uow:
+        # A new player is signed in straight away, so registration counts as a login.
         user = User(email=email, password_hash=password_hash, role=role, birth_date=birth,
-                    currency=currency, created_at=now)
+                    currency=currency, created_at=now,
+                    last_login_at=now if role == "player" else None)
         uow.session.add(user)
         try:
             uow.session.flush()

@@ -1,0 +1,29 @@
+"""Operational endpoints: health for load balancers and probes."""
+
+from __future__ import annotations
+
+import asyncio
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from casino_app.persistence.db import get_database
+
+router = APIRouter(prefix="/api", tags=["ops"])
+
+
+def _database_ok() -> bool:
+    try:
+        with get_database().read_engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        return True
+    except sa.exc.SQLAlchemyError:
+        return False
+
+
+@router.get("/health")
+async def health() -> JSONResponse:
+    ok = await asyncio.to_thread(_database_ok)
+    return JSONResponse({"status": "ok" if ok else "degraded", "database": ok},
+                        status_code=200 if ok else 503)

@@ -1,0 +1,110 @@
+"""The player layout and the `@player_page` decorator that registers pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+
+from casino_app.ui import routes
+from casino_app.ui.state.session import SessionState
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    route: str
+    title: str
+    component: Callable[[], rx.Component]
+    on_load: Any
+
+
+PAGES: list[PageSpec] = []
+
+NAV = (("Lobby", routes.LOBBY, "house"), ("Play", routes.PLAY, "ticket"),
+       ("Wallet", routes.WALLET, "wallet"), ("History", routes.HISTORY, "history"))
+
+
+def brand() -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon("clover", color=rx.color("amber", 9)),
+                  rx.heading("Kasyno Lotto", size="5", white_space="nowrap"), spacing="2",
+                  align="center"),
+        href=routes.LOBBY, underline="none", color="inherit",
+    )
+
+
+def balance_pill() -> rx.Component:
+    return rx.cond(
+        SessionState.is_player,
+        rx.link(
+            rx.badge(rx.icon("wallet", size=14), rx.text(SessionState.balance_text, id="balance"),
+                     size="3", color_scheme="amber", variant="soft", radius="full"),
+            href=routes.WALLET, underline="none",
+        ),
+    )
+
+
+def nav_links() -> rx.Component:
+    return rx.hstack(
+        *[rx.link(rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="1", align="center"),
+                  href=href, color_scheme="gray", high_contrast=True, underline="none",
+                  size="2", padding_x="0.5em")
+          for label, href, icon in NAV],
+        spacing="1", overflow_x="auto",
+    )
+
+
+def account_menu() -> rx.Component:
+    return rx.cond(
+        SessionState.is_player,
+        rx.button("Log out", on_click=SessionState.logout, variant="ghost", size="2", id="logout"),
+        rx.hstack(
+            rx.link(rx.button("Log in", variant="soft", size="2"), href=routes.LOGIN),
+            rx.link(rx.button("Join", size="2"), href=routes.REGISTER),
+            spacing="2",
+        ),
+    )
+
+
+def header() -> rx.Component:
+    return rx.box(
+        rx.vstack(
+            rx.hstack(brand(), rx.spacer(), balance_pill(), account_menu(), align="center",
+                      width="100%", spacing="3"),
+            rx.cond(SessionState.is_player, nav_links()),
+            spacing="2", width="100%", max_width="1100px", margin_x="auto",
+        ),
+        padding_x="1em", padding_y="0.75em", position="sticky", top="0", z_index="10",
+        background=rx.color("gray", 2), border_bottom=f"1px solid {rx.color('gray', 5)}",
+    )
+
+
+def footer() -> rx.Component:
+    return rx.text(
+        "18+ only. Play responsibly. Results are provably fair: every draw publishes its "
+        "seed commitment before sales open.",
+        size="1", color_scheme="gray", text_align="center", padding="2em 1em",
+    )
+
+
+def player_layout(content: rx.Component) -> rx.Component:
+    return rx.box(
+        header(),
+        rx.box(content, width="100%", max_width="1100px", margin_x="auto", padding="1em"),
+        footer(),
+        min_height="100vh",
+    )
+
+
+def player_page(route: str, title: str, *, guard: bool = True, on_load: Any = None):
+    """Register a player page with the layout; `guard` redirects guests to the login."""
+
+    def decorator(fn: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        loads = ([SessionState.guard_player] if guard else []) + (
+            on_load if isinstance(on_load, list) else [on_load] if on_load else [])
+        PAGES.append(PageSpec(route, f"{title} · Kasyno Lotto", lambda: player_layout(fn()), loads))
+        return fn
+
+    return decorator

@@ -1,0 +1,10 @@
+"""Every route of the app, in one place."""
+
+LOBBY = "/"
+LOGIN = "/login"
+REGISTER = "/register"
+PLAY = "/play"
+WALLET = "/wallet"
+HISTORY = "/history"
+OPS_LOGIN = "/ops/login"
+OPS_DASHBOARD = "/ops"

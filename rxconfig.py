@@ -1,0 +1,26 @@
+"""Reflex configuration; the database URL comes from the same settings as the services."""
+
+from pathlib import Path
+
+import reflex as rx
+
+from casino_app.config import load_settings
+
+settings = load_settings()
+_local_bun = Path(__file__).parent / ".tools" / "node_modules" / "bun" / "bin" / "bun.exe"
+
+config = rx.Config(
+    app_name="casino_app",
+    db_url=settings.db_url,
+    redis_url=settings.redis_url,
+    cors_allowed_origins=list(settings.cors_origins),
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="dark", accent_color="amber", gray_color="sand", radius="large")
+        )
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+    **({"bun_path": _local_bun} if _local_bun.exists() else {}),
+)

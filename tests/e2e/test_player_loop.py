@@ -1,0 +1,216 @@
+"""The whole loop in Chromium: register, deposit, buy, draw, result, operator totals."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from casino_app.domain import lotto as rules
+from casino_app.persistence.db import Database
+from casino_app.services.seed import DEMO_OPERATOR, DEMO_PLAYER
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
+PASSWORD = "correct-horse-battery"
+
+
+def _count(db: Database, table: str) -> int:
+    with db.read_engine.connect() as conn:
+        return int(conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+
+
+def _open_draw(db: Database, game: str) -> tuple[str, str, datetime]:
+    """The lotto649 draw now selling: (code, server seed, sales close)."""
+    with db.read_engine.connect() as conn:
+        row = conn.execute(sa.text(
+            "SELECT d.code, d.server_seed, d.sales_close_at FROM draws d JOIN lotto_games g "
+            "ON g.id = d.game_id WHERE g.code = :g AND d.status = 'open' ORDER BY d.draw_at"
+        ), {"g": game}).first()
+    assert row is not None, "the seed/scheduler should have opened a draw"
+    close = datetime.fromisoformat(str(row[2])).replace(tzinfo=UTC)
+    return row[0], row[1], close
+
+
+def _stable_open_draw(db: Database, game: str) -> tuple[str, str]:
+    """Wait out the rare case of a draw about to close, so predictions hold."""
+    for _ in range(60):
+        code, seed, close = _open_draw(db, game)
+        if close - datetime.now(UTC) > timedelta(minutes=3):
+            return code, seed
+        time.sleep(5)
+    raise AssertionError("no stable open draw")
+
+
+def _goto(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
+def _register(page: Page, url: str, email: str, birth: str) -> None:
+    _goto(page, f"{url}/register")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.fill("#birth_date", birth)
+    page.click("#register-submit")
+
+
+def _balance(page: Page) -> str:
+    return page.locator("#balance").inner_text()
+
+
+def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
+    app_url: str, app_env: dict[str, str], browser, shot
+) -> None:
+    db = Database(app_env["REFLEX_DB_URL"])
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2)
+    page = ctx.new_page()
+    _goto(page, app_url)
+    expect(page.get_by_role("heading", name="Next draws")).to_be_visible()
+    expect(page.locator("[data-countdown]").first).to_have_text(re.compile(r"^\d+:\d\d(:\d\d)?$"))
+    shot(page, "phone-lobby-guest")
+
+    # Bad input at registration: clear messages, nothing stored.
+    users_before = _count(db, "users")
+    email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
+    _register(page, app_url, email, (datetime.now(UTC).date().replace(year=datetime.now(UTC).year - 17)).isoformat())
+    expect(page.locator("#form-error")).to_contain_text("at least 18")
+    _register(page, app_url, DEMO_PLAYER[0].upper(), "1990-01-01")
+    expect(page.locator("#form-error")).to_contain_text("already exists")
+    assert _count(db, "users") == users_before
+    shot(page, "phone-register-error")
+
+    _register(page, app_url, email, "1995-06-15")
+    page.wait_for_url(f"{app_url}/wallet")
+    expect(page.locator("#wallet-balance")).to_have_text("€0.00")
+
+    # Deposit through the sandbox provider: a declined card moves nothing, 50.00 arrives.
+    page.fill("#amount", "50")
+    page.get_by_text("always declines").click()
+    page.wait_for_timeout(500)
+    page.click("#deposit")
+    expect(page.locator("#deposit-error")).to_contain_text("declined")
+    page.get_by_text("•••• 4242").click()
+    page.wait_for_timeout(500)
+    page.click("#deposit")
+    expect(page.locator("#wallet-balance")).to_have_text("€50.00")
+    expect(page.locator("#transactions")).to_contain_text("Deposit")
+    expect(page.locator("#balance")).to_have_text("€50.00")
+    shot(page, "phone-wallet")
+
+    # Predict the draw (anyone can: seed + code) to pick a 3-match ticket and a losing one.
+    code, seed = _stable_open_draw(db, "lotto649")
+    lotto = rules.LottoRules(6, 49, ((3, 10), (4, 100), (5, 5000), (6, 1_000_000)), 100, 10_000)
+    winning = rules.draw_numbers(lotto, seed, code)
+    losers = [n for n in range(1, 50) if n not in winning]
+    three_match = sorted(winning[:3] + losers[:3])
+    no_match = losers[3:9]
+
+    page.click("text=Play")
+    page.wait_for_url(f"{app_url}/play")
+    page.get_by_text("Lotto 6/49").first.click()
+    tickets_before = _count(db, "tickets")
+    for n in three_match[:5]:
+        page.click(f'[data-number="{n}"]')
+    expect(page.locator("#picked-count")).to_have_text("5 of 6 picked")
+    expect(page.locator("#play")).to_be_disabled()
+    page.click(f'[data-number="{three_match[5]}"]')
+    for stake, expected in (("0", "greater than zero"), ("60", "balance is too low"),
+                            ("0.005", "at most 2 decimal places")):
+        page.fill("#stake", stake)
+        page.wait_for_timeout(600)
+        page.click("#play")
+        expect(page.locator("#play-error")).to_contain_text(expected)
+    assert _count(db, "tickets") == tickets_before
+    shot(page, "phone-play-error")
+
+    page.fill("#stake", "2.00")
+    page.wait_for_timeout(600)
+    page.click("#play")
+    expect(page.locator("#receipt-validation")).to_have_text(re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$"))
+    expect(page.locator("#balance")).to_have_text("€48.00")
+    shot(page, "phone-receipt")
+
+    page.get_by_role("button", name="Buy another ticket").click()
+    for n in no_match:
+        page.click(f'[data-number="{n}"]')
+    page.click("#play")
+    expect(page.locator("#balance")).to_have_text("€46.00")
+    assert _count(db, "tickets") == tickets_before + 2
+
+    # The draw runs (the test hook closes sales, draws and settles now).
+    subprocess.run([sys.executable, "-m", "casino_app", "draw", "now", "lotto649"],
+                   env=app_env, check=True, capture_output=True)
+    _goto(page, f"{app_url}/history")
+    expect(page.locator(".ticket")).to_have_count(2)
+    expect(page.locator(".ticket").filter(has_text="WIN")).to_contain_text("Won €20.00")
+    expect(page.locator(".ticket").filter(has_text="LOSE")).to_have_count(1)
+    expect(page.locator("#balance")).to_have_text("€66.00")
+    shot(page, "phone-history")
+    _goto(page, f"{app_url}/wallet")
+    expect(page.locator("#transactions")).to_contain_text("Lotto win")
+    _goto(page, app_url)
+    shot(page, "phone-lobby-player")
+
+    # A player cannot open the back office: the page guard sends them to its sign-in.
+    _goto(page, f"{app_url}/ops")
+    page.wait_for_url(f"{app_url}/ops/login")
+    _goto(page, app_url)
+    page.click("#logout")
+    page.wait_for_url(f"{app_url}/login")
+    shot(page, "phone-login")
+    ctx.close()
+
+    # The operator sees the totals: stakes 4.00, wins 20.00, GGR -16.00, two players.
+    for viewport, prefix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        octx = browser.new_context(viewport=viewport)
+        op = octx.new_page()
+        _goto(op, f"{app_url}/ops/login")
+        op.fill("#email", DEMO_OPERATOR[0])
+        op.fill("#password", DEMO_OPERATOR[1])
+        op.click("#ops-login-submit")
+        op.wait_for_url(f"{app_url}/ops")
+        expect(op.locator("#kpi-stakes")).to_have_text("€4.00")
+        expect(op.locator("#kpi-wins")).to_have_text("€20.00")
+        expect(op.locator("#kpi-ggr")).to_have_text("-€16.00")
+        expect(op.locator("#kpi-players")).to_have_text("2")
+        shot(op, f"{prefix}-operator-dashboard")
+        octx.close()
+
+    # Desktop views of the player pages.
+    dctx = browser.new_context(viewport=DESKTOP)
+    d = dctx.new_page()
+    _goto(d, f"{app_url}/login")
+    d.fill("#email", email)
+    d.fill("#password", PASSWORD)
+    d.click("#login-submit")
+    d.wait_for_url(f"{app_url}/")
+    expect(d.get_by_text("Your previous login")).to_be_visible()
+    for route, name in (("/", "lobby"), ("/play", "play"), ("/wallet", "wallet"), ("/history", "history")):
+        _goto(d, f"{app_url}{route}")
+        expect(d.locator("#balance")).to_have_text("€66.00")
+        shot(d, f"desktop-{name}")
+    dctx.close()
+    db.dispose()
+
+
+def test_wrong_password_shows_one_message_and_signs_nobody_in(app_url: str, browser) -> None:
+    ctx = browser.new_context(viewport=PHONE)
+    page = ctx.new_page()
+    for email in (DEMO_PLAYER[0], "nobody-here@example.com"):
+        _goto(page, f"{app_url}/login")
+        page.fill("#email", email)
+        page.fill("#password", "not-the-password")
+        page.click("#login-submit")
+        expect(page.locator("#form-error")).to_have_text("Wrong email or password.")
+    _goto(page, f"{app_url}/wallet")
+    page.wait_for_url(f"{app_url}/login")
+    ctx.close()
