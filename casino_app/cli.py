@@ -14,10 +14,13 @@ from casino_app.services import draws, identity, ledger, seed
 
 def _seed(args: argparse.Namespace) -> int:
     report = seed.seed_demo(UnitOfWork(), clock.now())
-    print(f"games created: {report.games_created}; demo player created: {report.player_created}; "
-          f"operator created: {report.operator_created}")
-    draws.schedule(UnitOfWork(), clock.now(), load_settings().sales_close_seconds,
-                   load_settings().draw_interval_seconds)
+    print(
+        f"games created: {report.games_created}; demo player created: {report.player_created}; "
+        f"operator created: {report.operator_created}"
+    )
+    draws.schedule(
+        UnitOfWork(), clock.now(), load_settings().sales_close_seconds, load_settings().draw_interval_seconds
+    )
     print(f"Demo player:   {seed.DEMO_PLAYER[0]} / {seed.DEMO_PLAYER[1]}")
     print(f"Demo operator: {seed.DEMO_OPERATOR[0]} / {seed.DEMO_OPERATOR[1]}  (at /ops/login)")
     return 0
@@ -25,8 +28,9 @@ def _seed(args: argparse.Namespace) -> int:
 
 def _draw_now(args: argparse.Namespace) -> int:
     s = load_settings()
-    draw = draws.run_draw_now(UnitOfWork(), args.game, clock.now(), s.sales_close_seconds,
-                              s.draw_interval_seconds)
+    draw = draws.run_draw_now(
+        UnitOfWork(), args.game, clock.now(), s.sales_close_seconds, s.draw_interval_seconds
+    )
     print(f"draw {draw.code}: {draw.status}, numbers {draw.numbers}")
     return 0
 

@@ -40,9 +40,7 @@ class Settings:
 
 def load_settings() -> Settings:
     """Read settings from `REFLEX_*` and `CASINO_*` environment variables."""
-    origins = os.environ.get(
-        "CASINO_CORS_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000"
-    )
+    origins = os.environ.get("CASINO_CORS_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
     interval = os.environ.get("CASINO_DRAW_INTERVAL_SECONDS")
     return Settings(
         db_url=os.environ.get("REFLEX_DB_URL") or DEFAULT_DB_URL,

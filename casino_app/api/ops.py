@@ -25,5 +25,6 @@ def _database_ok() -> bool:
 @router.get("/health")
 async def health() -> JSONResponse:
     ok = await asyncio.to_thread(_database_ok)
-    return JSONResponse({"status": "ok" if ok else "degraded", "database": ok},
-                        status_code=200 if ok else 503)
+    return JSONResponse(
+        {"status": "ok" if ok else "degraded", "database": ok}, status_code=200 if ok else 503
+    )

@@ -12,7 +12,7 @@ def money_line(minor: int, currency: str) -> MoneyLine:
 
 
 def parse_numbers(text: str) -> tuple[int, ...]:
-    """"3,14,27" -> (3, 14, 27); empty -> ()."""
+    """ "3,14,27" -> (3, 14, 27); empty -> ()."""
     return tuple(int(x) for x in text.split(",") if x) if text else ()
 
 

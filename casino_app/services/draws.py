@@ -54,19 +54,30 @@ def schedule(uow: UnitOfWork, now: datetime, close_s: int, interval_override: in
 def _ensure_open_draw(uow: UnitOfWork, game: LottoGame, now: datetime, interval: int, close: int) -> int:
     with uow:
         s = uow.session
-        selling = s.exec(select(Draw.id).where(Draw.game_id == game.id, Draw.status == "open",
-                                               Draw.sales_close_at > now)).first()
+        selling = s.exec(
+            select(Draw.id).where(Draw.game_id == game.id, Draw.status == "open", Draw.sales_close_at > now)
+        ).first()
         if selling is not None:
             return 0
         draw_at = next_slot(now, interval, close)
         # A draw run early (run_draw_now) keeps its slot's code: take the next free slot.
-        while s.exec(select(Draw.id).where(Draw.game_id == game.id,
-                                           Draw.code == _draw_code(draw_at))).first() is not None:
+        while (
+            s.exec(select(Draw.id).where(Draw.game_id == game.id, Draw.code == _draw_code(draw_at))).first()
+            is not None
+        ):
             draw_at += timedelta(seconds=interval)
         seed = rng.new_server_seed()
-        s.add(Draw(game_id=game.id, code=_draw_code(draw_at), status="open",
-                   sales_close_at=draw_at - timedelta(seconds=close), draw_at=draw_at,
-                   seed_commitment=rng.commitment(seed), server_seed=seed))
+        s.add(
+            Draw(
+                game_id=game.id or 0,
+                code=_draw_code(draw_at),
+                status="open",
+                sales_close_at=draw_at - timedelta(seconds=close),
+                draw_at=draw_at,
+                seed_commitment=rng.commitment(seed),
+                server_seed=seed,
+            )
+        )
         try:
             uow.commit()
         except IntegrityError:
@@ -82,7 +93,8 @@ def close_sales(uow: UnitOfWork, now: datetime) -> int:
     """Stop sales of every draw whose closing time has passed."""
     with uow:
         result = uow.session.execute(
-            sa.update(Draw).where(col(Draw.status) == "open", col(Draw.sales_close_at) <= now)
+            sa.update(Draw)
+            .where(col(Draw.status) == "open", col(Draw.sales_close_at) <= now)
             .values(status="closed")
         )
         uow.commit()
@@ -93,12 +105,18 @@ def draw_due(uow: UnitOfWork, now: datetime) -> int:
     """Derive the numbers of every closed draw whose time has come (write-once)."""
     with uow:
         s = uow.session
-        due = s.exec(select(Draw, LottoGame).join(LottoGame, col(LottoGame.id) == Draw.game_id)
-                     .where(Draw.status == "closed", Draw.draw_at <= now)).all()
+        due = s.exec(
+            select(Draw, LottoGame)
+            .join(LottoGame, col(LottoGame.id) == Draw.game_id)
+            .where(Draw.status == "closed", Draw.draw_at <= now)
+        ).all()
         for draw, game in due:
             numbers = rules.draw_numbers(game_rules(game), draw.server_seed, draw.code)
-            s.execute(sa.update(Draw).where(col(Draw.id) == draw.id, col(Draw.status) == "closed")
-                      .values(status="drawn", numbers=join_numbers(numbers), drawn_at=now))
+            s.execute(
+                sa.update(Draw)
+                .where(col(Draw.id) == draw.id, col(Draw.status) == "closed")
+                .values(status="drawn", numbers=join_numbers(numbers), drawn_at=now)
+            )
         uow.commit()
         return len(due)
 
@@ -106,7 +124,7 @@ def draw_due(uow: UnitOfWork, now: datetime) -> int:
 def settle_due(uow: UnitOfWork, now: datetime) -> tuple[int, int]:
     """Settle pending tickets of drawn draws; returns (tickets, draws) settled."""
     with uow:
-        draws = uow.session.exec(select(Draw.id).where(Draw.status == "drawn")).all()
+        draws = [d for d in uow.session.exec(select(Draw.id).where(Draw.status == "drawn")).all() if d]
     tickets = 0
     for draw_id in draws:
         while (n := _settle_batch(uow, draw_id, now)) > 0:
@@ -123,25 +141,36 @@ def _settle_batch(uow: UnitOfWork, draw_id: int, now: datetime) -> int:
         game = s.get(LottoGame, draw.game_id)
         assert game is not None
         r, winning = game_rules(game), list(parse_numbers(draw.numbers or ""))
-        batch = s.exec(select(Ticket).where(Ticket.draw_id == draw_id, Ticket.status == "pending")
-                       .order_by(col(Ticket.id)).limit(SETTLE_BATCH)).all()
+        batch = s.exec(
+            select(Ticket)
+            .where(Ticket.draw_id == draw_id, Ticket.status == "pending")
+            .order_by(col(Ticket.id))
+            .limit(SETTLE_BATCH)
+        ).all()
         for ticket in batch:
             _settle_ticket(s, ticket, game, r, winning, now)
         uow.commit()
         return len(batch)
 
 
-def _settle_ticket(s: Session, ticket: Ticket, game: LottoGame, r: rules.LottoRules,
-                   winning: list[int], now: datetime) -> None:
+def _settle_ticket(
+    s: Session, ticket: Ticket, game: LottoGame, r: rules.LottoRules, winning: list[int], now: datetime
+) -> None:
     selection = list(parse_numbers(ticket.selection))
     win = rules.win_amount(r, ticket.stake, selection, winning)
     if win > 0:
         house = house_account(s, game.code, ticket.currency, ticket.id or 0)
         cash = ledger.player_cash_account(s, ticket.user_id, ticket.currency)
-        ledger.post(s, kind="win", idempotency_key=f"win:{ticket.id}",
-                    request={"ticket": ticket.id, "win": win},
-                    postings=[ledger.Posting(house, -win), ledger.Posting(cash, win)],
-                    currency=ticket.currency, now=now, reference=ticket.validation_number)
+        ledger.post(
+            s,
+            kind="win",
+            idempotency_key=f"win:{ticket.id}",
+            request={"ticket": ticket.id, "win": win},
+            postings=[ledger.Posting(house, -win), ledger.Posting(cash, win)],
+            currency=ticket.currency,
+            now=now,
+            reference=ticket.validation_number,
+        )
     ticket.status = "win" if win > 0 else "lose"
     ticket.matches = rules.count_matches(selection, winning)
     ticket.win = win
@@ -151,12 +180,17 @@ def _settle_ticket(s: Session, ticket: Ticket, game: LottoGame, r: rules.LottoRu
 
 def _mark_settled(uow: UnitOfWork, draw_id: int, now: datetime) -> None:
     with uow:
-        uow.session.execute(sa.update(Draw).where(col(Draw.id) == draw_id, col(Draw.status) == "drawn")
-                            .values(status="settled", settled_at=now))
+        uow.session.execute(
+            sa.update(Draw)
+            .where(col(Draw.id) == draw_id, col(Draw.status) == "drawn")
+            .values(status="settled", settled_at=now)
+        )
         uow.commit()
 
 
-def run_cycle(uow: UnitOfWork, now: datetime, close_s: int, interval_override: int | None = None) -> CycleReport:
+def run_cycle(
+    uow: UnitOfWork, now: datetime, close_s: int, interval_override: int | None = None
+) -> CycleReport:
     """One pass of the whole cycle, in order; every step is idempotent."""
     closed = close_sales(uow, now)
     drawn = draw_due(uow, now)
@@ -165,21 +199,22 @@ def run_cycle(uow: UnitOfWork, now: datetime, close_s: int, interval_override: i
     return CycleReport(scheduled, closed, drawn, tickets, draws)
 
 
-def run_draw_now(uow: UnitOfWork, game_code: str, now: datetime, close_s: int,
-                 interval_override: int | None = None) -> Draw:
+def run_draw_now(
+    uow: UnitOfWork, game_code: str, now: datetime, close_s: int, interval_override: int | None = None
+) -> Draw:
     """Demo and test hook: close the selling draw of a game now, draw and settle it."""
     with uow:
         s = uow.session
         game = s.exec(select(LottoGame).where(LottoGame.code == game_code)).first()
         if game is None:
             raise NotFound(f"Unknown game {game_code!r}.")
-        draw = s.exec(select(Draw).where(Draw.game_id == game.id, Draw.status == "open")
-                      .order_by(col(Draw.draw_at))).first()
+        draw = s.exec(
+            select(Draw).where(Draw.game_id == game.id, Draw.status == "open").order_by(col(Draw.draw_at))
+        ).first()
         if draw is None:
             raise NotFound("No open draw to run.")
         draw_id = draw.id
-        s.execute(sa.update(Draw).where(col(Draw.id) == draw_id)
-                  .values(sales_close_at=now, draw_at=now))
+        s.execute(sa.update(Draw).where(col(Draw.id) == draw_id).values(sales_close_at=now, draw_at=now))
         uow.commit()
     run_cycle(uow, now, close_s, interval_override)
     with uow:

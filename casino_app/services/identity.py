@@ -64,9 +64,7 @@ def register_player(uow: UnitOfWork, cmd: RegisterPlayer, now: datetime) -> User
     return _create_user(uow, email, password_hash, cmd.birth_date, cmd.currency, "player", now)
 
 
-def create_operator(
-    uow: UnitOfWork, email: str, password: str, role: str, now: datetime
-) -> UserView:
+def create_operator(uow: UnitOfWork, email: str, password: str, role: str, now: datetime) -> UserView:
     """Create an operator account (never through self-registration)."""
     from casino_app.services.authz import OPERATOR_ROLES
 
@@ -79,14 +77,25 @@ def create_operator(
 
 
 def _create_user(
-    uow: UnitOfWork, email: str, password_hash: str, birth: date, currency: str,
-    role: str, now: datetime,
+    uow: UnitOfWork,
+    email: str,
+    password_hash: str,
+    birth: date,
+    currency: str,
+    role: str,
+    now: datetime,
 ) -> UserView:
     with uow:
         # A new player is signed in straight away, so registration counts as a login.
-        user = User(email=email, password_hash=password_hash, role=role, birth_date=birth,
-                    currency=currency, created_at=now,
-                    last_login_at=now if role == "player" else None)
+        user = User(
+            email=email,
+            password_hash=password_hash,
+            role=role,
+            birth_date=birth,
+            currency=currency,
+            created_at=now,
+            last_login_at=now if role == "player" else None,
+        )
         uow.session.add(user)
         try:
             uow.session.flush()

@@ -85,9 +85,7 @@ def _claim(session: Session, txn: LedgerTransaction) -> LedgerTransaction | None
         return None
     except IntegrityError:
         existing = session.exec(
-            select(LedgerTransaction).where(
-                LedgerTransaction.idempotency_key == txn.idempotency_key
-            )
+            select(LedgerTransaction).where(LedgerTransaction.idempotency_key == txn.idempotency_key)
         ).one_or_none()
         if existing is None:
             raise
@@ -96,9 +94,7 @@ def _claim(session: Session, txn: LedgerTransaction) -> LedgerTransaction | None
 
 def _apply(session: Session, account_id: int, amount: int, currency: str) -> int:
     """Add `amount` to the balance atomically; a player account may not go below zero."""
-    allowed = sa.or_(
-        _ACCOUNTS.c.balance + amount >= 0, _ACCOUNTS.c.kind.notin_(PLAYER_ACCOUNT_KINDS)
-    )
+    allowed = sa.or_(_ACCOUNTS.c.balance + amount >= 0, _ACCOUNTS.c.kind.notin_(PLAYER_ACCOUNT_KINDS))
     stmt = (
         sa.update(_ACCOUNTS)
         .where(_ACCOUNTS.c.id == account_id, allowed)
@@ -233,18 +229,25 @@ def check_integrity(session: Session) -> list[str]:
     """Findings of an audit pass: non-zero-sum transactions, stale cached balances,
     negative player balances. An empty list means the ledger is consistent."""
     findings: list[str] = []
-    unbalanced = session.execute(sa.text(
-        "SELECT transaction_id, currency, SUM(amount) FROM ledger_entries "
-        "GROUP BY transaction_id, currency HAVING SUM(amount) <> 0"
-    )).all()
+    unbalanced = session.execute(
+        sa.text(
+            "SELECT transaction_id, currency, SUM(amount) FROM ledger_entries "
+            "GROUP BY transaction_id, currency HAVING SUM(amount) <> 0"
+        )
+    ).all()
     findings += [f"transaction {t} does not sum to zero in {c}: {s}" for t, c, s in unbalanced]
-    stale = session.execute(sa.text(
-        "SELECT a.id, a.code, a.balance, COALESCE(SUM(e.amount), 0) FROM accounts a "
-        "LEFT JOIN ledger_entries e ON e.account_id = a.id GROUP BY a.id, a.code, a.balance "
-        "HAVING a.balance <> COALESCE(SUM(e.amount), 0)"
-    )).all()
+    stale = session.execute(
+        sa.text(
+            "SELECT a.id, a.code, a.balance, COALESCE(SUM(e.amount), 0) FROM accounts a "
+            "LEFT JOIN ledger_entries e ON e.account_id = a.id GROUP BY a.id, a.code, a.balance "
+            "HAVING a.balance <> COALESCE(SUM(e.amount), 0)"
+        )
+    ).all()
     findings += [f"account {c} (id {i}) caches {b} but its entries sum to {s}" for i, c, b, s in stale]
-    negative = session.exec(select(Account.code, Account.balance).where(
-        Account.balance < 0, sa.column("kind").in_(PLAYER_ACCOUNT_KINDS))).all()
+    negative = session.exec(
+        select(Account.code, Account.balance).where(
+            Account.balance < 0, sa.column("kind").in_(PLAYER_ACCOUNT_KINDS)
+        )
+    ).all()
     findings += [f"player account {c} is negative: {b}" for c, b in negative]
     return findings

@@ -32,27 +32,40 @@ class PlaceLottoTicket:
 
 def game_rules(game: LottoGame) -> rules.LottoRules:
     """The domain rules of a stored game version."""
-    pairs = tuple(
-        (int(m), int(x)) for m, x in (item.split(":") for item in game.paytable.split(","))
-    )
+    pairs = tuple((int(m), int(x)) for m, x in (item.split(":") for item in game.paytable.split(",")))
     return rules.LottoRules(game.pick, game.pool, pairs, game.min_stake, game.max_stake)
 
 
 def game_view(game: LottoGame) -> GameView:
     r = game_rules(game)
     rtp = rules.theoretical_rtp(r)
-    return GameView(game.code, game.name, game.pick, game.pool,
-                    money_line(game.min_stake, game.currency),
-                    money_line(game.max_stake, game.currency),
-                    f"{float(rtp) * 100:.2f}%", r.paytable)
+    return GameView(
+        game.code,
+        game.name,
+        game.pick,
+        game.pool,
+        money_line(game.min_stake, game.currency),
+        money_line(game.max_stake, game.currency),
+        f"{float(rtp) * 100:.2f}%",
+        r.paytable,
+    )
 
 
 def draw_view(draw: Draw, game: LottoGame) -> DrawView:
     assert draw.id is not None
     revealed = draw.status in ("drawn", "settled")
-    return DrawView(draw.id, game.code, game.name, draw.code, draw.status, draw.sales_close_at,
-                    draw.draw_at, draw.seed_commitment, parse_numbers(draw.numbers or ""),
-                    draw.server_seed if revealed else "")
+    return DrawView(
+        draw.id,
+        game.code,
+        game.name,
+        draw.code,
+        draw.status,
+        draw.sales_close_at,
+        draw.draw_at,
+        draw.seed_commitment,
+        parse_numbers(draw.numbers or ""),
+        draw.server_seed if revealed else "",
+    )
 
 
 def list_games(uow: UnitOfWork) -> list[GameView]:
@@ -101,8 +114,9 @@ def recent_results(uow: UnitOfWork, limit: int = 10) -> list[DrawView]:
 
 def house_account(session: Session, game_code: str, currency: str, key: int) -> int:
     """One of the game's house revenue shards, so that bets do not queue on one row."""
-    return ledger.ensure_account(session, kind="house_revenue", currency=currency,
-                                 owner=game_code, shard=key % HOUSE_SHARDS)
+    return ledger.ensure_account(
+        session, kind="house_revenue", currency=currency, owner=game_code, shard=key % HOUSE_SHARDS
+    )
 
 
 def new_validation_number() -> str:
@@ -135,16 +149,30 @@ def place_lotto_ticket(uow: UnitOfWork, cmd: PlaceLottoTicket, now: datetime) ->
         house = house_account(s, game.code, game.currency, secrets.randbelow(HOUSE_SHARDS))
         cash = ledger.player_cash_account(s, cmd.user_id, game.currency)
         posted = ledger.post(
-            s, kind="stake", idempotency_key=f"ticket:{cmd.user_id}:{cmd.request_id}",
+            s,
+            kind="stake",
+            idempotency_key=f"ticket:{cmd.user_id}:{cmd.request_id}",
             request={"game": game.code, "selection": selection, "stake": cmd.stake_minor},
             postings=[ledger.Posting(cash, -cmd.stake_minor), ledger.Posting(house, cmd.stake_minor)],
-            currency=game.currency, now=now, actor=f"player:{cmd.user_id}", reference=validation,
+            currency=game.currency,
+            now=now,
+            actor=f"player:{cmd.user_id}",
+            reference=validation,
         )
         if posted.replayed:
             return _receipt_for(s, posted.id, cash, replayed=True)
-        s.add(Ticket(validation_number=validation, user_id=cmd.user_id, draw_id=draw.id,
-                     selection=join_numbers(selection), stake=cmd.stake_minor,
-                     currency=game.currency, transaction_id=posted.id, created_at=now))
+        s.add(
+            Ticket(
+                validation_number=validation,
+                user_id=cmd.user_id,
+                draw_id=draw.id or 0,
+                selection=join_numbers(selection),
+                stake=cmd.stake_minor,
+                currency=game.currency,
+                transaction_id=posted.id,
+                created_at=now,
+            )
+        )
         s.flush()
         receipt = _receipt_for(s, posted.id, cash, replayed=False)
         uow.commit()
@@ -159,9 +187,17 @@ def _receipt_for(session: Session, txn_id: int, cash: int, *, replayed: bool) ->
         .where(Ticket.transaction_id == txn_id)
     ).one()
     balance = ledger.balance(session, cash)
-    return TicketReceipt(ticket.validation_number, game.name, draw.code, draw.draw_at,
-                         parse_numbers(ticket.selection), money_line(ticket.stake, ticket.currency),
-                         ticket.created_at, money_line(balance, ticket.currency), replayed)
+    return TicketReceipt(
+        ticket.validation_number,
+        game.name,
+        draw.code,
+        draw.draw_at,
+        parse_numbers(ticket.selection),
+        money_line(ticket.stake, ticket.currency),
+        ticket.created_at,
+        money_line(balance, ticket.currency),
+        replayed,
+    )
 
 
 def ticket_history(uow: UnitOfWork, user_id: int, limit: int = 50) -> list[TicketLine]:
@@ -176,8 +212,18 @@ def ticket_history(uow: UnitOfWork, user_id: int, limit: int = 50) -> list[Ticke
             .limit(limit)
         ).all()
         return [
-            TicketLine(t.validation_number, g.name, d.code, d.draw_at, parse_numbers(t.selection),
-                       parse_numbers(d.numbers or ""), t.status, t.matches,
-                       money_line(t.stake, t.currency), money_line(t.win, t.currency), t.created_at)
+            TicketLine(
+                t.validation_number,
+                g.name,
+                d.code,
+                d.draw_at,
+                parse_numbers(t.selection),
+                parse_numbers(d.numbers or ""),
+                t.status,
+                t.matches,
+                money_line(t.stake, t.currency),
+                money_line(t.win, t.currency),
+                t.created_at,
+            )
             for t, d, g in rows
         ]

@@ -50,13 +50,21 @@ def _open_payment(uow: UnitOfWork, cmd: Deposit, provider: str, now: datetime) -
         existing = uow.session.exec(select(Payment).where(Payment.order_id == cmd.order_id)).first()
         if existing is not None:
             if (existing.user_id, existing.amount, existing.currency) != (
-                cmd.user_id, cmd.amount_minor, cmd.currency
+                cmd.user_id,
+                cmd.amount_minor,
+                cmd.currency,
             ):
                 raise InvalidInput("This order id belongs to a different deposit.")
             return existing
-        payment = Payment(order_id=cmd.order_id, user_id=cmd.user_id, provider=provider,
-                          amount=cmd.amount_minor, currency=cmd.currency, status="pending",
-                          created_at=now)
+        payment = Payment(
+            order_id=cmd.order_id,
+            user_id=cmd.user_id,
+            provider=provider,
+            amount=cmd.amount_minor,
+            currency=cmd.currency,
+            status="pending",
+            created_at=now,
+        )
         uow.session.add(payment)
         uow.commit()
         return payment
@@ -73,18 +81,31 @@ def deposit(uow: UnitOfWork, provider: PaymentProvider, cmd: Deposit, now: datet
     payment = _open_payment(uow, cmd, provider.name, now)
     if payment.status == "pending":
         labels = {m.token: m.label for m in provider.methods()}
-        result = provider.charge(ChargeRequest(cmd.order_id, f"{cmd.order_id}:1", cmd.amount_minor,
-                                               cmd.currency, cmd.method_token))
-        payment = _record_outcome(uow, payment, result.status, result.provider_reference,
-                                  result.decline_reason, labels.get(cmd.method_token, ""), now)
+        result = provider.charge(
+            ChargeRequest(cmd.order_id, f"{cmd.order_id}:1", cmd.amount_minor, cmd.currency, cmd.method_token)
+        )
+        payment = _record_outcome(
+            uow,
+            payment,
+            result.status,
+            result.provider_reference,
+            result.decline_reason,
+            labels.get(cmd.method_token, ""),
+            now,
+        )
     if payment.status != "approved":
         raise PaymentDeclined(payment.decline_reason or "The payment was declined.")
     return _result(uow, payment)
 
 
 def _record_outcome(
-    uow: UnitOfWork, payment: Payment, status: str, reference: str, reason: str,
-    label: str, now: datetime,
+    uow: UnitOfWork,
+    payment: Payment,
+    status: str,
+    reference: str,
+    reason: str,
+    label: str,
+    now: datetime,
 ) -> Payment:
     with uow:
         row = uow.session.get(Payment, payment.id)
@@ -102,14 +123,19 @@ def _record_outcome(
 
 def _credit(uow: UnitOfWork, payment: Payment, now: datetime) -> None:
     s = uow.session
-    clearing = ledger.ensure_account(s, kind="provider_clearing", currency=payment.currency,
-                                     owner=payment.provider)
+    clearing = ledger.ensure_account(
+        s, kind="provider_clearing", currency=payment.currency, owner=payment.provider
+    )
     cash = ledger.player_cash_account(s, payment.user_id, payment.currency)
     ledger.post(
-        s, kind="deposit", idempotency_key=f"deposit:{payment.order_id}",
+        s,
+        kind="deposit",
+        idempotency_key=f"deposit:{payment.order_id}",
         request={"user": payment.user_id, "amount": payment.amount, "currency": payment.currency},
         postings=[ledger.Posting(clearing, -payment.amount), ledger.Posting(cash, payment.amount)],
-        currency=payment.currency, now=now, actor=f"player:{payment.user_id}",
+        currency=payment.currency,
+        now=now,
+        actor=f"player:{payment.user_id}",
         reference=payment.order_id,
     )
 
@@ -119,5 +145,10 @@ def _result(uow: UnitOfWork, payment: Payment) -> DepositResult:
         cash = ledger.player_cash_account(reader.session, payment.user_id, payment.currency)
         bal = ledger.balance(reader.session, cash)
     amount = money_line(payment.amount, payment.currency)
-    return DepositResult(payment.order_id, payment.status, amount,
-                         money_line(bal, payment.currency), f"Deposited {amount.text}.")
+    return DepositResult(
+        payment.order_id,
+        payment.status,
+        amount,
+        money_line(bal, payment.currency),
+        f"Deposited {amount.text}.",
+    )

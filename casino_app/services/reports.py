@@ -22,18 +22,33 @@ def dashboard_totals(uow: UnitOfWork, role: str | None, currency: str = "EUR") -
     with uow.reader() as r:
         s = r.session
         stakes, wins, tickets = s.exec(
-            select(func.coalesce(func.sum(Ticket.stake), 0), func.coalesce(func.sum(Ticket.win), 0),
-                   func.count(col(Ticket.id))).where(Ticket.currency == currency)
+            select(
+                func.coalesce(func.sum(Ticket.stake), 0),
+                func.coalesce(func.sum(Ticket.win), 0),
+                func.count(col(Ticket.id)),
+            ).where(Ticket.currency == currency)
         ).one()
-        deposits = s.exec(select(func.coalesce(func.sum(Payment.amount), 0)).where(
-            Payment.currency == currency, Payment.status == "approved",
-            Payment.direction == "deposit")).one()
+        deposits = s.exec(
+            select(func.coalesce(func.sum(Payment.amount), 0)).where(
+                Payment.currency == currency, Payment.status == "approved", Payment.direction == "deposit"
+            )
+        ).one()
         players = s.exec(select(func.count(col(User.id))).where(User.role == "player")).one()
         open_draws = s.exec(select(func.count(col(Draw.id))).where(Draw.status == "open")).one()
-        liability = s.exec(select(func.coalesce(func.sum(Account.balance), 0)).where(
-            Account.currency == currency,
-            sa.or_(col(Account.kind) == "player_cash", col(Account.kind) == "player_bonus"))).one()
-    return DashboardTotals(currency, money_line(int(stakes), currency), money_line(int(wins), currency),
-                           money_line(int(stakes) - int(wins), currency),
-                           money_line(int(deposits), currency), int(players), int(tickets),
-                           int(open_draws), money_line(int(liability), currency))
+        liability = s.exec(
+            select(func.coalesce(func.sum(Account.balance), 0)).where(
+                Account.currency == currency,
+                sa.or_(col(Account.kind) == "player_cash", col(Account.kind) == "player_bonus"),
+            )
+        ).one()
+    return DashboardTotals(
+        currency,
+        money_line(int(stakes), currency),
+        money_line(int(wins), currency),
+        money_line(int(stakes) - int(wins), currency),
+        money_line(int(deposits), currency),
+        int(players),
+        int(tickets),
+        int(open_draws),
+        money_line(int(liability), currency),
+    )

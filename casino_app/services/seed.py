@@ -19,12 +19,28 @@ DEMO_OPERATOR = ("ops@kasyno.example", "back-office-2026")
 DEMO_DEPOSIT_MINOR = 100_00
 
 GAMES = (
-    LottoGame(code="lotto649", name="Lotto 6/49", pick=6, pool=49,
-              paytable="3:10,4:100,5:5000,6:1000000", min_stake=100, max_stake=100_00,
-              currency="EUR", draw_interval_seconds=300),
-    LottoGame(code="quick535", name="Quick 5/35", pick=5, pool=35,
-              paytable="2:1,3:15,4:200,5:20000", min_stake=100, max_stake=100_00,
-              currency="EUR", draw_interval_seconds=120),
+    LottoGame(
+        code="lotto649",
+        name="Lotto 6/49",
+        pick=6,
+        pool=49,
+        paytable="3:10,4:100,5:5000,6:1000000",
+        min_stake=100,
+        max_stake=100_00,
+        currency="EUR",
+        draw_interval_seconds=300,
+    ),
+    LottoGame(
+        code="quick535",
+        name="Quick 5/35",
+        pick=5,
+        pool=35,
+        paytable="2:1,3:15,4:200,5:20000",
+        min_stake=100,
+        max_stake=100_00,
+        currency="EUR",
+        draw_interval_seconds=120,
+    ),
 )
 
 
@@ -65,7 +81,8 @@ def _seed_user(uow: UnitOfWork, now: datetime, *, operator: bool) -> bool:
             identity.create_operator(uow, *DEMO_OPERATOR, role="admin", now=now)
         else:
             identity.register_player(
-                uow, identity.RegisterPlayer(*DEMO_PLAYER, birth_date=date(1990, 5, 17)), now)
+                uow, identity.RegisterPlayer(*DEMO_PLAYER, birth_date=date(1990, 5, 17)), now
+            )
     except EmailTaken:
         return False
     return True
@@ -75,5 +92,9 @@ def _fund_demo_player(uow: UnitOfWork, now: datetime) -> None:
     with uow.reader() as r:
         user = r.session.exec(select(User).where(User.email == DEMO_PLAYER[0])).one()
     assert user.id is not None
-    payments.deposit(uow, SandboxProvider(), payments.Deposit(
-        user.id, "demo-seed-deposit", DEMO_DEPOSIT_MINOR, "EUR", APPROVE_TOKEN), now)
+    payments.deposit(
+        uow,
+        SandboxProvider(),
+        payments.Deposit(user.id, "demo-seed-deposit", DEMO_DEPOSIT_MINOR, "EUR", APPROVE_TOKEN),
+        now,
+    )

@@ -36,8 +36,14 @@ def wallet_view(uow: UnitOfWork, user_id: int, limit: int = 50) -> WalletView:
             .limit(limit)
         ).all()
         lines = tuple(
-            TransactionLine(t.id or 0, t.kind, t.created_at, money_line(e.amount, e.currency),
-                            money_line(e.balance_after or 0, e.currency), t.reference)
+            TransactionLine(
+                t.id or 0,
+                t.kind,
+                t.created_at,
+                money_line(e.amount, e.currency),
+                money_line(e.balance_after or 0, e.currency),
+                t.reference,
+            )
             for e, t in rows
         )
         return WalletView(money_line(ledger.balance(r.session, account), user.currency), lines)

@@ -14,7 +14,7 @@ KIND_LABELS = {
 
 
 def when(value: datetime | None) -> str:
-    """"21 Nov 2026, 14:05 UTC" (the player's own zone comes with profiles)."""
+    """ "21 Nov 2026, 14:05 UTC" (the player's own zone comes with profiles)."""
     return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
 
 

@@ -18,7 +18,7 @@ async def call(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
-def now():  # noqa: ANN201 - re-exported clock for handlers
+def now():
     return clock.now()
 
 

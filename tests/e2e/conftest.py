@@ -18,8 +18,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -57,14 +62,16 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     db_file = tmp_path_factory.mktemp("e2e") / "casino.db"
     port = _free_port()
     env = dict(os.environ)
-    env.update({
-        "CASINO_E2E_PORT": str(port),
-        "CASINO_CORS_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
-        "REFLEX_DB_URL": f"sqlite:///{db_file}",
-        "CASINO_DRAW_INTERVAL_SECONDS": "86400",
-        "CASINO_DEMO_MODE": "1",
-        "CASINO_SCHEDULER": "1",
-    })
+    env.update(
+        {
+            "CASINO_E2E_PORT": str(port),
+            "CASINO_CORS_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
+            "REFLEX_DB_URL": f"sqlite:///{db_file}",
+            "CASINO_DRAW_INTERVAL_SECONDS": "86400",
+            "CASINO_DEMO_MODE": "1",
+            "CASINO_SCHEDULER": "1",
+        }
+    )
     env.pop("REFLEX_REDIS_URL", None)
     run = lambda *args: subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: E731
     run(sys.executable, "-m", "alembic", "upgrade", "head")
@@ -79,7 +86,11 @@ def app_url(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -
     reflex = Path(sys.executable).parent / "reflex"
     proc = subprocess.Popen(
         [str(reflex), "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
-        cwd=ROOT, env=app_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=app_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:

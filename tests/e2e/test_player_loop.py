@@ -31,10 +31,13 @@ def _count(db: Database, table: str) -> int:
 def _open_draw(db: Database, game: str) -> tuple[str, str, datetime]:
     """The lotto649 draw now selling: (code, server seed, sales close)."""
     with db.read_engine.connect() as conn:
-        row = conn.execute(sa.text(
-            "SELECT d.code, d.server_seed, d.sales_close_at FROM draws d JOIN lotto_games g "
-            "ON g.id = d.game_id WHERE g.code = :g AND d.status = 'open' ORDER BY d.draw_at"
-        ), {"g": game}).first()
+        row = conn.execute(
+            sa.text(
+                "SELECT d.code, d.server_seed, d.sales_close_at FROM draws d JOIN lotto_games g "
+                "ON g.id = d.game_id WHERE g.code = :g AND d.status = 'open' ORDER BY d.draw_at"
+            ),
+            {"g": game},
+        ).first()
     assert row is not None, "the seed/scheduler should have opened a draw"
     close = datetime.fromisoformat(str(row[2])).replace(tzinfo=UTC)
     return row[0], row[1], close
@@ -81,7 +84,9 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     # Bad input at registration: clear messages, nothing stored.
     users_before = _count(db, "users")
     email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
-    _register(page, app_url, email, (datetime.now(UTC).date().replace(year=datetime.now(UTC).year - 17)).isoformat())
+    _register(
+        page, app_url, email, (datetime.now(UTC).date().replace(year=datetime.now(UTC).year - 17)).isoformat()
+    )
     expect(page.locator("#form-error")).to_contain_text("at least 18")
     _register(page, app_url, DEMO_PLAYER[0].upper(), "1990-01-01")
     expect(page.locator("#form-error")).to_contain_text("already exists")
@@ -123,8 +128,11 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     expect(page.locator("#picked-count")).to_have_text("5 of 6 picked")
     expect(page.locator("#play")).to_be_disabled()
     page.click(f'[data-number="{three_match[5]}"]')
-    for stake, expected in (("0", "greater than zero"), ("60", "balance is too low"),
-                            ("0.005", "at most 2 decimal places")):
+    for stake, expected in (
+        ("0", "greater than zero"),
+        ("60", "balance is too low"),
+        ("0.005", "at most 2 decimal places"),
+    ):
         page.fill("#stake", stake)
         page.wait_for_timeout(600)
         page.click("#play")
@@ -147,8 +155,12 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     assert _count(db, "tickets") == tickets_before + 2
 
     # The draw runs (the test hook closes sales, draws and settles now).
-    subprocess.run([sys.executable, "-m", "casino_app", "draw", "now", "lotto649"],
-                   env=app_env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "casino_app", "draw", "now", "lotto649"],
+        env=app_env,
+        check=True,
+        capture_output=True,
+    )
     _goto(page, f"{app_url}/history")
     expect(page.locator(".ticket")).to_have_count(2)
     expect(page.locator(".ticket").filter(has_text="WIN")).to_contain_text("Won €20.00")

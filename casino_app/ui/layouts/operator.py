@@ -14,15 +14,27 @@ from casino_app.ui.state.session import SessionState
 
 def operator_header() -> rx.Component:
     return rx.hstack(
-        rx.hstack(rx.icon("shield_check", color=rx.color("amber", 9)),
-                  rx.heading("Kasyno Lotto · Back office", size="4"), align="center", spacing="2"),
+        rx.hstack(
+            rx.icon("shield_check", color=rx.color("amber", 9)),
+            rx.heading("Kasyno Lotto · Back office", size="4"),
+            align="center",
+            spacing="2",
+        ),
         rx.spacer(),
-        rx.cond(SessionState.is_operator,
-                rx.hstack(rx.text(SessionState.email, size="2", color_scheme="gray"),
-                          rx.button("Log out", on_click=SessionState.logout, variant="ghost", size="2"),
-                          align="center")),
-        padding="0.75em 1em", width="100%", align="center", wrap="wrap",
-        background=rx.color("gray", 2), border_bottom=f"1px solid {rx.color('gray', 5)}",
+        rx.cond(
+            SessionState.is_operator,
+            rx.hstack(
+                rx.text(SessionState.email, size="2", color_scheme="gray"),
+                rx.button("Log out", on_click=SessionState.logout, variant="ghost", size="2"),
+                align="center",
+            ),
+        ),
+        padding="0.75em 1em",
+        width="100%",
+        align="center",
+        wrap="wrap",
+        background=rx.color("gray", 2),
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
     )
 
 

@@ -22,16 +22,25 @@ class PageSpec:
 
 PAGES: list[PageSpec] = []
 
-NAV = (("Lobby", routes.LOBBY, "house"), ("Play", routes.PLAY, "ticket"),
-       ("Wallet", routes.WALLET, "wallet"), ("History", routes.HISTORY, "history"))
+NAV = (
+    ("Lobby", routes.LOBBY, "house"),
+    ("Play", routes.PLAY, "ticket"),
+    ("Wallet", routes.WALLET, "wallet"),
+    ("History", routes.HISTORY, "history"),
+)
 
 
 def brand() -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon("clover", color=rx.color("amber", 9)),
-                  rx.heading("Kasyno Lotto", size="5", white_space="nowrap"), spacing="2",
-                  align="center"),
-        href=routes.LOBBY, underline="none", color="inherit",
+        rx.hstack(
+            rx.icon("clover", color=rx.color("amber", 9)),
+            rx.heading("Kasyno Lotto", size="5", white_space="nowrap"),
+            spacing="2",
+            align="center",
+        ),
+        href=routes.LOBBY,
+        underline="none",
+        color="inherit",
     )
 
 
@@ -39,20 +48,36 @@ def balance_pill() -> rx.Component:
     return rx.cond(
         SessionState.is_player,
         rx.link(
-            rx.badge(rx.icon("wallet", size=14), rx.text(SessionState.balance_text, id="balance"),
-                     size="3", color_scheme="amber", variant="soft", radius="full"),
-            href=routes.WALLET, underline="none",
+            rx.badge(
+                rx.icon("wallet", size=14),
+                rx.text(SessionState.balance_text, id="balance"),
+                size="3",
+                color_scheme="amber",
+                variant="soft",
+                radius="full",
+            ),
+            href=routes.WALLET,
+            underline="none",
         ),
     )
 
 
 def nav_links() -> rx.Component:
     return rx.hstack(
-        *[rx.link(rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="1", align="center"),
-                  href=href, color_scheme="gray", high_contrast=True, underline="none",
-                  size="2", padding_x="0.5em")
-          for label, href, icon in NAV],
-        spacing="1", overflow_x="auto",
+        *[
+            rx.link(
+                rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="1", align="center"),
+                href=href,
+                color_scheme="gray",
+                high_contrast=True,
+                underline="none",
+                size="2",
+                padding_x="0.5em",
+            )
+            for label, href, icon in NAV
+        ],
+        spacing="1",
+        overflow_x="auto",
     )
 
 
@@ -71,13 +96,28 @@ def account_menu() -> rx.Component:
 def header() -> rx.Component:
     return rx.box(
         rx.vstack(
-            rx.hstack(brand(), rx.spacer(), balance_pill(), account_menu(), align="center",
-                      width="100%", spacing="3"),
+            rx.hstack(
+                brand(),
+                rx.spacer(),
+                balance_pill(),
+                account_menu(),
+                align="center",
+                width="100%",
+                spacing="3",
+            ),
             rx.cond(SessionState.is_player, nav_links()),
-            spacing="2", width="100%", max_width="1100px", margin_x="auto",
+            spacing="2",
+            width="100%",
+            max_width="1100px",
+            margin_x="auto",
         ),
-        padding_x="1em", padding_y="0.75em", position="sticky", top="0", z_index="10",
-        background=rx.color("gray", 2), border_bottom=f"1px solid {rx.color('gray', 5)}",
+        padding_x="1em",
+        padding_y="0.75em",
+        position="sticky",
+        top="0",
+        z_index="10",
+        background=rx.color("gray", 2),
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
     )
 
 
@@ -85,7 +125,10 @@ def footer() -> rx.Component:
     return rx.text(
         "18+ only. Play responsibly. Results are provably fair: every draw publishes its "
         "seed commitment before sales open.",
-        size="1", color_scheme="gray", text_align="center", padding="2em 1em",
+        size="1",
+        color_scheme="gray",
+        text_align="center",
+        padding="2em 1em",
     )
 
 
@@ -103,7 +146,8 @@ def player_page(route: str, title: str, *, guard: bool = True, on_load: Any = No
 
     def decorator(fn: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         loads = ([SessionState.guard_player] if guard else []) + (
-            on_load if isinstance(on_load, list) else [on_load] if on_load else [])
+            on_load if isinstance(on_load, list) else [on_load] if on_load else []
+        )
         PAGES.append(PageSpec(route, f"{title} · Kasyno Lotto", lambda: player_layout(fn()), loads))
         return fn
 

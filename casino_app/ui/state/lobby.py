@@ -19,15 +19,20 @@ class LobbyState(rx.State):
         upcoming = await call(lotto.upcoming_draws, UnitOfWork(), now())
         games = {g.code: g for g in await call(lotto.list_games, UnitOfWork())}
         self.draws = [
-            {"game_code": d.game_code, "game_name": d.game_name, "code": d.code,
-             "close_iso": d.sales_close_at.isoformat(), "draw_at": when(d.draw_at),
-             "close_at": when(d.sales_close_at), "commitment": d.seed_commitment[:16] + "…",
-             "rule": f"Pick {games[d.game_code].pick} of {games[d.game_code].pool}",
-             "rtp": games[d.game_code].rtp_percent}
+            {
+                "game_code": d.game_code,
+                "game_name": d.game_name,
+                "code": d.code,
+                "close_iso": d.sales_close_at.isoformat(),
+                "draw_at": when(d.draw_at),
+                "close_at": when(d.sales_close_at),
+                "commitment": d.seed_commitment[:16] + "…",
+                "rule": f"Pick {games[d.game_code].pick} of {games[d.game_code].pool}",
+                "rtp": games[d.game_code].rtp_percent,
+            }
             for d in upcoming
         ]
         self.results = [
-            {"game_name": d.game_name, "code": d.code, "draw_at": when(d.draw_at),
-             "numbers": list(d.numbers)}
+            {"game_name": d.game_name, "code": d.code, "draw_at": when(d.draw_at), "numbers": list(d.numbers)}
             for d in await call(lotto.recent_results, UnitOfWork(), 6)
         ]

@@ -22,16 +22,21 @@ class OperatorState(rx.State):
         session = await self.get_state(SessionState)
         try:
             t = await call(reports.dashboard_totals, UnitOfWork(), session.role())
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self.totals, self.error = {}, message(err)
             return
         self.error = ""
-        self.totals = {"stakes": t.stakes.text, "wins": t.wins.text, "ggr": t.ggr.text,
-                       "deposits": t.deposits.text, "players": str(t.players),
-                       "tickets": str(t.tickets), "open_draws": str(t.open_draws),
-                       "liability": t.player_liability.text}
-        self.games = [{"code": g.code, "name": g.name}
-                      for g in await call(lotto.list_games, UnitOfWork())]
+        self.totals = {
+            "stakes": t.stakes.text,
+            "wins": t.wins.text,
+            "ggr": t.ggr.text,
+            "deposits": t.deposits.text,
+            "players": str(t.players),
+            "tickets": str(t.tickets),
+            "open_draws": str(t.open_draws),
+            "liability": t.player_liability.text,
+        }
+        self.games = [{"code": g.code, "name": g.name} for g in await call(lotto.list_games, UnitOfWork())]
         self.demo_tools = load_settings().demo_mode and authz.allowed(session.role(), "ops.draws.run_now")
 
     @rx.event
@@ -41,9 +46,15 @@ class OperatorState(rx.State):
         if not (settings.demo_mode and authz.allowed(session.role(), "ops.draws.run_now")):
             return rx.toast.error("You do not have permission to do that.")
         try:
-            draw = await call(draws.run_draw_now, UnitOfWork(), game_code, now(),
-                              settings.sales_close_seconds, settings.draw_interval_seconds)
-        except Exception as err:  # noqa: BLE001
+            draw = await call(
+                draws.run_draw_now,
+                UnitOfWork(),
+                game_code,
+                now(),
+                settings.sales_close_seconds,
+                settings.draw_interval_seconds,
+            )
+        except Exception as err:
             return rx.toast.error(message(err))
         await self.load()
         return rx.toast.success(f"Draw {draw.code}: {draw.numbers}")

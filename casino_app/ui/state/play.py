@@ -44,8 +44,10 @@ class PlayState(rx.State):
     def _apply_game(self, game: GameView) -> None:
         self.game_code, self.pick = game.code, game.pick
         self.pool_numbers = list(range(1, game.pool + 1))
-        self.paytable = [{"matches": f"{m} numbers", "pays": f"{x:,}× stake"}
-                         for m, x in sorted(game.paytable, reverse=True)]
+        self.paytable = [
+            {"matches": f"{m} numbers", "pays": f"{x:,}× stake"}
+            for m, x in sorted(game.paytable, reverse=True)
+        ]
         self.rtp, self.min_stake, self.max_stake = game.rtp_percent, game.min_stake.text, game.max_stake.text
         self.selected = [n for n in self.selected if n <= game.pool][: game.pick]
 
@@ -108,18 +110,24 @@ class PlayState(rx.State):
         yield
         try:
             stake = parse_amount(self.stake_text, "EUR")
-            cmd = lotto.PlaceLottoTicket(user_id, self.game_code, tuple(self.selected),
-                                         stake.minor, self._request_id)
+            cmd = lotto.PlaceLottoTicket(
+                user_id, self.game_code, tuple(self.selected), stake.minor, self._request_id
+            )
             receipt = await call(lotto.place_lotto_ticket, UnitOfWork(), cmd, now())
-        except Exception as err:  # noqa: BLE001 - shown to the player
+        except Exception as err:
             self.error, self.busy = message(err), False
             return
         self.busy = False
         self._request_id = uuid.uuid4().hex
-        self.receipt = {"validation": receipt.validation_number, "game": receipt.game_name,
-                        "draw": receipt.draw_code, "draw_at": when(receipt.draw_at),
-                        "stake": receipt.stake.text, "issued": when(receipt.issued_at),
-                        "balance": receipt.balance_after.text}
+        self.receipt = {
+            "validation": receipt.validation_number,
+            "game": receipt.game_name,
+            "draw": receipt.draw_code,
+            "draw_at": when(receipt.draw_at),
+            "stake": receipt.stake.text,
+            "issued": when(receipt.issued_at),
+            "balance": receipt.balance_after.text,
+        }
         self.receipt_numbers = list(receipt.selection)
         session.balance_text = receipt.balance_after.text
         yield rx.toast.success(f"Ticket {receipt.validation_number} is in the draw.")

@@ -45,9 +45,10 @@ class SessionState(rx.State):
     async def login(self, form: dict[str, str]):
         """Player login; operators use their own page."""
         try:
-            user = await call(identity.authenticate, UnitOfWork(), form.get("email", ""),
-                              form.get("password", ""), now())
-        except Exception as err:  # noqa: BLE001 - shown to the person
+            user = await call(
+                identity.authenticate, UnitOfWork(), form.get("email", ""), form.get("password", ""), now()
+            )
+        except Exception as err:
             self.auth_error = message(err)
             return
         if user.role != "player":
@@ -60,9 +61,10 @@ class SessionState(rx.State):
     @rx.event
     async def operator_login(self, form: dict[str, str]):
         try:
-            user = await call(identity.authenticate, UnitOfWork(), form.get("email", ""),
-                              form.get("password", ""), now())
-        except Exception as err:  # noqa: BLE001
+            user = await call(
+                identity.authenticate, UnitOfWork(), form.get("email", ""), form.get("password", ""), now()
+            )
+        except Exception as err:
             self.auth_error = message(err)
             return
         if not authz.is_operator(user.role):
@@ -77,7 +79,7 @@ class SessionState(rx.State):
             birth = identity.parse_birth_date(form.get("birth_date", ""))
             cmd = identity.RegisterPlayer(form.get("email", ""), form.get("password", ""), birth)
             user = await call(identity.register_player, UnitOfWork(), cmd, now())
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self.auth_error = message(err)
             return
         self._sign_in(user.id, user.role, user.email, "")

@@ -44,8 +44,13 @@ class WalletState(rx.State):
         view = await call(wallet.wallet_view, UnitOfWork(), user_id)
         self.balance_text = session.balance_text = view.balance.text
         self.transactions = [
-            {"title": kind_label(t.kind), "when": when(t.created_at), "amount": t.amount.text,
-             "positive": "1" if t.amount.minor > 0 else "", "balance": f"Balance {t.balance_after.text}"}
+            {
+                "title": kind_label(t.kind),
+                "when": when(t.created_at),
+                "amount": t.amount.text,
+                "positive": "1" if t.amount.minor > 0 else "",
+                "balance": f"Balance {t.balance_after.text}",
+            }
             for t in view.transactions
         ]
         self._order_id = self._order_id or uuid.uuid4().hex
@@ -59,10 +64,11 @@ class WalletState(rx.State):
         self.error = self.notice = ""
         try:
             amount = parse_amount(self.amount_text, "EUR")
-            cmd = payments.Deposit(user_id, self._order_id or uuid.uuid4().hex, amount.minor, "EUR",
-                                   self.method_token)
+            cmd = payments.Deposit(
+                user_id, self._order_id or uuid.uuid4().hex, amount.minor, "EUR", self.method_token
+            )
             result = await call(payments.deposit, UnitOfWork(), PROVIDER, cmd, now())
-        except Exception as err:  # noqa: BLE001 - shown to the player
+        except Exception as err:
             self.error = message(err)
             self._order_id = uuid.uuid4().hex
             return

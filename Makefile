@@ -1,0 +1,59 @@
+# Kasyno Lotto: `make run` starts the app with demo data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN_VERSION := 1.4.5
+BUN := .tools/node_modules/bun/bin/bun.exe
+PORT ?= 3000
+
+.PHONY: run dev test lint install install-dev bun chromium migrate seed clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# Reflex needs bun >= 1.4.4; the npm registry's `bun` package provides it without
+# reaching bun's own download site.
+$(BUN):
+	npm install --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION)
+	$(BUN) --version
+bun: $(BUN)
+
+# Browser tests drive Debian's Chromium; elsewhere fall back to Playwright's own build.
+chromium: $(VENV)/.dev
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  (apt-get update -q && apt-get install -y -q chromium) || \
+	  $(PY) -m playwright install chromium
+
+migrate: $(VENV)/.runtime
+	$(PY) -m alembic upgrade head
+
+seed: migrate
+	$(PY) -m casino_app seed
+
+run: $(VENV)/.runtime bun seed
+	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+dev: $(VENV)/.runtime bun seed
+	$(VENV)/bin/reflex run
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy casino_app/domain casino_app/services
+
+test: $(VENV)/.dev bun chromium lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf .web .states test-artifacts

@@ -1,0 +1,209 @@
+"""Shared fixtures: a migrated database per test on SQLite (always) and PostgreSQL (when given).
+
+Each engine's schema is built once per session with `alembic upgrade head` and then copied
+per test: a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL.
+
+Environment:
+    CASINO_TEST_POSTGRES_URL: run every database test on PostgreSQL too.
+    CASINO_REQUIRE_POSTGRES=1: a missing or unreachable PostgreSQL fails the run (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine, make_url
+
+from alembic import command
+from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
+from casino_app.persistence.db import Database, normalize_url
+from casino_app.persistence.models import Draw
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import draws, identity, payments, seed
+from casino_app.services.dto import UserView
+from tests.support import FIXED_NOW, PASSWORD, SALES_CLOSE_S, alembic_config, open_draws
+
+PG_URL_ENV = "CASINO_TEST_POSTGRES_URL"
+REQUIRE_PG_ENV = "CASINO_REQUIRE_POSTGRES"
+
+
+def _pg_url() -> str | None:
+    raw = os.environ.get(PG_URL_ENV, "").strip()
+    return normalize_url(raw) if raw else None
+
+
+def _pg_required() -> bool:
+    return os.environ.get(REQUIRE_PG_ENV, "").strip() == "1"
+
+
+def _engine_params() -> list[object]:
+    params: list[object] = ["sqlite"]
+    if _pg_url() or _pg_required():
+        params.append(pytest.param("postgres", marks=pytest.mark.postgres))
+    return params
+
+
+def alembic_upgrade(url: str) -> None:
+    """Run `alembic upgrade head` against `url` with the repository's alembic.ini."""
+    command.upgrade(alembic_config(url), "head")
+
+
+# --- SQLite -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, built once per session; tests copy it."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    alembic_upgrade(f"sqlite:///{path}")
+    # Fold the WAL into the main file so that a plain file copy is complete.
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    return path
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """A fresh migrated SQLite database for one test."""
+    path = tmp_path / "casino.db"
+    shutil.copyfile(sqlite_template, path)
+    database = Database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+# --- PostgreSQL -------------------------------------------------------------------------
+
+
+def _admin_engine(url: URL) -> Engine:
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+
+
+def _reachable_admin(url: str) -> Engine:
+    """An autocommit engine on the server of `url`; falls back to the `postgres` database."""
+    base = make_url(url)
+    errors = []
+    for candidate in (base, base.set(database="postgres")):
+        engine = _admin_engine(candidate)
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return engine
+        except sa.exc.OperationalError as err:
+            errors.append(str(err).splitlines()[0])
+            engine.dispose()
+    raise ConnectionError("; ".join(errors))
+
+
+def _need_postgres() -> str:
+    url = _pg_url()
+    if url is None:
+        if _pg_required():
+            pytest.fail(f"{REQUIRE_PG_ENV}=1 but {PG_URL_ENV} is not set")
+        pytest.skip(f"{PG_URL_ENV} is not set")
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[tuple[Engine, URL, str]]:
+    """(admin engine, base URL, template database name) with the schema migrated once."""
+    url = _need_postgres()
+    try:
+        admin = _reachable_admin(url)
+    except ConnectionError as err:
+        if _pg_required():
+            pytest.fail(f"PostgreSQL at {PG_URL_ENV} is unreachable: {err}")
+        pytest.skip(f"PostgreSQL is unreachable: {err}")
+    template = f"casino_tmpl_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
+    base = make_url(url)
+    try:
+        alembic_upgrade(base.set(database=template).render_as_string(hide_password=False))
+        yield admin, base, template
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_db(pg_server: tuple[Engine, URL, str]) -> Iterator[Database]:
+    """A fresh migrated PostgreSQL database for one test (a copy of the session template)."""
+    admin, base, template = pg_server
+    name = f"casino_t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    database = Database(base.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- Engine-independent fixtures ---------------------------------------------------------
+
+
+@pytest.fixture(params=_engine_params())
+def db(request: pytest.FixtureRequest) -> Database:
+    """A fresh migrated database: SQLite always, PostgreSQL when configured."""
+    fixture = "pg_db" if request.param == "postgres" else "sqlite_db"
+    return request.getfixturevalue(fixture)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def uow(db: Database) -> UnitOfWork:
+    return UnitOfWork(db)
+
+
+@pytest.fixture
+def now() -> datetime:
+    """A fixed, timezone-aware UTC instant that every test starts from."""
+    return FIXED_NOW
+
+
+@pytest.fixture
+def register(uow: UnitOfWork, now: datetime) -> Callable[..., UserView]:
+    """Register a player (no money): `register("a@example.com")`."""
+
+    def _register(email: str = "player@example.com", password: str = PASSWORD) -> UserView:
+        cmd = identity.RegisterPlayer(email, password, date(1990, 1, 1))
+        return identity.register_player(uow, cmd, now)
+
+    return _register
+
+
+@pytest.fixture
+def funded_player(
+    register: Callable[..., UserView], uow: UnitOfWork, now: datetime
+) -> Callable[..., UserView]:
+    """Register a player and deposit through the sandbox: `funded_player(amount_minor=50_00)`."""
+    counter = iter(range(1, 10_000))
+
+    def _funded(email: str | None = None, amount_minor: int = 100_00) -> UserView:
+        n = next(counter)
+        user = register(email or f"player{n}@example.com")
+        cmd = payments.Deposit(user.id, f"order-{user.id}-{n}", amount_minor, "EUR", APPROVE_TOKEN)
+        payments.deposit(uow, SandboxProvider(), cmd, now)
+        return user
+
+    return _funded
+
+
+@pytest.fixture
+def games(uow: UnitOfWork, now: datetime) -> dict[str, Draw]:
+    """The seeded lotto games, each with one draw open for sales at `now`; code -> Draw."""
+    seed._seed_games(uow)
+    draws.schedule(uow, now, SALES_CLOSE_S)
+    return open_draws(uow, now)

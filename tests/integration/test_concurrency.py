@@ -1,0 +1,100 @@
+"""Races between tabs, devices and workers: the database is the only guard of the balance."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from casino_app.domain.errors import InsufficientFunds
+from casino_app.persistence.db import Database
+from casino_app.persistence.models import Draw
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import ledger, lotto, wallet
+from casino_app.services.dto import UserView
+from tests.support import count_rows, scalar
+
+SELECTION = (5, 10, 15, 20, 25, 30)
+
+
+def _threads_and_tickets(db: Database) -> tuple[int, int]:
+    # PostgreSQL takes the full load; SQLite serializes writers, so a smaller race suffices.
+    return (20, 5) if db.dialect == "postgresql" else (8, 10)
+
+
+def _run_parallel(threads: int, work: Callable[[int], list[str]]) -> Counter[str]:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        results = list(pool.map(work, range(threads)))
+    return Counter(outcome for batch in results for outcome in batch)
+
+
+def test_parallel_tickets_spend_the_balance_exactly_and_never_below_zero(
+    db: Database,
+    games: dict[str, Draw],
+    funded_player: Callable[..., UserView],
+    now: datetime,
+) -> None:
+    user = funded_player(amount_minor=50_00)
+    threads, per_thread = _threads_and_tickets(db)
+    assert threads * per_thread > 50
+    start = threading.Barrier(threads)
+
+    def buy(worker: int) -> list[str]:
+        uow = UnitOfWork(db)  # one unit of work per thread, as per request in the app
+        start.wait()
+        outcomes = []
+        for n in range(per_thread):
+            cmd = lotto.PlaceLottoTicket(user.id, "lotto649", SELECTION, 1_00, f"w{worker}-{n}")
+            try:
+                lotto.place_lotto_ticket(uow, cmd, now)
+                outcomes.append("ok")
+            except InsufficientFunds:
+                outcomes.append("insufficient")
+        return outcomes
+
+    outcomes = _run_parallel(threads, buy)
+
+    assert outcomes == Counter({"ok": 50, "insufficient": threads * per_thread - 50})
+    assert wallet.cash_balance(UnitOfWork(db), user.id).minor == 0
+    assert count_rows(db, "tickets") == 50
+    assert count_rows(db, "ledger_transactions", "kind = 'stake'") == 50
+    assert (
+        scalar(
+            db,
+            "SELECT MIN(balance_after) FROM ledger_entries e JOIN accounts a "
+            "ON a.id = e.account_id WHERE a.kind = 'player_cash'",
+        )
+        == 0
+    )
+    with UnitOfWork(db) as uow:
+        assert ledger.check_integrity(uow.session) == []
+
+
+def test_parallel_duplicates_of_one_request_make_one_ticket_and_one_debit(
+    db: Database,
+    games: dict[str, Draw],
+    funded_player: Callable[..., UserView],
+    now: datetime,
+) -> None:
+    user = funded_player(amount_minor=10_00)
+    threads = 10
+    start = threading.Barrier(threads)
+    receipts = []
+
+    def buy(_: int) -> list[str]:
+        uow = UnitOfWork(db)
+        start.wait()
+        cmd = lotto.PlaceLottoTicket(user.id, "lotto649", SELECTION, 2_00, "double-click")
+        receipt = lotto.place_lotto_ticket(uow, cmd, now)
+        receipts.append(receipt)
+        return ["replayed" if receipt.replayed else "issued"]
+
+    outcomes = _run_parallel(threads, buy)
+
+    assert outcomes == Counter({"issued": 1, "replayed": threads - 1})
+    assert len({r.validation_number for r in receipts}) == 1
+    assert count_rows(db, "tickets") == 1
+    assert count_rows(db, "ledger_transactions", "kind = 'stake'") == 1
+    assert wallet.cash_balance(UnitOfWork(db), user.id).minor == 8_00

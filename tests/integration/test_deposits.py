@@ -1,0 +1,121 @@
+"""Deposits: the cash account is credited once per order, and only on an approved charge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+
+from casino_app.adapters.sandbox_payments import (
+    APPROVE_TOKEN,
+    DECLINE_TOKEN,
+    SandboxProvider,
+)
+from casino_app.domain.errors import InvalidAmount, PaymentDeclined
+from casino_app.domain.payments import MAX_DEPOSIT_MINOR, MIN_DEPOSIT_MINOR
+from casino_app.persistence.db import Database
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import ledger, payments, wallet
+from casino_app.services.dto import UserView
+from tests.support import count_rows
+
+
+def _deposit(
+    uow: UnitOfWork, user: UserView, now: datetime, amount: int, order: str, token: str
+) -> payments.DepositResult:
+    cmd = payments.Deposit(user.id, order, amount, "EUR", token)
+    return payments.deposit(uow, SandboxProvider(), cmd, now)
+
+
+def _entries(db: Database, kind: str) -> list[tuple[str, int, int | None]]:
+    with db.read_engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT a.kind, e.amount, e.balance_after FROM ledger_entries e "
+            "JOIN ledger_transactions t ON t.id = e.transaction_id "
+            "JOIN accounts a ON a.id = e.account_id "
+            f"WHERE t.kind = '{kind}' ORDER BY e.amount"
+        ).all()
+    return [(k, int(a), b) for k, a, b in rows]
+
+
+def test_approved_deposit_credits_cash_with_a_balanced_ledger_posting(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register()
+    result = _deposit(uow, user, now, 25_00, "order-1", APPROVE_TOKEN)
+    assert (result.status, result.amount.minor, result.balance.minor) == (
+        "approved",
+        2500,
+        2500,
+    )
+    assert result.balance.text == "€25.00"
+    view = wallet.wallet_view(uow, user.id)
+    assert view.balance.minor == 2500
+    assert [(t.kind, t.amount.minor, t.balance_after.minor) for t in view.transactions] == [
+        ("deposit", 2500, 2500)
+    ]
+    assert _entries(db, "deposit") == [
+        ("provider_clearing", -2500, -2500),
+        ("player_cash", 2500, 2500),
+    ]
+    with uow:
+        assert ledger.check_integrity(uow.session) == []
+
+
+def test_same_order_id_twice_credits_once(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register()
+    first = _deposit(uow, user, now, 40_00, "order-dup", APPROVE_TOKEN)
+    second = _deposit(uow, user, now, 40_00, "order-dup", APPROVE_TOKEN)
+    assert first.balance.minor == second.balance.minor == 4000
+    assert second.status == "approved"
+    assert wallet.cash_balance(uow, user.id).minor == 4000
+    assert count_rows(db, "payments") == 1
+    assert count_rows(db, "ledger_transactions", "kind = 'deposit'") == 1
+
+
+def test_declined_card_raises_and_moves_no_money(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register()
+    with pytest.raises(PaymentDeclined, match="declined"):
+        _deposit(uow, user, now, 20_00, "order-declined", DECLINE_TOKEN)
+    assert count_rows(db, "ledger_transactions") == 0
+    assert count_rows(db, "ledger_entries") == 0
+    assert count_rows(db, "payments", "status = 'declined'") == 1
+    assert wallet.cash_balance(uow, user.id).minor == 0
+
+
+def test_retrying_a_declined_order_does_not_charge_again_or_credit(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register()
+    with pytest.raises(PaymentDeclined):
+        _deposit(uow, user, now, 20_00, "order-d2", DECLINE_TOKEN)
+    with pytest.raises(PaymentDeclined):
+        _deposit(uow, user, now, 20_00, "order-d2", APPROVE_TOKEN)
+    assert count_rows(db, "ledger_transactions") == 0
+
+
+@pytest.mark.parametrize("amount", [MIN_DEPOSIT_MINOR - 1, 0, -500, MAX_DEPOSIT_MINOR + 1])
+def test_amount_outside_the_deposit_limits_is_refused_before_any_row_is_written(
+    db: Database,
+    uow: UnitOfWork,
+    register: Callable[..., UserView],
+    now: datetime,
+    amount: int,
+) -> None:
+    user = register()
+    with pytest.raises(InvalidAmount):
+        _deposit(uow, user, now, amount, "order-small", APPROVE_TOKEN)
+    assert count_rows(db, "payments") == 0
+    assert count_rows(db, "ledger_transactions") == 0
+
+
+def test_minimum_deposit_is_accepted(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register()
+    assert _deposit(uow, user, now, MIN_DEPOSIT_MINOR, "o-min", APPROVE_TOKEN).balance.minor == 500

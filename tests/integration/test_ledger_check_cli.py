@@ -1,0 +1,67 @@
+"""`python -m casino_app ledger check`: exit 0 on a consistent ledger, 1 with findings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from casino_app.persistence.db import Database
+from casino_app.persistence.models import Draw
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import draws, lotto
+from casino_app.services.dto import UserView
+from tests.support import SALES_CLOSE_S
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _ledger_check(db: Database) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "REFLEX_DB_URL": db.url, "CASINO_SCHEDULER": "0"}
+    return subprocess.run(
+        [sys.executable, "-m", "casino_app", "ledger", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_ledger_check_passes_after_deposits_bets_and_a_settled_draw(
+    db: Database,
+    uow: UnitOfWork,
+    games: dict[str, Draw],
+    funded_player: Callable[..., UserView],
+    now: datetime,
+) -> None:
+    user = funded_player(amount_minor=20_00)
+    for i, selection in enumerate([(1, 2, 3, 4, 5), (6, 7, 8, 9, 10), (11, 12, 13, 14, 15)]):
+        cmd = lotto.PlaceLottoTicket(user.id, "quick535", selection, 1_00, f"cli-{i}")
+        lotto.place_lotto_ticket(uow, cmd, now)
+    draws.run_draw_now(uow, "quick535", now, SALES_CLOSE_S)
+
+    result = _ledger_check(db)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ledger check: OK" in result.stdout
+
+
+def test_ledger_check_fails_when_a_cached_balance_disagrees_with_its_entries(
+    db: Database, funded_player: Callable[..., UserView]
+) -> None:
+    funded_player(amount_minor=20_00)
+    with db.write_engine.begin() as conn:
+        conn.execute(sa.text("UPDATE accounts SET balance = balance + 1 WHERE kind = 'player_cash'"))
+
+    result = _ledger_check(db)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "caches 2001 but its entries sum to 2000" in result.stdout
+    assert "1 finding(s)" in result.stdout

@@ -1,0 +1,53 @@
+"""Helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.config import Config
+from sqlmodel import col, select
+
+from casino_app.persistence.db import Database
+from casino_app.persistence.models import Draw, LottoGame
+from casino_app.persistence.uow import UnitOfWork
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXED_NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+SALES_CLOSE_S = 60
+PASSWORD = "correct-horse-battery"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """The repository's alembic.ini, optionally pointed at `url`."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "alembic"))
+    config.set_main_option("path_separator", "os")
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def count_rows(database: Database, table: str, where: str = "") -> int:
+    """Rows in `table`, optionally filtered by a raw SQL condition."""
+    sql = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
+    with database.read_engine.connect() as conn:
+        return int(conn.execute(sa.text(sql)).scalar_one())
+
+
+def scalar(database: Database, sql: str, **params: object) -> object:
+    """The single value a raw SQL query returns."""
+    with database.read_engine.connect() as conn:
+        return conn.execute(sa.text(sql), params).scalar_one()
+
+
+def open_draws(uow: UnitOfWork, now: datetime) -> dict[str, Draw]:
+    """Per game code, the draw that is selling at `now`."""
+    with uow.reader() as r:
+        rows = r.session.exec(
+            select(LottoGame.code, Draw)
+            .join(Draw, col(Draw.game_id) == LottoGame.id)
+            .where(Draw.status == "open", Draw.sales_close_at > now)
+        ).all()
+        return {code: draw for code, draw in rows}

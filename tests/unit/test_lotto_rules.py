@@ -1,0 +1,136 @@
+"""Lotto rules: selections, stakes, paytables and the theoretical RTP shown before the stake."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from casino_app.domain import lotto
+from casino_app.domain.errors import InvalidAmount, InvalidSelection
+from casino_app.services.lotto import game_rules
+from casino_app.services.seed import GAMES
+
+RULES = {game.code: game_rules(game) for game in GAMES}
+L649 = RULES["lotto649"]
+Q535 = RULES["quick535"]
+
+
+def test_seeded_games_have_the_expected_shape_and_paytable() -> None:
+    assert (L649.pick, L649.pool) == (6, 49)
+    assert L649.paytable == ((3, 10), (4, 100), (5, 5000), (6, 1_000_000))
+    assert (Q535.pick, Q535.pool) == (5, 35)
+
+
+def test_valid_selection_is_returned_sorted() -> None:
+    assert lotto.validate_selection(L649, [49, 1, 17, 3, 22, 8]) == [
+        1,
+        3,
+        8,
+        17,
+        22,
+        49,
+    ]
+
+
+@pytest.mark.parametrize("numbers", [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 6, 7], []])
+def test_selection_with_the_wrong_count_is_refused(numbers: list[int]) -> None:
+    with pytest.raises(InvalidSelection, match="Pick exactly 6"):
+        lotto.validate_selection(L649, numbers)
+
+
+def test_selection_with_a_repeated_number_is_refused() -> None:
+    with pytest.raises(InvalidSelection, match="only once"):
+        lotto.validate_selection(L649, [1, 2, 3, 4, 5, 5])
+
+
+@pytest.mark.parametrize("bad", [0, 50, -3])
+def test_selection_out_of_range_is_refused(bad: int) -> None:
+    with pytest.raises(InvalidSelection, match="between 1 and 49"):
+        lotto.validate_selection(L649, [1, 2, 3, 4, 5, bad])
+
+
+@pytest.mark.parametrize("bad", ["6", 6.0, True, None])
+def test_selection_with_a_non_integer_is_refused(bad: object) -> None:
+    with pytest.raises(InvalidSelection, match="whole numbers"):
+        lotto.validate_selection(L649, [1, 2, 3, 4, 5, bad])  # type: ignore[list-item]
+
+
+def test_selection_bounds_1_and_pool_are_accepted() -> None:
+    assert lotto.validate_selection(Q535, [35, 1, 2, 3, 4]) == [1, 2, 3, 4, 35]
+
+
+@pytest.mark.parametrize("stake", [0, -100])
+def test_zero_or_negative_stake_is_refused(stake: int) -> None:
+    with pytest.raises(InvalidAmount, match="greater than zero"):
+        lotto.validate_stake(L649, stake)
+
+
+def test_stake_below_minimum_or_above_maximum_is_refused() -> None:
+    with pytest.raises(InvalidAmount, match="minimum"):
+        lotto.validate_stake(L649, L649.min_stake_minor - 1)
+    with pytest.raises(InvalidAmount, match="maximum"):
+        lotto.validate_stake(L649, L649.max_stake_minor + 1)
+
+
+def test_stake_at_the_limits_is_accepted() -> None:
+    assert lotto.validate_stake(L649, L649.min_stake_minor) == L649.min_stake_minor
+    assert lotto.validate_stake(L649, L649.max_stake_minor) == L649.max_stake_minor
+
+
+@pytest.mark.parametrize(
+    ("selection", "matches", "multiplier"),
+    [
+        ([1, 2, 3, 4, 5, 6], 6, 1_000_000),
+        ([1, 2, 3, 4, 5, 40], 5, 5000),
+        ([1, 2, 3, 4, 40, 41], 4, 100),
+        ([1, 2, 3, 40, 41, 42], 3, 10),
+        ([1, 2, 40, 41, 42, 43], 2, 0),
+        ([40, 41, 42, 43, 44, 45], 0, 0),
+    ],
+)
+def test_win_is_stake_times_the_paytable_multiplier(
+    selection: list[int], matches: int, multiplier: int
+) -> None:
+    winning = [1, 2, 3, 4, 5, 6]
+    assert lotto.count_matches(selection, winning) == matches
+    assert lotto.win_amount(L649, 250, selection, winning) == 250 * multiplier
+
+
+def test_two_matches_pay_the_stake_back_in_quick_535() -> None:
+    assert lotto.win_amount(Q535, 300, [1, 2, 30, 31, 32], [1, 2, 3, 4, 5]) == 300
+
+
+def test_match_probabilities_sum_to_one() -> None:
+    for rules in RULES.values():
+        assert sum(lotto.match_probability(rules, m) for m in range(rules.pick + 1)) == 1
+    assert lotto.match_probability(L649, 6) == Fraction(1, 13_983_816)
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_theoretical_rtp_of_seeded_games_is_between_30_and_60_percent(
+    code: str,
+) -> None:
+    rtp = lotto.theoretical_rtp(RULES[code])
+    assert Fraction(3, 10) < rtp < Fraction(6, 10)
+
+
+def test_theoretical_rtp_is_the_expected_multiplier() -> None:
+    expected = sum(lotto.match_probability(L649, m) * x for m, x in L649.paytable)
+    assert lotto.theoretical_rtp(L649) == expected
+    assert round(float(expected), 4) == 0.4371
+
+
+def test_draw_numbers_are_a_deterministic_function_of_seed_and_draw_code() -> None:
+    seed = "ab" * 32
+    first = lotto.draw_numbers(L649, seed, "20260301-120500")
+    assert first == lotto.draw_numbers(L649, seed, "20260301-120500")
+    assert first != lotto.draw_numbers(L649, seed, "20260301-121000")
+    assert first == sorted(first)
+    assert lotto.validate_selection(L649, first) == first
+
+
+def test_quick_pick_is_a_valid_selection() -> None:
+    for rules in RULES.values():
+        pick = lotto.quick_pick(rules)
+        assert lotto.validate_selection(rules, pick) == pick
