@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -81,6 +82,13 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def app_url(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # One Reflex build directory (.web) per checkout: one browser session at a time.
+    with (ROOT / ".web.e2e.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield from _serve(app_env, tmp_path_factory)
+
+
+def _serve(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = int(app_env["CASINO_E2E_PORT"])
     log = (tmp_path_factory.mktemp("logs") / "reflex.log").open("wb")
     reflex = Path(sys.executable).parent / "reflex"
