@@ -35,6 +35,7 @@ class Settings:
     draw_interval_seconds: int | None
     sales_close_seconds: int
     house_shards: int
+    stake_cash_first: bool
     cors_origins: tuple[str, ...]
 
 
@@ -52,5 +53,6 @@ def load_settings() -> Settings:
         draw_interval_seconds=int(interval) if interval else None,
         sales_close_seconds=_int("CASINO_SALES_CLOSE_SECONDS", 60),
         house_shards=_int("CASINO_HOUSE_SHARDS", 8),
+        stake_cash_first=_bool("CASINO_STAKE_CASH_FIRST", True),
         cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
     )

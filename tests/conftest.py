@@ -56,6 +56,23 @@ def alembic_upgrade(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def test_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point the key provider at a throwaway keyring so tests never touch data/keyring.json."""
+    from casino_app.adapters.keys import KEYRING_ENV, reset_key_provider
+
+    path = tmp_path_factory.mktemp("keys") / "keyring.json"
+    previous = os.environ.get(KEYRING_ENV)
+    os.environ[KEYRING_ENV] = str(path)
+    reset_key_provider()
+    yield path
+    if previous is None:
+        os.environ.pop(KEYRING_ENV, None)
+    else:
+        os.environ[KEYRING_ENV] = previous
+    reset_key_provider()
+
+
 # --- SQLite -----------------------------------------------------------------------------
 
 

@@ -31,10 +31,16 @@ def upgrade() -> None:
     sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('fx_rate', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('reverses_id', sa.Integer(), nullable=True),
     sa.Column('created_at', casino_app.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['reverses_id'], ['ledger_transactions.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('idempotency_key')
+    sa.UniqueConstraint('idempotency_key'),
+    sa.UniqueConstraint('reverses_id')
     )
+    with op.batch_alter_table('ledger_transactions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ledger_transactions_created_at'), ['created_at'], unique=False)
     op.create_table('lotto_games',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -131,7 +137,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ledger_entries_account_id'), ['account_id'], unique=False)
+        batch_op.create_index('ix_ledger_entries_account_txn', ['account_id', 'transaction_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_entries_transaction_id'), ['transaction_id'], unique=False)
 
     op.create_table('tickets',
@@ -141,6 +147,7 @@ def upgrade() -> None:
     sa.Column('draw_id', sa.Integer(), nullable=False),
     sa.Column('selection', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('stake', sa.BigInteger(), nullable=False),
+    sa.Column('stake_bonus', sa.BigInteger(), nullable=False),
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('matches', sa.Integer(), nullable=True),
@@ -171,7 +178,7 @@ def downgrade() -> None:
     op.drop_table('tickets')
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_entries_transaction_id'))
-        batch_op.drop_index(batch_op.f('ix_ledger_entries_account_id'))
+        batch_op.drop_index('ix_ledger_entries_account_txn')
 
     op.drop_table('ledger_entries')
     with op.batch_alter_table('payments', schema=None) as batch_op:
@@ -190,6 +197,9 @@ def downgrade() -> None:
     op.drop_table('accounts')
     op.drop_table('users')
     op.drop_table('lotto_games')
+    with op.batch_alter_table('ledger_transactions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ledger_transactions_created_at'))
+
     op.drop_table('ledger_transactions')
     op.drop_table('job_leases')
 

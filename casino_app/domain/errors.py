@@ -71,3 +71,66 @@ class IdempotencyConflict(DomainError):
 
 class PaymentDeclined(DomainError):
     code = "payment_declined"
+
+
+class TamperedData(DomainError):
+    """Encrypted data failed authentication: edited, truncated or bound to another record."""
+
+    code = "tampered_data"
+
+
+class KeyUnavailable(DomainError):
+    """A key version is unknown or retired, so data under it cannot be read."""
+
+    code = "key_unavailable"
+
+
+# --- identity: accounts, login, second factor, sessions and tokens ---------------------------
+
+
+class TermsNotAccepted(InvalidInput):
+    code = "terms_not_accepted"
+
+
+class InvalidCode(InvalidInput):
+    """A wrong, expired or already used one-time code (TOTP or recovery code)."""
+
+    code = "invalid_code"
+
+
+class TooManyAttempts(DomainError):
+    """Throttled: try again after `retry_after` seconds (exponential backoff)."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after: int = 0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AccountLocked(DomainError):
+    """Too many failed logins; unlock by email re-verification, a TOTP code, or waiting (operators)."""
+
+    code = "account_locked"
+
+
+class SecondFactorRequired(DomainError):
+    """The password was right; a TOTP or recovery code completes the login."""
+
+    code = "mfa_required"
+
+
+class StepUpRequired(DomainError):
+    """A sensitive action needs a second-factor code from the last few minutes."""
+
+    code = "step_up_required"
+
+
+class InvalidToken(DomainError):
+    """An email link, refresh or access token that is unknown, expired, used or revoked."""
+
+    code = "invalid_token"
+
+
+class SessionExpired(DomainError):
+    code = "session_expired"

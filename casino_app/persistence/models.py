@@ -58,17 +58,22 @@ class LedgerTransaction(SQLModel, table=True):
     reference: str = Field(default="", max_length=128)
     actor: str = Field(default="system", max_length=64)
     reason: str = Field(default="", max_length=255)
-    created_at: datetime = Field(sa_type=UtcDateTime)
+    fx_rate: str | None = Field(default=None, max_length=32)  # decimal string, FX only
+    reverses_id: int | None = Field(
+        default=None, foreign_key="ledger_transactions.id", sa_column_kwargs={"unique": True}
+    )
+    created_at: datetime = Field(sa_type=UtcDateTime, index=True)
 
 
 class LedgerEntry(SQLModel, table=True):
     """One leg of a transaction; append-only."""
 
     __tablename__ = "ledger_entries"
+    __table_args__ = (sa.Index("ix_ledger_entries_account_txn", "account_id", "transaction_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     transaction_id: int = Field(foreign_key="ledger_transactions.id", index=True)
-    account_id: int = Field(foreign_key="accounts.id", index=True)
+    account_id: int = Field(foreign_key="accounts.id")
     amount: int = Field(sa_type=sa.BigInteger)
     currency: str = Field(max_length=3)
     balance_after: int | None = Field(default=None, sa_type=sa.BigInteger)
@@ -117,6 +122,7 @@ class Ticket(SQLModel, table=True):
     draw_id: int = Field(foreign_key="draws.id", index=True)
     selection: str = Field(max_length=64)
     stake: int = Field(sa_type=sa.BigInteger)
+    stake_bonus: int = Field(default=0, sa_type=sa.BigInteger)  # the part funded by bonus money
     currency: str = Field(max_length=3)
     status: str = Field(default="pending", max_length=16)
     matches: int | None = Field(default=None)
@@ -143,6 +149,25 @@ class Payment(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UtcDateTime)
 
 
+class Withdrawal(SQLModel, table=True):
+    """A withdrawal and its two-phase hold: requested -> paid | rejected, exactly once."""
+
+    __tablename__ = "withdrawals"
+    __table_args__ = (sa.UniqueConstraint("user_id", "request_id", name="uq_withdrawals_request"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    request_id: str = Field(max_length=128)
+    amount: int = Field(sa_type=sa.BigInteger)
+    currency: str = Field(max_length=3)
+    status: str = Field(default="requested", max_length=16, index=True)
+    hold_transaction_id: int = Field(foreign_key="ledger_transactions.id")
+    resolve_transaction_id: int | None = Field(default=None, foreign_key="ledger_transactions.id")
+    resolved_by: str = Field(default="", max_length=64)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
 class JobLease(SQLModel, table=True):
     """A lease so that exactly one worker runs the scheduled jobs."""
 
@@ -151,3 +176,7 @@ class JobLease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     holder: str = Field(max_length=128)
     expires_at: datetime = Field(sa_type=UtcDateTime)
+
+
+# Registered here so that SQLModel.metadata (and Alembic) see the security tables.
+from casino_app.persistence import security_models as _security_models  # noqa: E402, F401

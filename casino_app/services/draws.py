@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from casino_app.domain import lotto as rules
 from casino_app.domain import rng
 from casino_app.domain.errors import NotFound
+from casino_app.domain.funding import split_win
 from casino_app.persistence.models import Draw, LottoGame, Ticket
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import ledger
@@ -159,23 +160,28 @@ def _settle_ticket(
     selection = list(parse_numbers(ticket.selection))
     win = rules.win_amount(r, ticket.stake, selection, winning)
     if win > 0:
-        house = house_account(s, game.code, ticket.currency, ticket.id or 0)
-        cash = ledger.player_cash_account(s, ticket.user_id, ticket.currency)
-        ledger.post(
-            s,
-            kind="win",
-            idempotency_key=f"win:{ticket.id}",
-            request={"ticket": ticket.id, "win": win},
-            postings=[ledger.Posting(house, -win), ledger.Posting(cash, win)],
-            currency=ticket.currency,
-            now=now,
-            reference=ticket.validation_number,
-        )
+        _pay_win(s, ticket, game, win, now)
     ticket.status = "win" if win > 0 else "lose"
     ticket.matches = rules.count_matches(selection, winning)
     ticket.win = win
     ticket.settled_at = now
     s.add(ticket)
+
+
+def _pay_win(s: Session, ticket: Ticket, game: LottoGame, win: int, now: datetime) -> None:
+    """Credit a win, split between cash and bonus as the stake was funded."""
+    split = split_win(win, ticket.stake, ticket.stake_bonus)
+    house = house_account(s, game.code, ticket.currency, ticket.id or 0)
+    postings = [ledger.Posting(house, -win)]
+    if split.cash:
+        postings.append(ledger.Posting(ledger.player_cash_account(s, ticket.user_id, ticket.currency), split.cash))
+    if split.bonus:
+        bonus = ledger.ensure_account(s, kind="player_bonus", currency=ticket.currency, owner=ticket.user_id)
+        postings.append(ledger.Posting(bonus, split.bonus))
+    ledger.post(
+        s, kind="win", idempotency_key=f"win:{ticket.id}", request={"ticket": ticket.id, "win": win},
+        postings=postings, currency=ticket.currency, now=now, reference=ticket.validation_number,
+    )
 
 
 def _mark_settled(uow: UnitOfWork, draw_id: int, now: datetime) -> None:

@@ -11,14 +11,17 @@ from sqlmodel import Session, col, select
 
 from casino_app.config import load_settings
 from casino_app.domain import lotto as rules
-from casino_app.domain.errors import DrawClosed, InvalidInput, NotFound
+from casino_app.domain.errors import InvalidInput, NotFound
+from casino_app.persistence import hotpath
 from casino_app.persistence.models import Draw, LottoGame, Ticket
+from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import ledger
 from casino_app.services.common import join_numbers, money_line, parse_numbers
 from casino_app.services.dto import DrawView, GameView, TicketLine, TicketReceipt
 
 HOUSE_SHARDS = max(1, load_settings().house_shards)
+STAKE_CASH_FIRST = load_settings().stake_cash_first
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,39 @@ def new_validation_number() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
+@dataclass(frozen=True)
+class _GameFacts:
+    """What the hot path needs of a game version; versions never change once created."""
+
+    id: int
+    code: str
+    name: str
+    currency: str
+    rules: rules.LottoRules
+
+
+_GAMES: dict[tuple[str, str], _GameFacts] = {}
+
+
+def _game_facts(uow: UnitOfWork, code: str) -> _GameFacts:
+    """Game facts, cached per database: a ticket costs no extra round trip for them."""
+    key = (uow.database.url, code)
+    facts = _GAMES.get(key)
+    if facts is None:
+        with uow.reader() as r:
+            game = _find_game(r.session, code)
+        assert game.id is not None
+        facts = _GameFacts(game.id, game.code, game.name, game.currency, game_rules(game))
+        _GAMES[key] = facts
+    return facts
+
+
+@retry_transient
 def place_lotto_ticket(uow: UnitOfWork, cmd: PlaceLottoTicket, now: datetime) -> TicketReceipt:
     """Debit the stake and issue the ticket in one database transaction.
+
+    On PostgreSQL this is one call of a stored function; on SQLite one BEGIN IMMEDIATE
+    transaction. The stake is funded cash first (profile setting), then bonus.
 
     Raises:
         InvalidSelection, InvalidAmount: bad input; nothing is written.
@@ -136,67 +170,26 @@ def place_lotto_ticket(uow: UnitOfWork, cmd: PlaceLottoTicket, now: datetime) ->
     """
     if not cmd.request_id or len(cmd.request_id) > 128:
         raise InvalidInput("A ticket request needs an id of 1 to 128 characters.")
-    with uow:
-        s = uow.session
-        game = _find_game(s, cmd.game_code)
-        game_rules_ = game_rules(game)
-        selection = rules.validate_selection(game_rules_, list(cmd.selection))
-        rules.validate_stake(game_rules_, cmd.stake_minor)
-        draw = _open_draw(s, game, now)
-        if draw is None:
-            raise DrawClosed("Sales for this draw have closed. Try the next draw in a moment.")
-        validation = new_validation_number()
-        house = house_account(s, game.code, game.currency, secrets.randbelow(HOUSE_SHARDS))
-        cash = ledger.player_cash_account(s, cmd.user_id, game.currency)
-        posted = ledger.post(
-            s,
-            kind="stake",
-            idempotency_key=f"ticket:{cmd.user_id}:{cmd.request_id}",
-            request={"game": game.code, "selection": selection, "stake": cmd.stake_minor},
-            postings=[ledger.Posting(cash, -cmd.stake_minor), ledger.Posting(house, cmd.stake_minor)],
-            currency=game.currency,
-            now=now,
-            actor=f"player:{cmd.user_id}",
-            reference=validation,
-        )
-        if posted.replayed:
-            return _receipt_for(s, posted.id, cash, replayed=True)
-        s.add(
-            Ticket(
-                validation_number=validation,
-                user_id=cmd.user_id,
-                draw_id=draw.id or 0,
-                selection=join_numbers(selection),
-                stake=cmd.stake_minor,
-                currency=game.currency,
-                transaction_id=posted.id,
-                created_at=now,
-            )
-        )
-        s.flush()
-        receipt = _receipt_for(s, posted.id, cash, replayed=False)
-        uow.commit()
-        return receipt
-
-
-def _receipt_for(session: Session, txn_id: int, cash: int, *, replayed: bool) -> TicketReceipt:
-    ticket, draw, game = session.exec(
-        select(Ticket, Draw, LottoGame)
-        .join(Draw, col(Draw.id) == Ticket.draw_id)
-        .join(LottoGame, col(LottoGame.id) == Draw.game_id)
-        .where(Ticket.transaction_id == txn_id)
-    ).one()
-    balance = ledger.balance(session, cash)
+    game = _game_facts(uow, cmd.game_code)
+    selection = rules.validate_selection(game.rules, list(cmd.selection))
+    rules.validate_stake(game.rules, cmd.stake_minor)
+    request = {"kind": "stake", "game": game.code, "selection": selection, "stake": cmd.stake_minor}
+    order = hotpath.TicketOrder(
+        user_id=cmd.user_id, game_id=game.id, currency=game.currency,
+        cash_code=ledger.account_code("player_cash", game.currency, cmd.user_id),
+        bonus_code=ledger.account_code("player_bonus", game.currency, cmd.user_id),
+        house_code=ledger.account_code("house_revenue", game.currency, game.code,
+                                       secrets.randbelow(HOUSE_SHARDS)),
+        stake=cmd.stake_minor, cash_first=STAKE_CASH_FIRST, selection=join_numbers(selection),
+        validation_number=new_validation_number(),
+        idempotency_key=f"ticket:{cmd.user_id}:{cmd.request_id}",
+        request_hash=ledger.request_hash(request), actor=f"player:{cmd.user_id}", now=now,
+    )
+    placed = hotpath.place_ticket(uow.database, order)
     return TicketReceipt(
-        ticket.validation_number,
-        game.name,
-        draw.code,
-        draw.draw_at,
-        parse_numbers(ticket.selection),
-        money_line(ticket.stake, ticket.currency),
-        ticket.created_at,
-        money_line(balance, ticket.currency),
-        replayed,
+        placed.validation_number, game.name, placed.draw_code, placed.draw_at,
+        parse_numbers(placed.selection), money_line(cmd.stake_minor, game.currency),
+        placed.created_at, money_line(placed.cash_after, game.currency), placed.replayed,
     )
 
 

@@ -61,6 +61,7 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout_s: float) -> Non
 @pytest.fixture(scope="session")
 def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     db_file = tmp_path_factory.mktemp("e2e") / "casino.db"
+    keyring = db_file.parent / "keyring.json"
     port = _free_port()
     env = dict(os.environ)
     env.update(
@@ -68,6 +69,7 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "CASINO_E2E_PORT": str(port),
             "CASINO_CORS_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
             "REFLEX_DB_URL": f"sqlite:///{db_file}",
+            "CASINO_KEYRING_PATH": str(keyring),
             "CASINO_DRAW_INTERVAL_SECONDS": "86400",
             "CASINO_DEMO_MODE": "1",
             "CASINO_SCHEDULER": "1",

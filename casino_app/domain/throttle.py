@@ -1,0 +1,105 @@
+"""Login throttling and lockout rules: exponential backoff per IP and per account, lockout thresholds.
+
+- Players lock after 3 consecutive failures within 30 minutes and stay locked until they
+  re-verify their email or enter a valid TOTP code (GLI-19 2.5.3, N.J.A.C. 13:69O-1.4(i)).
+- Operators lock after 10 failures for 30 minutes (PCI DSS 8.3.4).
+- Every IP gets a few free failures, then waits 2 s, 4 s, 8 s ... up to an hour per attempt, and
+  its count survives successful logins, so one address cannot lock out player after player.
+- Second-factor codes: at most 5 attempts per 5 minutes, even when the sixth is right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """`free` failures pass at once; each further one doubles the wait, from `base_s` up to `cap_s`."""
+
+    free: int
+    base_s: int
+    cap_s: int
+    window: timedelta  # a count older than this (from its first failure) starts again
+
+    def delay_after(self, failures: int) -> int:
+        """Seconds to wait before the next attempt after `failures` failures."""
+        if failures < self.free:
+            return 0
+        return int(min(self.base_s * 2 ** min(failures - self.free, 30), self.cap_s))
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    threshold: int
+    window: timedelta
+    lock_for: timedelta | None  # None: until the owner unlocks it
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A failure count as stored in the throttle table."""
+
+    failures: int = 0
+    first_failure_at: datetime | None = None
+    last_failure_at: datetime | None = None
+    locked_at: datetime | None = None
+    locked_until: datetime | None = None
+
+
+IP_BACKOFF = Backoff(free=3, base_s=2, cap_s=3600, window=timedelta(hours=24))
+PLAYER_BACKOFF = Backoff(free=1, base_s=1, cap_s=60, window=timedelta(minutes=30))
+OPERATOR_BACKOFF = Backoff(free=3, base_s=1, cap_s=300, window=timedelta(hours=24))
+PLAYER_LOCKOUT = LockoutPolicy(threshold=3, window=timedelta(minutes=30), lock_for=None)
+OPERATOR_LOCKOUT = LockoutPolicy(threshold=10, window=timedelta(hours=24), lock_for=timedelta(minutes=30))
+CODE_ATTEMPTS = 5
+CODE_WINDOW = timedelta(minutes=5)
+
+
+def current(counter: Counter, window: timedelta, now: datetime) -> Counter:
+    """The counter as it stands at `now`: an expired window is forgotten (a lock is not)."""
+    first = counter.first_failure_at
+    if first is not None and now - first > window:
+        return replace(counter, failures=0, first_failure_at=None, last_failure_at=None)
+    return counter
+
+
+def wait_seconds(counter: Counter, backoff: Backoff, now: datetime) -> int:
+    """How long the next attempt must still wait (0: it may go ahead)."""
+    counter = current(counter, backoff.window, now)
+    if counter.last_failure_at is None:
+        return 0
+    ready = counter.last_failure_at + timedelta(seconds=backoff.delay_after(counter.failures))
+    return max(0, int((ready - now).total_seconds() + 0.999))
+
+
+def add_failure(counter: Counter, window: timedelta, now: datetime) -> Counter:
+    """One more failure at `now`."""
+    counter = current(counter, window, now)
+    return replace(
+        counter,
+        failures=counter.failures + 1,
+        first_failure_at=counter.first_failure_at or now,
+        last_failure_at=now,
+    )
+
+
+def is_locked(counter: Counter, now: datetime) -> bool:
+    """Locked now: locked without an end, or until a time still ahead."""
+    if counter.locked_at is None:
+        return False
+    return counter.locked_until is None or counter.locked_until > now
+
+
+def lock_if_due(counter: Counter, policy: LockoutPolicy, now: datetime) -> Counter:
+    """Lock the account when the failures in the window reach the policy's threshold."""
+    if is_locked(counter, now) or counter.failures < policy.threshold:
+        return counter
+    until = now + policy.lock_for if policy.lock_for is not None else None
+    return replace(counter, locked_at=now, locked_until=until)
+
+
+def code_attempts_left(counter: Counter, now: datetime) -> int:
+    """Second-factor attempts still allowed in the current 5-minute window."""
+    return max(0, CODE_ATTEMPTS - current(counter, CODE_WINDOW, now).failures)
