@@ -65,8 +65,16 @@ def place_ticket(db: Database, order: TicketOrder) -> PlacedTicket:
     """Place one ticket atomically on the database's own hot path."""
     if db.dialect == "postgresql":
         return _place_postgres(db, order)
-    with db.write_engine.begin() as conn:
+    with db.read_engine.connect() as conn:  # a replay needs no write lock
+        if _known_key(conn, order.idempotency_key):
+            return _sqlite_replay(conn, order)
+    with db.write_lock, db.write_engine.begin() as conn:
         return _place_sqlite(conn, order)
+
+
+def _known_key(conn: Connection, key: str) -> bool:
+    found = conn.execute(sa.text("SELECT 1 FROM ledger_transactions WHERE idempotency_key = :k"), {"k": key})
+    return found.first() is not None
 
 
 _PG_CALL = sa.text(
@@ -89,9 +97,18 @@ def _place_postgres(db: Database, order: TicketOrder) -> PlacedTicket:
     if row.o_status == "idempotency_conflict":
         raise IdempotencyConflict("This request id was already used for a different request.")
     return PlacedTicket(
-        row.o_ticket_id, row.o_txn_id, row.o_validation, row.o_draw_code, row.o_draw_at,
-        row.o_selection, row.o_stake_cash, row.o_stake_bonus, row.o_cash_after,
-        row.o_bonus_after or 0, row.o_created_at, row.o_status == "replayed",
+        row.o_ticket_id,
+        row.o_txn_id,
+        row.o_validation,
+        row.o_draw_code,
+        row.o_draw_at,
+        row.o_selection,
+        row.o_stake_cash,
+        row.o_stake_bonus,
+        row.o_cash_after,
+        row.o_bonus_after or 0,
+        row.o_created_at,
+        row.o_status == "replayed",
     )
 
 
@@ -102,14 +119,28 @@ def _sqlite_replay(conn: Connection, order: TicketOrder) -> PlacedTicket:
     ).one()
     if digest != order.request_hash:
         raise IdempotencyConflict("This request id was already used for a different request.")
-    t = conn.execute(sa.text(
-        "SELECT t.id, t.validation_number, d.code, d.draw_at, t.selection, t.stake, t.stake_bonus, "
-        "t.created_at FROM tickets t JOIN draws d ON d.id = t.draw_id WHERE t.transaction_id = :t"
-    ), {"t": txn_id}).one()
+    t = conn.execute(
+        sa.text(
+            "SELECT t.id, t.validation_number, d.code, d.draw_at, t.selection, t.stake, t.stake_bonus, "
+            "t.created_at FROM tickets t JOIN draws d ON d.id = t.draw_id WHERE t.transaction_id = :t"
+        ),
+        {"t": txn_id},
+    ).one()
     balances = _balances(conn, order)
-    return PlacedTicket(t[0], txn_id, t[1], t[2], _utc(t[3]), t[4], t[5] - t[6], t[6],
-                        balances.get("cash", (0, 0))[1], balances.get("bonus", (0, 0))[1],
-                        _utc(t[7]), True)
+    return PlacedTicket(
+        t[0],
+        txn_id,
+        t[1],
+        t[2],
+        _utc(t[3]),
+        t[4],
+        t[5] - t[6],
+        t[6],
+        balances.get("cash", (0, 0))[1],
+        balances.get("bonus", (0, 0))[1],
+        _utc(t[7]),
+        True,
+    )
 
 
 def _balances(conn: Connection, order: TicketOrder) -> dict[str, tuple[int, int]]:
@@ -123,49 +154,87 @@ def _balances(conn: Connection, order: TicketOrder) -> dict[str, tuple[int, int]
 
 
 def _place_sqlite(conn: Connection, order: TicketOrder) -> PlacedTicket:
-    txn_id = conn.execute(sa.text(
-        "INSERT INTO ledger_transactions (kind, idempotency_key, request_hash, reference, actor, "
-        "reason, created_at) VALUES ('stake', :k, :h, :ref, :actor, '', :now) "
-        "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
-    ), {"k": order.idempotency_key, "h": order.request_hash, "ref": order.validation_number,
-        "actor": order.actor, "now": _naive(order.now)}).scalar()
+    txn_id = conn.execute(
+        sa.text(
+            "INSERT INTO ledger_transactions (kind, idempotency_key, request_hash, reference, actor, "
+            "reason, created_at) VALUES ('stake', :k, :h, :ref, :actor, '', :now) "
+            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
+        ),
+        {
+            "k": order.idempotency_key,
+            "h": order.request_hash,
+            "ref": order.validation_number,
+            "actor": order.actor,
+            "now": _naive(order.now),
+        },
+    ).scalar()
     if txn_id is None:
         return _sqlite_replay(conn, order)
-    draw = conn.execute(sa.text(
-        "SELECT id, code, draw_at FROM draws WHERE game_id = :g AND status = 'open' "
-        "AND sales_close_at > :now ORDER BY draw_at LIMIT 1"
-    ), {"g": order.game_id, "now": _naive(order.now)}).first()
+    draw = conn.execute(
+        sa.text(
+            "SELECT id, code, draw_at FROM draws WHERE game_id = :g AND status = 'open' "
+            "AND sales_close_at > :now ORDER BY draw_at LIMIT 1"
+        ),
+        {"g": order.game_id, "now": _naive(order.now)},
+    ).first()
     if draw is None:
         raise DrawClosed(_SQLSTATE_ERRORS["CK001"][1])
     acc = _balances(conn, order)
     if "cash" not in acc or "house" not in acc:
         raise NotFound(_SQLSTATE_ERRORS["CK404"][1])
-    funding = fund_stake(order.stake, acc["cash"][1], acc.get("bonus", (0, 0))[1],
-                         cash_first=order.cash_first)
+    funding = fund_stake(
+        order.stake, acc["cash"][1], acc.get("bonus", (0, 0))[1], cash_first=order.cash_first
+    )
     legs = [(acc["cash"][0], -funding.cash), (acc["house"][0], order.stake)]
     if funding.bonus:
         legs.append((acc["bonus"][0], -funding.bonus))
     after = {}
     for account_id, amount in sorted(legs):
         if amount:
-            after[account_id] = conn.execute(sa.text(
-                "UPDATE accounts SET balance = balance + :a WHERE id = :i RETURNING balance"
-            ), {"a": amount, "i": account_id}).scalar_one()
-    conn.execute(sa.text(
-        "INSERT INTO ledger_entries (transaction_id, account_id, amount, currency, balance_after) "
-        "VALUES (:t, :a, :m, :c, :b)"
-    ), [{"t": txn_id, "a": a, "m": m, "c": order.currency, "b": after[a]} for a, m in legs if m])
-    ticket_id = conn.execute(sa.text(
-        "INSERT INTO tickets (validation_number, user_id, draw_id, selection, stake, stake_bonus, "
-        "currency, status, win, transaction_id, created_at) VALUES (:v, :u, :d, :s, :st, :sb, :c, "
-        "'pending', 0, :t, :now) RETURNING id"
-    ), {"v": order.validation_number, "u": order.user_id, "d": draw[0], "s": order.selection,
-        "st": order.stake, "sb": funding.bonus, "c": order.currency, "t": txn_id,
-        "now": _naive(order.now)}).scalar_one()
+            after[account_id] = conn.execute(
+                sa.text("UPDATE accounts SET balance = balance + :a WHERE id = :i RETURNING balance"),
+                {"a": amount, "i": account_id},
+            ).scalar_one()
+    conn.execute(
+        sa.text(
+            "INSERT INTO ledger_entries (transaction_id, account_id, amount, currency, balance_after) "
+            "VALUES (:t, :a, :m, :c, :b)"
+        ),
+        [{"t": txn_id, "a": a, "m": m, "c": order.currency, "b": after[a]} for a, m in legs if m],
+    )
+    ticket_id = conn.execute(
+        sa.text(
+            "INSERT INTO tickets (validation_number, user_id, draw_id, selection, stake, stake_bonus, "
+            "currency, status, win, transaction_id, created_at) VALUES (:v, :u, :d, :s, :st, :sb, :c, "
+            "'pending', 0, :t, :now) RETURNING id"
+        ),
+        {
+            "v": order.validation_number,
+            "u": order.user_id,
+            "d": draw[0],
+            "s": order.selection,
+            "st": order.stake,
+            "sb": funding.bonus,
+            "c": order.currency,
+            "t": txn_id,
+            "now": _naive(order.now),
+        },
+    ).scalar_one()
     bonus_after = after.get(acc["bonus"][0], acc["bonus"][1]) if "bonus" in acc else 0
-    return PlacedTicket(ticket_id, txn_id, order.validation_number, draw[1], _utc(draw[2]),
-                        order.selection, funding.cash, funding.bonus, after[acc["cash"][0]]
-                        if funding.cash else acc["cash"][1], bonus_after, order.now, False)
+    return PlacedTicket(
+        ticket_id,
+        txn_id,
+        order.validation_number,
+        draw[1],
+        _utc(draw[2]),
+        order.selection,
+        funding.cash,
+        funding.bonus,
+        after[acc["cash"][0]] if funding.cash else acc["cash"][1],
+        bonus_after,
+        order.now,
+        False,
+    )
 
 
 def _naive(value: datetime) -> str:

@@ -28,6 +28,8 @@ class UnitOfWork:
         return self.database.dialect
 
     def __enter__(self) -> UnitOfWork:
+        if self.write:
+            self.database.write_lock.__enter__()
         self._session = self.database.session(write=self.write)
         return self
 
@@ -40,8 +42,12 @@ class UnitOfWork:
         assert self._session is not None
         # close() rolls back anything uncommitted without expiring loaded objects,
         # so DTOs can still be built from them after the block.
-        self._session.close()
-        self._session = None
+        try:
+            self._session.close()
+        finally:
+            self._session = None
+            if self.write:
+                self.database.write_lock.__exit__(None, None, None)
 
     def commit(self) -> None:
         self.session.commit()

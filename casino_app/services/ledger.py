@@ -17,7 +17,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from casino_app.domain.errors import (
@@ -116,20 +115,21 @@ def _legs(postings: list[Posting], currency: str) -> dict[tuple[int, str], int]:
     return {k: v for k, v in merged.items() if v}
 
 
-def _claim(session: Session, txn: LedgerTransaction) -> LedgerTransaction | None:
-    """Insert the transaction row; on a duplicate key return the existing row instead."""
-    try:
-        with session.begin_nested():
-            session.add(txn)
-            session.flush()
-        return None
-    except IntegrityError:
-        existing = session.exec(
-            select(LedgerTransaction).where(LedgerTransaction.idempotency_key == txn.idempotency_key)
-        ).one_or_none()
-        if existing is None:
-            raise
-        return existing
+def _claim(session: Session, values: dict[str, Any]) -> tuple[int | None, LedgerTransaction | None]:
+    """Claim the idempotency key with one insert; (new id, None) or (None, existing row)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    new_id = session.execute(
+        insert(_TXNS)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(_TXNS.c.id)
+    ).scalar()
+    if new_id is not None:
+        return int(new_id), None
+    existing = session.exec(
+        select(LedgerTransaction).where(LedgerTransaction.idempotency_key == values["idempotency_key"])
+    ).one()
+    return None, existing
 
 
 def apply_delta(session: Session, account_id: int, amount: int, currency: str) -> int:
@@ -188,24 +188,36 @@ def post(
     check_key(idempotency_key)
     legs = _legs(postings, currency)
     digest = request_hash({"kind": kind, **request})
-    txn = LedgerTransaction(
-        kind=kind, idempotency_key=idempotency_key, request_hash=digest, reference=reference,
-        actor=actor, reason=reason, fx_rate=fx_rate, reverses_id=reverses_id, created_at=now,
-    )
-    existing = _claim(session, txn)
+    values = {
+        "kind": kind,
+        "idempotency_key": idempotency_key,
+        "request_hash": digest,
+        "reference": reference,
+        "actor": actor,
+        "reason": reason,
+        "fx_rate": fx_rate,
+        "reverses_id": reverses_id,
+        "created_at": now,
+    }
+    txn_id, existing = _claim(session, values)
     if existing is not None:
         if existing.request_hash != digest:
             raise IdempotencyConflict("This request id was already used for a different request.")
         assert existing.id is not None
         return PostedTransaction(existing.id, existing.kind, idempotency_key, existing.created_at, True)
-    assert txn.id is not None
+    assert txn_id is not None
     rows = [
-        {"transaction_id": txn.id, "account_id": account_id, "amount": amount, "currency": ccy,
-         "balance_after": apply_delta(session, account_id, amount, ccy)}
+        {
+            "transaction_id": txn_id,
+            "account_id": account_id,
+            "amount": amount,
+            "currency": ccy,
+            "balance_after": apply_delta(session, account_id, amount, ccy),
+        }
         for (account_id, ccy), amount in sorted(legs.items())
     ]
     session.execute(sa.insert(_ENTRIES), rows)
-    return PostedTransaction(txn.id, kind, idempotency_key, now, False)
+    return PostedTransaction(txn_id, kind, idempotency_key, now, False)
 
 
 def reverse(
@@ -228,10 +240,18 @@ def reverse(
     ).all()
     postings = [Posting(e.account_id, -e.amount, e.currency) for e in entries]
     return post(
-        session, kind="reversal", idempotency_key=f"reverse:{transaction_id}",
-        request={"reverses": transaction_id}, postings=postings, currency=entries[0].currency,
-        now=now, actor=actor, reason=reason, reference=original.reference,
-        fx_rate=original.fx_rate, reverses_id=transaction_id,
+        session,
+        kind="reversal",
+        idempotency_key=f"reverse:{transaction_id}",
+        request={"reverses": transaction_id},
+        postings=postings,
+        currency=entries[0].currency,
+        now=now,
+        actor=actor,
+        reason=reason,
+        reference=original.reference,
+        fx_rate=original.fx_rate,
+        reverses_id=transaction_id,
     )
 
 
@@ -247,8 +267,14 @@ def ensure_account(session: Session, *, kind: str, currency: str, owner: int | s
     found = session.exec(select(Account.id).where(Account.code == code)).first()
     if found is not None:
         return found
-    values = {"code": code, "owner_id": owner if isinstance(owner, int) else None, "kind": kind,
-              "currency": currency, "shard": shard, "balance": 0}
+    values = {
+        "code": code,
+        "owner_id": owner if isinstance(owner, int) else None,
+        "kind": kind,
+        "currency": currency,
+        "shard": shard,
+        "balance": 0,
+    }
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(insert(_ACCOUNTS).values(**values).on_conflict_do_nothing())
     return find_account(session, code)
@@ -314,21 +340,43 @@ def check_integrity(session: Session) -> list[str]:
     player account is negative.
     """
     findings: list[str] = []
-    q = lambda sql: session.execute(sa.text(sql)).all()  # noqa: E731
-    findings += [f"transaction {t} does not sum to zero in {c}: {s}" for t, c, s in q(
-        "SELECT transaction_id, currency, SUM(amount) FROM ledger_entries "
-        "GROUP BY transaction_id, currency HAVING SUM(amount) <> 0")]
-    findings += [f"transaction {t} has no entries" for (t,) in q(
-        "SELECT t.id FROM ledger_transactions t WHERE NOT EXISTS "
-        "(SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id)")]
-    findings += [f"entry {e} is in {c} but its account {a} holds {ac}" for e, c, a, ac in q(
-        "SELECT e.id, e.currency, a.code, a.currency FROM ledger_entries e "
-        "JOIN accounts a ON a.id = e.account_id WHERE e.currency <> a.currency")]
-    findings += [f"account {c} (id {i}) caches {b} but its entries sum to {s}" for i, c, b, s in q(
-        "SELECT a.id, a.code, a.balance, COALESCE(x.total, 0) FROM accounts a LEFT JOIN "
-        "(SELECT account_id, SUM(amount) AS total FROM ledger_entries GROUP BY account_id) x "
-        "ON x.account_id = a.id WHERE a.balance <> COALESCE(x.total, 0)")]
-    negative = session.exec(select(Account.code, Account.balance).where(
-        Account.balance < 0, col(Account.kind).in_(PLAYER_ACCOUNT_KINDS))).all()
+
+    def q(sql: str) -> list[Any]:
+        return list(session.execute(sa.text(sql)).all())
+
+    findings += [
+        f"transaction {t} does not sum to zero in {c}: {s}"
+        for t, c, s in q(
+            "SELECT transaction_id, currency, SUM(amount) FROM ledger_entries "
+            "GROUP BY transaction_id, currency HAVING SUM(amount) <> 0"
+        )
+    ]
+    findings += [
+        f"transaction {t} has no entries"
+        for (t,) in q(
+            "SELECT t.id FROM ledger_transactions t WHERE NOT EXISTS "
+            "(SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id)"
+        )
+    ]
+    findings += [
+        f"entry {e} is in {c} but its account {a} holds {ac}"
+        for e, c, a, ac in q(
+            "SELECT e.id, e.currency, a.code, a.currency FROM ledger_entries e "
+            "JOIN accounts a ON a.id = e.account_id WHERE e.currency <> a.currency"
+        )
+    ]
+    findings += [
+        f"account {c} (id {i}) caches {b} but its entries sum to {s}"
+        for i, c, b, s in q(
+            "SELECT a.id, a.code, a.balance, COALESCE(x.total, 0) FROM accounts a LEFT JOIN "
+            "(SELECT account_id, SUM(amount) AS total FROM ledger_entries GROUP BY account_id) x "
+            "ON x.account_id = a.id WHERE a.balance <> COALESCE(x.total, 0)"
+        )
+    ]
+    negative = session.exec(
+        select(Account.code, Account.balance).where(
+            Account.balance < 0, col(Account.kind).in_(PLAYER_ACCOUNT_KINDS)
+        )
+    ).all()
     findings += [f"player account {c} is negative: {b}" for c, b in negative]
     return findings

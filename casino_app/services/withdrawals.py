@@ -1,0 +1,142 @@
+"""Withdrawals as two-phase holds: request moves cash to a hold; paid or rejected, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from casino_app.domain.errors import DomainError, InvalidAmount, InvalidInput, NotFound
+from casino_app.persistence.models import User, Withdrawal
+from casino_app.persistence.retry import retry_transient
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import authz, ledger
+from casino_app.services.common import money_line
+from casino_app.services.dto import MoneyLine
+
+
+class AlreadyResolved(DomainError):
+    code = "withdrawal_resolved"
+
+
+@dataclass(frozen=True)
+class WithdrawalView:
+    id: int
+    user_id: int
+    amount: MoneyLine
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+def _view(w: Withdrawal) -> WithdrawalView:
+    assert w.id is not None
+    return WithdrawalView(
+        w.id, w.user_id, money_line(w.amount, w.currency), w.status, w.created_at, w.resolved_at
+    )
+
+
+@retry_transient
+def request_withdrawal(
+    uow: UnitOfWork, user_id: int, amount_minor: int, request_id: str, now: datetime
+) -> WithdrawalView:
+    """Move cash to the player's withdrawal hold; the same request id returns the same withdrawal.
+
+    Raises:
+        InvalidAmount: not a positive amount.
+        InsufficientFunds: more than the cash balance (bonus money never withdraws).
+    """
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
+        raise InvalidAmount("The amount must be greater than zero.")
+    if not request_id or len(request_id) > 128:
+        raise InvalidInput("A withdrawal request needs an id of 1 to 128 characters.")
+    with uow:
+        s = uow.session
+        user = s.get(User, user_id)
+        if user is None or user.role != "player":
+            raise NotFound("Unknown player.")
+        cash = ledger.player_cash_account(s, user_id, user.currency)
+        hold = ledger.ensure_account(s, kind="player_hold", currency=user.currency, owner=user_id)
+        posted = ledger.post(
+            s,
+            kind="withdrawal_hold",
+            idempotency_key=f"withdrawal:{user_id}:{request_id}",
+            request={"user": user_id, "amount": amount_minor},
+            postings=[ledger.Posting(cash, -amount_minor), ledger.Posting(hold, amount_minor)],
+            currency=user.currency,
+            now=now,
+            actor=f"player:{user_id}",
+            reference=request_id,
+        )
+        if posted.replayed:
+            return _view(s.exec(select(Withdrawal).where(Withdrawal.hold_transaction_id == posted.id)).one())
+        row = Withdrawal(
+            user_id=user_id,
+            request_id=request_id,
+            amount=amount_minor,
+            currency=user.currency,
+            hold_transaction_id=posted.id,
+            created_at=now,
+        )
+        s.add(row)
+        s.flush()
+        uow.commit()
+        return _view(row)
+
+
+@retry_transient
+def resolve_withdrawal(
+    uow: UnitOfWork,
+    withdrawal_id: int,
+    outcome: str,
+    *,
+    role: str | None,
+    actor: str,
+    now: datetime,
+    provider: str = "sandbox",
+) -> WithdrawalView:
+    """Pay (hold -> provider clearing) or reject (hold -> cash) a withdrawal, exactly once.
+
+    Raises:
+        PermissionDenied: the role may not decide withdrawals.
+        AlreadyResolved: the withdrawal was already paid or rejected.
+    """
+    authz.require(role, "ops.withdrawals.decide")
+    if outcome not in ("paid", "rejected"):
+        raise InvalidInput("A withdrawal is either paid or rejected.")
+    with uow:
+        s = uow.session
+        claimed = s.execute(
+            sa.update(Withdrawal)
+            .where(col(Withdrawal.id) == withdrawal_id, col(Withdrawal.status) == "requested")
+            .values(status=outcome, resolved_by=actor, resolved_at=now)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            if s.get(Withdrawal, withdrawal_id) is None:
+                raise NotFound("Unknown withdrawal.")
+            raise AlreadyResolved("This withdrawal has already been resolved.")
+        w = s.get(Withdrawal, withdrawal_id)
+        assert w is not None
+        hold = ledger.ensure_account(s, kind="player_hold", currency=w.currency, owner=w.user_id)
+        if outcome == "paid":
+            other = ledger.ensure_account(s, kind="provider_clearing", currency=w.currency, owner=provider)
+        else:
+            other = ledger.player_cash_account(s, w.user_id, w.currency)
+        posted = ledger.post(
+            s,
+            kind=f"withdrawal_{outcome}",
+            idempotency_key=f"withdrawal-resolve:{withdrawal_id}",
+            request={"withdrawal": withdrawal_id, "outcome": outcome},
+            postings=[ledger.Posting(hold, -w.amount), ledger.Posting(other, w.amount)],
+            currency=w.currency,
+            now=now,
+            actor=actor,
+            reference=w.request_id,
+        )
+        w.resolve_transaction_id = posted.id
+        s.add(w)
+        s.flush()
+        uow.commit()
+        return _view(w)

@@ -1,0 +1,273 @@
+"""The ledger's rules on SQLite and PostgreSQL: bad input, idempotency, reversals, holds,
+bonus funding, FX and balances as of a past time (DESIGN.md "The ledger")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+
+from casino_app.domain import lotto as lotto_rules
+from casino_app.domain.errors import (
+    CurrencyMismatch,
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidAmount,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+from casino_app.persistence.db import Database
+from casino_app.persistence.models import Draw
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import draws, ledger, lotto, money_ops, withdrawals
+from casino_app.services.dto import UserView
+from tests.support import count_rows
+
+Funded = Callable[..., UserView]
+
+
+def _house(uow: UnitOfWork, code: str = "test", currency: str = "EUR") -> int:
+    with uow:
+        account = ledger.ensure_account(uow.session, kind="house_revenue", currency=currency, owner=code)
+        uow.commit()
+        return account
+
+
+def _cash(uow: UnitOfWork, user: UserView, currency: str = "EUR") -> int:
+    with uow.reader() as r:
+        return ledger.player_cash_account(r.session, user.id, currency)
+
+
+def _balance(uow: UnitOfWork, account_id: int) -> int:
+    with uow.reader() as r:
+        return ledger.balance(r.session, account_id)
+
+
+def _code_balance(uow: UnitOfWork, code: str) -> int:
+    with uow.reader() as r:
+        return ledger.balance(r.session, ledger.find_account(r.session, code))
+
+
+def _written(db: Database) -> tuple[int, int]:
+    return count_rows(db, "ledger_transactions"), count_rows(db, "ledger_entries")
+
+
+def _check_clean(uow: UnitOfWork) -> None:
+    with uow.reader() as r:
+        assert ledger.check_integrity(r.session) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "error"),
+    [
+        (0, "EUR", InvalidAmount),
+        (-5, "EUR", InvalidAmount),
+        (1.5, "EUR", InvalidAmount),
+        (True, "EUR", InvalidAmount),
+        (100, "XYZ", CurrencyMismatch),
+        (100, "PLN", CurrencyMismatch),  # the accounts hold EUR
+    ],
+)
+def test_bad_amounts_and_currencies_are_typed_errors_and_write_nothing(
+    db: Database,
+    uow: UnitOfWork,
+    funded_player: Funded,
+    now: datetime,
+    amount: object,
+    currency: str,
+    error: type[Exception],
+) -> None:
+    player = funded_player(amount_minor=50_00)
+    cash, house = _cash(uow, player), _house(uow)
+    before = _written(db)
+    with pytest.raises(error):
+        money_ops.transfer(uow, money_ops.Transfer(cash, house, amount, currency, "k-bad"), now)  # type: ignore[arg-type]
+    assert _written(db) == before
+    assert _balance(uow, cash) == 50_00
+
+
+def test_unknown_account_and_overlong_key_are_refused_without_writes(
+    db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    cash = _cash(uow, funded_player())
+    before = _written(db)
+    with pytest.raises(NotFound):
+        money_ops.transfer(uow, money_ops.Transfer(cash, 999_999, 100, "EUR", "k-unknown"), now)
+    with pytest.raises(InvalidInput):
+        money_ops.transfer(uow, money_ops.Transfer(cash, _house(uow), 100, "EUR", "k" * 256), now)
+    assert _written(db) == before
+
+
+def test_a_player_account_never_goes_negative(
+    db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    cash, house = _cash(uow, funded_player(amount_minor=10_00)), _house(uow)
+    before = _written(db)
+    with pytest.raises(InsufficientFunds):
+        money_ops.transfer(uow, money_ops.Transfer(cash, house, 10_01, "EUR", "k-over"), now)
+    assert _written(db) == before
+    money_ops.transfer(uow, money_ops.Transfer(cash, house, 10_00, "EUR", "k-all"), now)
+    assert _balance(uow, cash) == 0
+    _check_clean(uow)
+
+
+def test_same_key_and_request_replays_without_a_second_effect(
+    db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    cash, house = _cash(uow, funded_player(amount_minor=10_00)), _house(uow)
+    cmd = money_ops.Transfer(cash, house, 3_00, "EUR", "k-once")
+    first = money_ops.transfer(uow, cmd, now)
+    second = money_ops.transfer(uow, cmd, now)
+    assert (first.replayed, second.replayed) == (False, True)
+    assert second.id == first.id
+    assert _balance(uow, cash) == 7_00
+
+
+def test_same_key_with_a_different_request_is_an_idempotency_conflict(
+    db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    cash, house = _cash(uow, funded_player(amount_minor=10_00)), _house(uow)
+    money_ops.transfer(uow, money_ops.Transfer(cash, house, 3_00, "EUR", "k-x"), now)
+    before = _written(db)
+    with pytest.raises(IdempotencyConflict):
+        money_ops.transfer(uow, money_ops.Transfer(cash, house, 4_00, "EUR", "k-x"), now)
+    assert _written(db) == before
+    assert _balance(uow, cash) == 7_00
+
+
+def test_a_reversal_posts_the_exact_opposite_once(
+    uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    cash, house = _cash(uow, funded_player(amount_minor=10_00)), _house(uow)
+    posted = money_ops.transfer(uow, money_ops.Transfer(cash, house, 4_00, "EUR", "k-rev"), now)
+    with pytest.raises(InvalidInput):
+        money_ops.reverse_transaction(uow, posted.id, now, actor="ops:1", reason=" ")
+    first = money_ops.reverse_transaction(uow, posted.id, now, actor="ops:1", reason="duplicate charge")
+    again = money_ops.reverse_transaction(uow, posted.id, now, actor="ops:1", reason="duplicate charge")
+    assert (first.replayed, again.replayed) == (False, True)
+    assert (_balance(uow, cash), _balance(uow, house)) == (10_00, 0)
+    _check_clean(uow)
+
+
+def test_a_reversal_cannot_take_money_the_player_no_longer_has(
+    db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    player = funded_player(amount_minor=10_00)
+    cash, house = _cash(uow, player), _house(uow)
+    with uow.reader() as r:
+        deposit_txn = int(
+            r.session.exec(  # the sandbox deposit's transaction
+                ledger.select(ledger.LedgerTransaction.id).where(ledger.LedgerTransaction.kind == "deposit")
+            ).one()
+        )
+    money_ops.transfer(uow, money_ops.Transfer(cash, house, 8_00, "EUR", "k-spend"), now)
+    before = _written(db)
+    with pytest.raises(InsufficientFunds):
+        money_ops.reverse_transaction(uow, deposit_txn, now, actor="ops:1", reason="chargeback")
+    assert _written(db) == before
+
+
+def test_withdrawal_hold_pays_once_and_the_hold_resolves_exactly_once(
+    uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    player = funded_player(amount_minor=50_00)
+    w = withdrawals.request_withdrawal(uow, player.id, 20_00, "wd-1", now)
+    assert withdrawals.request_withdrawal(uow, player.id, 20_00, "wd-1", now).id == w.id
+    assert _balance(uow, _cash(uow, player)) == 30_00
+    assert _code_balance(uow, f"player_hold:{player.id}:EUR") == 20_00
+    with pytest.raises(PermissionDenied):
+        withdrawals.resolve_withdrawal(uow, w.id, "paid", role="player", actor="x", now=now)
+    paid = withdrawals.resolve_withdrawal(uow, w.id, "paid", role="finance", actor="ops:7", now=now)
+    assert paid.status == "paid"
+    with pytest.raises(withdrawals.AlreadyResolved):
+        withdrawals.resolve_withdrawal(uow, w.id, "rejected", role="finance", actor="ops:7", now=now)
+    assert _code_balance(uow, f"player_hold:{player.id}:EUR") == 0
+    assert _balance(uow, _cash(uow, player)) == 30_00
+    _check_clean(uow)
+
+
+def test_a_rejected_withdrawal_returns_the_hold_to_cash(
+    uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    player = funded_player(amount_minor=50_00)
+    w = withdrawals.request_withdrawal(uow, player.id, 50_00, "wd-2", now)
+    with pytest.raises(InsufficientFunds):
+        withdrawals.request_withdrawal(uow, player.id, 1, "wd-3", now)
+    withdrawals.resolve_withdrawal(uow, w.id, "rejected", role="admin", actor="ops:1", now=now)
+    assert _balance(uow, _cash(uow, player)) == 50_00
+    _check_clean(uow)
+
+
+def test_stakes_take_cash_first_then_bonus_and_wins_split_in_the_same_proportion(
+    uow: UnitOfWork, funded_player: Funded, games: dict[str, Draw], now: datetime
+) -> None:
+    player = funded_player(amount_minor=5_00)
+    money_ops.grant_bonus(uow, player.id, 5_00, "EUR", "bonus-1", now)
+    draw = games["lotto649"]
+    rules_649 = lotto_rules.LottoRules(6, 49, ((3, 10),), 100, 10_000)
+    winning = lotto_rules.draw_numbers(rules_649, draw.server_seed, draw.code)
+    three = tuple(sorted(winning[:3] + [n for n in range(1, 50) if n not in winning][:3]))
+    receipt = lotto.place_lotto_ticket(
+        uow, lotto.PlaceLottoTicket(player.id, "lotto649", three, 8_00, "t-1"), now
+    )
+    assert receipt.balance_after.minor == 0  # 5.00 cash first, then 3.00 bonus
+    assert _code_balance(uow, f"player_bonus:{player.id}:EUR") == 2_00
+    with pytest.raises(InsufficientFunds):
+        withdrawals.request_withdrawal(uow, player.id, 1, "wd-bonus", now)  # bonus never withdraws
+    draws.run_draw_now(uow, "lotto649", now, 60)
+    # 3 matches pay 10 x 8.00 = 80.00, split 5:3 like the stake: 50.00 cash, 30.00 bonus.
+    assert _balance(uow, _cash(uow, player)) == 50_00
+    assert _code_balance(uow, f"player_bonus:{player.id}:EUR") == 2_00 + 30_00
+    _check_clean(uow)
+
+
+def test_fx_moves_cash_between_currencies_at_the_recorded_rate(
+    db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    player = funded_player(amount_minor=100_00)
+    posted = money_ops.exchange(uow, player.id, 10_00, "EUR", "PLN", "4.2875", "fx-1", now)
+    assert _balance(uow, _cash(uow, player)) == 90_00
+    assert _code_balance(uow, f"player_cash:{player.id}:PLN") == 42_87
+    assert _code_balance(uow, "fx_clearing:house:EUR") == 10_00
+    assert _code_balance(uow, "fx_clearing:house:PLN") == -42_87
+    with uow.reader() as r:
+        txn = r.session.get(ledger.LedgerTransaction, posted.id)
+        assert txn is not None and txn.fx_rate == "4.2875"
+    for bad_rate in ("0", "-1", "abc", "NaN"):
+        with pytest.raises(InvalidInput):
+            money_ops.exchange(uow, player.id, 1_00, "EUR", "PLN", bad_rate, f"fx-{bad_rate}", now)
+    with pytest.raises(CurrencyMismatch):
+        money_ops.exchange(uow, player.id, 1_00, "EUR", "EUR", "1", "fx-same", now)
+    _check_clean(uow)
+
+
+def test_balance_as_of_a_past_time_and_a_statement_for_a_period(
+    uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    player = funded_player(amount_minor=10_00)  # deposited at `now`
+    cash, house = _cash(uow, player), _house(uow)
+    later = now + timedelta(days=1)
+    money_ops.transfer(uow, money_ops.Transfer(cash, house, 2_00, "EUR", "s-1"), later)
+    money_ops.transfer(uow, money_ops.Transfer(house, cash, 5_00, "EUR", "s-2"), later + timedelta(hours=1))
+    with uow.reader() as r:
+        assert ledger.balance_as_of(r.session, cash, now - timedelta(seconds=1)) == 0
+        assert ledger.balance_as_of(r.session, cash, now) == 10_00
+        assert ledger.balance_as_of(r.session, cash, later) == 8_00
+        st = ledger.statement(r.session, cash, now, later + timedelta(days=1))
+        with pytest.raises(InvalidInput):
+            ledger.statement(r.session, cash, later, now)
+    assert (st.opening, st.closing) == (10_00, 13_00)
+    assert [(line.amount, line.balance_after) for line in st.lines] == [(-2_00, 8_00), (5_00, 13_00)]
+
+
+def test_ledger_check_reports_a_cached_balance_that_disagrees_with_its_entries(
+    db: Database, uow: UnitOfWork, funded_player: Funded
+) -> None:
+    cash = _cash(uow, funded_player(amount_minor=10_00))
+    with db.write_engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE accounts SET balance = balance + 1 WHERE id = {cash}")
+    with uow.reader() as r:
+        findings = ledger.check_integrity(r.session)
+    assert any("caches 1001" in f for f in findings)
