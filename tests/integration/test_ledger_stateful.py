@@ -1,0 +1,230 @@
+"""A Hypothesis state machine over the ledger: random deposits, stakes, wins, refunds,
+bonus grants, withdrawal holds, duplicates and reversals, with the invariants checked after
+every step (zero-sum, cached balance = entries, never negative, the model's balances)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from casino_app.domain.errors import DomainError, IdempotencyConflict, InsufficientFunds
+from casino_app.domain.funding import fund_stake
+from casino_app.persistence.db import Database
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import draws, identity, ledger, lotto, money_ops, seed, withdrawals
+from casino_app.services.withdrawals import AlreadyResolved
+from tests.support import FIXED_NOW, SALES_CLOSE_S, registration
+
+PLAYERS = 2
+amounts = st.integers(min_value=1, max_value=50_00)
+players = st.integers(min_value=0, max_value=PLAYERS - 1)
+
+
+def make_machine(template: Path) -> type[RuleBasedStateMachine]:
+    class LedgerMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.dir = Path(tempfile.mkdtemp(prefix="ledger-sm-"))
+            shutil.copyfile(template, self.dir / "db.sqlite")
+            self.db = Database(f"sqlite:///{self.dir / 'db.sqlite'}")
+            self.uow = UnitOfWork(self.db)
+            self.now = FIXED_NOW
+            seed._seed_games(self.uow)
+            draws.schedule(self.uow, self.now, SALES_CLOSE_S)
+            self.users = [
+                identity.register_player(self.uow, registration(f"sm{i}@example.com"), self.now).id
+                for i in range(PLAYERS)
+            ]
+            with self.uow as u:
+                self.clearing = ledger.ensure_account(
+                    u.session, kind="provider_clearing", currency="EUR", owner="sm"
+                )
+                self.house = ledger.ensure_account(
+                    u.session, kind="house_revenue", currency="EUR", owner="sm"
+                )
+                u.commit()
+            self.model = {(u, k): 0 for u in self.users for k in ("cash", "bonus", "hold")}
+            self.seq = 0
+            self.done: list[tuple[str, object, dict[tuple[int, str], int]]] = []
+            self.stakes: list[tuple[int, int, int, int]] = []  # (txn, user, cash part, bonus part)
+            self.deposits: list[tuple[int, int, int]] = []  # (txn, user, amount)
+            self.reversed: set[int] = set()
+            self.pending: list[tuple[int, int, int]] = []  # (withdrawal, user, amount)
+
+        def teardown(self) -> None:
+            self.db.dispose()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+        def key(self, prefix: str) -> str:
+            self.seq += 1
+            return f"{prefix}-{self.seq}"
+
+        def account(self, user: int, kind: str) -> int:
+            with self.uow.reader() as r:
+                return ledger.find_account(r.session, ledger.account_code(f"player_{kind}", "EUR", user))
+
+        def _transfer(self, src: int, dst: int, amount: int, key: str, kind: str) -> ledger.PostedTransaction:
+            return money_ops.transfer(
+                self.uow, money_ops.Transfer(src, dst, amount, "EUR", key, kind=kind), self.now
+            )
+
+        @rule(p=players, amount=amounts)
+        def deposit(self, p: int, amount: int) -> None:
+            user = self.users[p]
+            cmd = money_ops.Transfer(
+                self.clearing, self.account(user, "cash"), amount, "EUR", self.key("dep"), "deposit"
+            )
+            posted = money_ops.transfer(self.uow, cmd, self.now)
+            self.model[(user, "cash")] += amount
+            self.deposits.append((posted.id, user, amount))
+            self.done.append(("transfer", cmd, {}))
+
+        @rule(p=players, amount=amounts)
+        def grant_bonus(self, p: int, amount: int) -> None:
+            user = self.users[p]
+            money_ops.grant_bonus(self.uow, user, amount, "EUR", self.key("bonus"), self.now)
+            self.model[(user, "bonus")] += amount
+
+        @rule(p=players, stake=st.integers(min_value=1_00, max_value=30_00))
+        def stake(self, p: int, stake: int) -> None:
+            user = self.users[p]
+            cash, bonus = self.model[(user, "cash")], self.model[(user, "bonus")]
+            cmd = lotto.PlaceLottoTicket(user, "lotto649", (1, 2, 3, 4, 5, 6), stake, self.key("bet"))
+            if cash + bonus < stake:
+                with pytest.raises(InsufficientFunds):
+                    lotto.place_lotto_ticket(self.uow, cmd, self.now)
+                return
+            receipt = lotto.place_lotto_ticket(self.uow, cmd, self.now)
+            funding = fund_stake(stake, cash, bonus)
+            self.model[(user, "cash")] -= funding.cash
+            self.model[(user, "bonus")] -= funding.bonus
+            assert receipt.balance_after.minor == self.model[(user, "cash")]
+            with self.uow.reader() as r:
+                txn = r.session.exec(
+                    ledger.select(ledger.LedgerTransaction.id).where(
+                        ledger.LedgerTransaction.reference == receipt.validation_number
+                    )
+                ).one()
+            self.stakes.append((txn, user, funding.cash, funding.bonus))
+            self.done.append(("ticket", cmd, {}))
+
+        @rule(p=players, amount=amounts)
+        def win(self, p: int, amount: int) -> None:
+            user = self.users[p]
+            cmd = money_ops.Transfer(
+                self.house, self.account(user, "cash"), amount, "EUR", self.key("win"), "win"
+            )
+            money_ops.transfer(self.uow, cmd, self.now)
+            self.model[(user, "cash")] += amount
+            self.done.append(("transfer", cmd, {}))
+
+        @precondition(lambda self: bool(self.stakes))
+        @rule(i=st.integers(min_value=0))
+        def refund_stake(self, i: int) -> None:
+            txn, user, cash, bonus = self.stakes[i % len(self.stakes)]
+            money_ops.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="void round")
+            if txn not in self.reversed:
+                self.reversed.add(txn)
+                self.model[(user, "cash")] += cash
+                self.model[(user, "bonus")] += bonus
+
+        @precondition(lambda self: bool(self.deposits))
+        @rule(i=st.integers(min_value=0))
+        def chargeback_deposit(self, i: int) -> None:
+            txn, user, amount = self.deposits[i % len(self.deposits)]
+            if txn in self.reversed:
+                money_ops.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
+                return
+            if self.model[(user, "cash")] < amount:
+                with pytest.raises(InsufficientFunds):
+                    money_ops.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
+                return
+            money_ops.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
+            self.reversed.add(txn)
+            self.model[(user, "cash")] -= amount
+
+        @rule(p=players, amount=amounts)
+        def request_withdrawal(self, p: int, amount: int) -> None:
+            user = self.users[p]
+            if self.model[(user, "cash")] < amount:
+                with pytest.raises(InsufficientFunds):
+                    withdrawals.request_withdrawal(self.uow, user, amount, self.key("wd"), self.now)
+                return
+            w = withdrawals.request_withdrawal(self.uow, user, amount, self.key("wd"), self.now)
+            self.model[(user, "cash")] -= amount
+            self.model[(user, "hold")] += amount
+            self.pending.append((w.id, user, amount))
+
+        @precondition(lambda self: bool(self.pending))
+        @rule(i=st.integers(min_value=0), pay=st.booleans())
+        def resolve_withdrawal(self, i: int, pay: bool) -> None:
+            wid, user, amount = self.pending.pop(i % len(self.pending))
+            outcome = "paid" if pay else "rejected"
+            withdrawals.resolve_withdrawal(
+                self.uow, wid, outcome, role="finance", actor="ops:2", now=self.now
+            )
+            self.model[(user, "hold")] -= amount
+            if not pay:
+                self.model[(user, "cash")] += amount
+            with pytest.raises(AlreadyResolved):
+                withdrawals.resolve_withdrawal(
+                    self.uow, wid, "paid", role="finance", actor="ops:2", now=self.now
+                )
+
+        @precondition(lambda self: bool(self.done))
+        @rule(i=st.integers(min_value=0))
+        def duplicate(self, i: int) -> None:
+            kind, cmd, _ = self.done[i % len(self.done)]
+            if kind == "transfer":
+                assert money_ops.transfer(self.uow, cmd, self.now).replayed  # type: ignore[arg-type]
+                other = money_ops.Transfer(**{**cmd.__dict__, "amount_minor": cmd.amount_minor + 1})  # type: ignore[attr-defined]
+                with pytest.raises(IdempotencyConflict):
+                    money_ops.transfer(self.uow, other, self.now)
+            else:
+                try:
+                    assert lotto.place_lotto_ticket(self.uow, cmd, self.now).replayed  # type: ignore[arg-type]
+                except DomainError as err:  # pragma: no cover - a replay never fails
+                    raise AssertionError(err) from err
+
+        @invariant()
+        def ledger_is_consistent(self) -> None:
+            with self.uow.reader() as r:
+                assert ledger.check_integrity(r.session) == []
+                total = r.session.execute(ledger.sa.text("SELECT SUM(balance) FROM accounts")).scalar_one()
+            assert total == 0
+
+        @invariant()
+        def balances_match_the_model(self) -> None:
+            with self.uow.reader() as r:
+                for (user, kind), expected in self.model.items():
+                    code = ledger.account_code(f"player_{kind}", "EUR", user)
+                    row = r.session.exec(
+                        ledger.select(ledger.Account.balance).where(ledger.Account.code == code)
+                    ).first()
+                    assert (row or 0) == expected, (user, kind)
+
+    return LedgerMachine
+
+
+def test_random_money_operations_keep_every_ledger_invariant(sqlite_template: Path) -> None:
+    run_state_machine_as_test(
+        make_machine(sqlite_template),
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
