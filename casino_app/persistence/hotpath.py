@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from casino_app.domain.errors import DrawClosed, IdempotencyConflict, InsufficientFunds, NotFound
@@ -65,16 +65,33 @@ def place_ticket(db: Database, order: TicketOrder) -> PlacedTicket:
     """Place one ticket atomically on the database's own hot path."""
     if db.dialect == "postgresql":
         return _place_postgres(db, order)
-    with db.read_engine.connect() as conn:  # a replay needs no write lock
-        if _known_key(conn, order.idempotency_key):
-            return _sqlite_replay(conn, order)
-    with db.write_lock, db.write_engine.begin() as conn:
-        return _place_sqlite(conn, order)
+    reader = db.read_engine.raw_connection()
+    try:  # a replay needs no write lock
+        if _known_key(reader.cursor(), order.idempotency_key):
+            return _sqlite_replay(reader.cursor(), order)
+    finally:
+        reader.close()
+    with db.write_lock:
+        conn = db.write_engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                placed = _place_sqlite(cur, order)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            return placed
+        finally:
+            conn.close()
 
 
-def _known_key(conn: Connection, key: str) -> bool:
-    found = conn.execute(sa.text("SELECT 1 FROM ledger_transactions WHERE idempotency_key = :k"), {"k": key})
-    return found.first() is not None
+def _known_key(cur: Any, key: str) -> bool:
+    return (
+        cur.execute("SELECT 1 FROM ledger_transactions WHERE idempotency_key = ?", (key,)).fetchone()
+        is not None
+    )
 
 
 _PG_CALL = sa.text(
@@ -112,21 +129,22 @@ def _place_postgres(db: Database, order: TicketOrder) -> PlacedTicket:
     )
 
 
-def _sqlite_replay(conn: Connection, order: TicketOrder) -> PlacedTicket:
-    txn_id, digest = conn.execute(
-        sa.text("SELECT id, request_hash FROM ledger_transactions WHERE idempotency_key = :k"),
-        {"k": order.idempotency_key},
-    ).one()
+# SQLite: plain sqlite3 cursor calls (qmark parameters) inside the caller's transaction;
+# SQLAlchemy's per-statement overhead was most of the cost of a bet.
+
+
+def _sqlite_replay(cur: Any, order: TicketOrder) -> PlacedTicket:
+    txn_id, digest = cur.execute(
+        "SELECT id, request_hash FROM ledger_transactions WHERE idempotency_key = ?", (order.idempotency_key,)
+    ).fetchone()
     if digest != order.request_hash:
         raise IdempotencyConflict("This request id was already used for a different request.")
-    t = conn.execute(
-        sa.text(
-            "SELECT t.id, t.validation_number, d.code, d.draw_at, t.selection, t.stake, t.stake_bonus, "
-            "t.created_at FROM tickets t JOIN draws d ON d.id = t.draw_id WHERE t.transaction_id = :t"
-        ),
-        {"t": txn_id},
-    ).one()
-    balances = _balances(conn, order)
+    t = cur.execute(
+        "SELECT t.id, t.validation_number, d.code, d.draw_at, t.selection, t.stake, t.stake_bonus, "
+        "t.created_at FROM tickets t JOIN draws d ON d.id = t.draw_id WHERE t.transaction_id = ?",
+        (txn_id,),
+    ).fetchone()
+    balances = _balances(cur, order)
     return PlacedTicket(
         t[0],
         txn_id,
@@ -143,43 +161,35 @@ def _sqlite_replay(conn: Connection, order: TicketOrder) -> PlacedTicket:
     )
 
 
-def _balances(conn: Connection, order: TicketOrder) -> dict[str, tuple[int, int]]:
+def _balances(cur: Any, order: TicketOrder) -> dict[str, tuple[int, int]]:
     """{"cash"|"bonus"|"house": (account id, balance)} for the accounts that exist."""
     names = {order.cash_code: "cash", order.bonus_code: "bonus", order.house_code: "house"}
-    rows = conn.execute(
-        sa.text("SELECT id, code, balance FROM accounts WHERE currency = :c AND code IN (:a, :b, :h)"),
-        {"c": order.currency, "a": order.cash_code, "b": order.bonus_code, "h": order.house_code},
-    ).all()
+    rows = cur.execute(
+        "SELECT id, code, balance FROM accounts WHERE currency = ? AND code IN (?, ?, ?)",
+        (order.currency, order.cash_code, order.bonus_code, order.house_code),
+    ).fetchall()
     return {names[code]: (int(i), int(b)) for i, code, b in rows}
 
 
-def _place_sqlite(conn: Connection, order: TicketOrder) -> PlacedTicket:
-    txn_id = conn.execute(
-        sa.text(
-            "INSERT INTO ledger_transactions (kind, idempotency_key, request_hash, reference, actor, "
-            "reason, created_at) VALUES ('stake', :k, :h, :ref, :actor, '', :now) "
-            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
-        ),
-        {
-            "k": order.idempotency_key,
-            "h": order.request_hash,
-            "ref": order.validation_number,
-            "actor": order.actor,
-            "now": _naive(order.now),
-        },
-    ).scalar()
-    if txn_id is None:
-        return _sqlite_replay(conn, order)
-    draw = conn.execute(
-        sa.text(
-            "SELECT id, code, draw_at FROM draws WHERE game_id = :g AND status = 'open' "
-            "AND sales_close_at > :now ORDER BY draw_at LIMIT 1"
-        ),
-        {"g": order.game_id, "now": _naive(order.now)},
-    ).first()
+def _place_sqlite(cur: Any, order: TicketOrder) -> PlacedTicket:
+    now = _naive(order.now)
+    row = cur.execute(
+        "INSERT INTO ledger_transactions (kind, idempotency_key, request_hash, reference, actor, reason, "
+        "created_at) VALUES ('stake', ?, ?, ?, ?, '', ?) "
+        "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+        (order.idempotency_key, order.request_hash, order.validation_number, order.actor, now),
+    ).fetchone()
+    if row is None:
+        return _sqlite_replay(cur, order)
+    txn_id = row[0]
+    draw = cur.execute(
+        "SELECT id, code, draw_at FROM draws WHERE game_id = ? AND status = 'open' AND sales_close_at > ? "
+        "ORDER BY draw_at LIMIT 1",
+        (order.game_id, now),
+    ).fetchone()
     if draw is None:
         raise DrawClosed(_SQLSTATE_ERRORS["CK001"][1])
-    acc = _balances(conn, order)
+    acc = _balances(cur, order)
     if "cash" not in acc or "house" not in acc:
         raise NotFound(_SQLSTATE_ERRORS["CK404"][1])
     funding = fund_stake(
@@ -188,39 +198,37 @@ def _place_sqlite(conn: Connection, order: TicketOrder) -> PlacedTicket:
     legs = [(acc["cash"][0], -funding.cash), (acc["house"][0], order.stake)]
     if funding.bonus:
         legs.append((acc["bonus"][0], -funding.bonus))
-    after = {}
+    entries = []
     for account_id, amount in sorted(legs):
         if amount:
-            after[account_id] = conn.execute(
-                sa.text("UPDATE accounts SET balance = balance + :a WHERE id = :i RETURNING balance"),
-                {"a": amount, "i": account_id},
-            ).scalar_one()
-    conn.execute(
-        sa.text(
-            "INSERT INTO ledger_entries (transaction_id, account_id, amount, currency, balance_after) "
-            "VALUES (:t, :a, :m, :c, :b)"
-        ),
-        [{"t": txn_id, "a": a, "m": m, "c": order.currency, "b": after[a]} for a, m in legs if m],
+            after = cur.execute(
+                "UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING balance",
+                (amount, account_id),
+            ).fetchone()[0]
+            entries.append((txn_id, account_id, amount, order.currency, after))
+    cur.executemany(
+        "INSERT INTO ledger_entries (transaction_id, account_id, amount, currency, balance_after) "
+        "VALUES (?, ?, ?, ?, ?)",
+        entries,
     )
-    ticket_id = conn.execute(
-        sa.text(
-            "INSERT INTO tickets (validation_number, user_id, draw_id, selection, stake, stake_bonus, "
-            "currency, status, win, transaction_id, created_at) VALUES (:v, :u, :d, :s, :st, :sb, :c, "
-            "'pending', 0, :t, :now) RETURNING id"
+    ticket_id = cur.execute(
+        "INSERT INTO tickets (validation_number, user_id, draw_id, selection, stake, stake_bonus, currency, "
+        "status, win, transaction_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) RETURNING id",
+        (
+            order.validation_number,
+            order.user_id,
+            draw[0],
+            order.selection,
+            order.stake,
+            funding.bonus,
+            order.currency,
+            txn_id,
+            now,
         ),
-        {
-            "v": order.validation_number,
-            "u": order.user_id,
-            "d": draw[0],
-            "s": order.selection,
-            "st": order.stake,
-            "sb": funding.bonus,
-            "c": order.currency,
-            "t": txn_id,
-            "now": _naive(order.now),
-        },
-    ).scalar_one()
-    bonus_after = after.get(acc["bonus"][0], acc["bonus"][1]) if "bonus" in acc else 0
+    ).fetchone()[0]
+    after = {e[1]: e[4] for e in entries}
+    cash_id, bonus = acc["cash"][0], acc.get("bonus", (0, 0))
     return PlacedTicket(
         ticket_id,
         txn_id,
@@ -230,8 +238,8 @@ def _place_sqlite(conn: Connection, order: TicketOrder) -> PlacedTicket:
         order.selection,
         funding.cash,
         funding.bonus,
-        after[acc["cash"][0]] if funding.cash else acc["cash"][1],
-        bonus_after,
+        after.get(cash_id, acc["cash"][1]),
+        after.get(bonus[0], bonus[1]),
         order.now,
         False,
     )
