@@ -13,6 +13,76 @@ class UserView:
     role: str
     currency: str
     previous_login_at: datetime | None
+    previous_login_ip: str = ""
+    mfa_enabled: bool = False
+    email_verified: bool = False
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """A player's own account page: profile, verification, last logins, second factor."""
+
+    id: int
+    email: str
+    full_name: str
+    birth_date: str
+    country: str
+    phone: str
+    role: str
+    email_verified: bool
+    created_at: datetime
+    last_login_at: datetime | None
+    last_login_ip: str
+    previous_login_at: datetime | None
+    previous_login_ip: str
+    mfa_enabled: bool
+    recovery_codes_left: int
+
+
+@dataclass(frozen=True)
+class PasswordProof:
+    """Step one of a login passed: the password was right (valid for 5 minutes)."""
+
+    user_id: int
+    role: str
+    email: str
+    mfa_enabled: bool
+    must_enroll: bool
+    verified_at: datetime
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A completed login: the user, and the raw session token the caller keeps server-side."""
+
+    user: UserView
+    session_id: int
+    session_token: str
+    recovery_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OperatorLine:
+    id: int
+    email: str
+    role: str
+    mfa_enabled: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PlayerSecurityView:
+    """What support sees about a player's access: lock, second factor, live sessions."""
+
+    id: int
+    email: str
+    status: str
+    locked: bool
+    mfa_enabled: bool
+    email_verified: bool
+    live_sessions: int
+    last_login_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -38,6 +108,8 @@ class TransactionLine:
 class WalletView:
     balance: MoneyLine
     transactions: tuple[TransactionLine, ...]
+    bonus: MoneyLine | None = None  # not withdrawable
+    pending_withdrawals: MoneyLine | None = None  # cash on hold until paid or rejected
 
 
 @dataclass(frozen=True)

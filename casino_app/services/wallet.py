@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from casino_app.persistence.models import LedgerEntry, LedgerTransaction, User
+from casino_app.persistence.models import Account, LedgerEntry, LedgerTransaction, User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import ledger
 from casino_app.services.common import money_line
@@ -46,4 +46,17 @@ def wallet_view(uow: UnitOfWork, user_id: int, limit: int = 50) -> WalletView:
             )
             for e, t in rows
         )
-        return WalletView(money_line(ledger.balance(r.session, account), user.currency), lines)
+        balances = _balances_by_kind(r.session, user_id, user.currency)
+        return WalletView(
+            money_line(ledger.balance(r.session, account), user.currency),
+            lines,
+            money_line(balances.get("player_bonus", 0), user.currency),
+            money_line(balances.get("player_hold", 0), user.currency),
+        )
+
+
+def _balances_by_kind(session: Session, user_id: int, currency: str) -> dict[str, int]:
+    rows = session.exec(
+        select(Account.kind, Account.balance).where(Account.owner_id == user_id, Account.currency == currency)
+    ).all()
+    return {kind: int(balance) for kind, balance in rows}

@@ -140,3 +140,32 @@ def resolve_withdrawal(
         s.flush()
         uow.commit()
         return _view(w)
+
+
+def player_withdrawals(uow: UnitOfWork, user_id: int, limit: int = 20) -> list[WithdrawalView]:
+    """The player's withdrawals, newest first."""
+    with uow.reader() as r:
+        rows = r.session.exec(
+            select(Withdrawal)
+            .where(Withdrawal.user_id == user_id)
+            .order_by(col(Withdrawal.id).desc())
+            .limit(limit)
+        ).all()
+        return [_view(w) for w in rows]
+
+
+def pending_withdrawals(uow: UnitOfWork, role: str | None, limit: int = 100) -> list[WithdrawalView]:
+    """The operators' queue: requested withdrawals, oldest first.
+
+    Raises:
+        PermissionDenied: the role may not decide withdrawals.
+    """
+    authz.require(role, "ops.withdrawals.decide")
+    with uow.reader() as r:
+        rows = r.session.exec(
+            select(Withdrawal)
+            .where(Withdrawal.status == "requested")
+            .order_by(col(Withdrawal.id))
+            .limit(limit)
+        ).all()
+        return [_view(w) for w in rows]
