@@ -20,6 +20,8 @@ def is_transient(err: BaseException) -> bool:
     """True for errors that a fresh attempt of the same transaction can get past."""
     if not isinstance(err, DBAPIError):
         return False
+    if err.connection_invalidated:  # a pooled connection the server had closed
+        return True
     sqlstate = getattr(err.orig, "sqlstate", None)
     if sqlstate in TRANSIENT_SQLSTATES:
         return True
