@@ -3,10 +3,20 @@
 import reflex as rx
 
 from casino_app.api.app import create_api
+from casino_app.api.security import security_middleware
+from casino_app.jobs import security as security_job
 from casino_app.jobs.scheduler import run_forever
 from casino_app.ui.layouts.player import PAGES
 from casino_app.ui.pages.operator import dashboard as _operator_pages  # noqa: F401
+from casino_app.ui.pages.operator import login as _operator_login  # noqa: F401
+from casino_app.ui.pages.operator import people as _operator_people  # noqa: F401
+from casino_app.ui.pages.operator import withdrawals as _operator_withdrawals  # noqa: F401
+from casino_app.ui.pages.player import account as _account_pages  # noqa: F401
 from casino_app.ui.pages.player import auth, history, lobby, play, wallet  # noqa: F401
+from casino_app.ui.pages.player import privacy as _privacy_pages  # noqa: F401
+from casino_app.ui.pages.public import legal as _legal_pages  # noqa: F401
+from casino_app.ui.pages.public import mailbox as _mailbox_pages  # noqa: F401
+from casino_app.ui.state.session import SessionGuard
 
 app = rx.App(
     head_components=[
@@ -14,10 +24,14 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#1a1712"),
         rx.script(src="/countdown.js"),
     ],
-    api_transformer=create_api(),
+    api_transformer=[create_api(), security_middleware],
 )
+
+# Every event of a signed-in tab first re-validates its server-side session (idle, expiry, revocation).
+app.add_middleware(SessionGuard())
 
 for spec in PAGES:
     app.add_page(spec.component, route=spec.route, title=spec.title, on_load=spec.on_load)
 
 app.register_lifespan_task(run_forever)
+app.register_lifespan_task(security_job.run_forever)

@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ from casino_app.persistence.models import Draw
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import draws, identity, payments, seed
 from casino_app.services.dto import UserView
-from tests.support import FIXED_NOW, PASSWORD, SALES_CLOSE_S, alembic_config, open_draws
+from tests.support import FIXED_NOW, PASSWORD, SALES_CLOSE_S, alembic_config, open_draws, registration
 
 PG_URL_ENV = "CASINO_TEST_POSTGRES_URL"
 REQUIRE_PG_ENV = "CASINO_REQUIRE_POSTGRES"
@@ -49,6 +49,12 @@ def _engine_params() -> list[object]:
     if _pg_url() or _pg_required():
         params.append(pytest.param("postgres", marks=pytest.mark.postgres))
     return params
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: the session's sync Playwright keeps an event loop running,
+    which would break later tests that call `asyncio.run`."""
+    items.sort(key=lambda item: "e2e" in item.path.parts)
 
 
 def alembic_upgrade(url: str) -> None:
@@ -195,8 +201,7 @@ def register(uow: UnitOfWork, now: datetime) -> Callable[..., UserView]:
     """Register a player (no money): `register("a@example.com")`."""
 
     def _register(email: str = "player@example.com", password: str = PASSWORD) -> UserView:
-        cmd = identity.RegisterPlayer(email, password, date(1990, 1, 1))
-        return identity.register_player(uow, cmd, now)
+        return identity.register_player(uow, registration(email, password), now)
 
     return _register
 
@@ -224,3 +229,19 @@ def games(uow: UnitOfWork, now: datetime) -> dict[str, Draw]:
     seed._seed_games(uow)
     draws.schedule(uow, now, SALES_CLOSE_S)
     return open_draws(uow, now)
+
+
+@pytest.fixture
+def funded_player_on(now: datetime) -> Callable[[Database, int], UserView]:
+    """Register and fund a player on a given database (for tests that pick the engine)."""
+    counter = iter(range(1, 10_000))
+
+    def _funded(database: Database, amount_minor: int) -> UserView:
+        n = next(counter)
+        uow = UnitOfWork(database)
+        user = identity.register_player(uow, registration(f"racer{n}@example.com"), now)
+        cmd = payments.Deposit(user.id, f"race-{user.id}-{n}", amount_minor, "EUR", APPROVE_TOKEN)
+        payments.deposit(uow, SandboxProvider(), cmd, now)
+        return user
+
+    return _funded

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -17,6 +17,22 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXED_NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 SALES_CLOSE_S = 60
 PASSWORD = "correct-horse-battery"
+
+
+def registration(email: str, password: str = PASSWORD, birth: date = date(1990, 1, 1), **fields: str):
+    """A complete, valid player registration (override any field by keyword)."""
+    from casino_app.domain.identity import PRIVACY_VERSION, TERMS_VERSION
+    from casino_app.services.identity import RegisterPlayer
+
+    values = {
+        "full_name": "Test Player",
+        "country": "MT",
+        "phone": "",
+        "terms_version": TERMS_VERSION,
+        "privacy_version": PRIVACY_VERSION,
+        **fields,
+    }
+    return RegisterPlayer(email, password, birth, **values)
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -29,4 +29,20 @@ class FixedClock:
         return self._now
 
 
-clock: Clock = SystemClock()
+class SwitchableClock:
+    """The process clock: system time unless a test swaps in another (`use`, then `reset`)."""
+
+    def __init__(self) -> None:
+        self._inner: Clock = SystemClock()
+
+    def now(self) -> datetime:
+        return self._inner.now()
+
+    def use(self, inner: Clock) -> None:
+        self._inner = inner
+
+    def reset(self) -> None:
+        self._inner = SystemClock()
+
+
+clock = SwitchableClock()

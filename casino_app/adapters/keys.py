@@ -112,6 +112,7 @@ class LocalKeyring:
         self._lock = threading.Lock()
         self._data: dict[str, Any] | None = None
         self._stamp: tuple[int, int] | None = None
+        self._decoded: dict[str, bytes] = {}  # base64 text -> bytes, for the loaded file only
 
     # --- KeyProvider -------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class LocalKeyring:
         if entry is None or not entry.get("key"):
             state = "retired" if entry is not None else "unknown"
             raise KeyUnavailable(f"Key version {version} is {state}.")
-        return _unb64(entry["key"])
+        return self._bytes(entry["key"])
 
     def versions(self) -> list[KeyVersion]:
         keks = self._load(force=True)["keks"]
@@ -159,10 +160,16 @@ class LocalKeyring:
             entry.setdefault("retired_at", now.astimezone(UTC).isoformat())
 
     def index_key(self) -> bytes:
-        return _unb64(self._load()["index_key"])
+        return self._bytes(self._load()["index_key"])
 
     def signing_key(self) -> bytes:
-        return _unb64(self._load()["signing_key"])
+        return self._bytes(self._load()["signing_key"])
+
+    def _bytes(self, text: str) -> bytes:
+        found = self._decoded.get(text)
+        if found is None:
+            found = self._decoded[text] = _unb64(text)
+        return found
 
     # --- file handling -----------------------------------------------------------------
 
@@ -183,6 +190,7 @@ class LocalKeyring:
                 stamp = self._stat()
             self._data = json.loads(self.path.read_text(encoding="utf-8"))
             self._stamp = stamp
+            self._decoded = {}
             return self._data
 
     def _create(self) -> None:

@@ -97,18 +97,20 @@ def head_message(day: str, seq: int, head_hash: str) -> bytes:
 def verify_chain(
     records: Iterable[ChainRecord],
     locate_hash: Callable[[str], int | None] | None = None,
+    start: tuple[int, str] = (0, GENESIS),
 ) -> ChainReport:
     """Walk records in seq order and name the first bad one.
 
     Args:
-        records: the log in ascending `seq` order.
+        records: the log in ascending `seq` order, after `start`.
         locate_hash: finds the seq of a stored record by its hash (classifies a broken link
             as an insertion or a reordering); without it a broken link is reported as is.
+        start: (seq, hash) of the record before the first one given; the genesis by default.
 
     Returns:
         The report; `finding` is None when every record checks out.
     """
-    prev_seq, prev_hash, checked = 0, GENESIS, 0
+    (prev_seq, prev_hash), checked = start, 0
     for rec in records:
         finding = _check(rec, prev_seq, prev_hash, locate_hash)
         if finding is not None:

@@ -134,3 +134,9 @@ class InvalidToken(DomainError):
 
 class SessionExpired(DomainError):
     code = "session_expired"
+
+
+class KeyStillInUse(DomainError):
+    """A key version cannot be retired while records are still wrapped with it."""
+
+    code = "key_in_use"

@@ -66,6 +66,7 @@ COUNTRIES: dict[str, str] = {
     "SK": "Slovakia",
 }
 
+
 def normalize_email(raw: str) -> str:
     """Trim and lower-case the address, or raise `InvalidEmail`."""
     email = (raw or "").strip().lower()

@@ -1,7 +1,7 @@
 """The password policy (NIST SP 800-63B style): length, not common, not derived from the account.
 
 No composition rules and no truncation. The common-password list is a bundled data file
-(`data/common_passwords.txt`, the 10,000 most common passwords from zxcvbn's ranked list).
+(`common_passwords.txt` beside this module, the 10,000 most common passwords from zxcvbn's ranked list).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ MIN_LOCAL_PART = 3
 @cache
 def common_passwords() -> frozenset[str]:
     """The bundled list of common passwords, lower-cased."""
-    text = resources.files("casino_app.domain").joinpath("data/common_passwords.txt").read_text("utf-8")
+    text = resources.files("casino_app.domain").joinpath("common_passwords.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 

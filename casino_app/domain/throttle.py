@@ -3,8 +3,9 @@
 - Players lock after 3 consecutive failures within 30 minutes and stay locked until they
   re-verify their email or enter a valid TOTP code (GLI-19 2.5.3, N.J.A.C. 13:69O-1.4(i)).
 - Operators lock after 10 failures for 30 minutes (PCI DSS 8.3.4).
-- Every IP gets a few free failures, then waits 2 s, 4 s, 8 s ... up to an hour per attempt, and
-  its count survives successful logins, so one address cannot lock out player after player.
+- Every IP gets 5 free failures a day, then waits 2 s, 4 s, 8 s ... up to an hour per attempt, and
+  its count survives successful logins. Once its wait passes 15 minutes it can no longer fit three
+  failures into a player's 30-minute window, so one address locks at most a handful of accounts.
 - Second-factor codes: at most 5 attempts per 5 minutes, even when the sixth is right.
 """
 
@@ -48,7 +49,7 @@ class Counter:
     locked_until: datetime | None = None
 
 
-IP_BACKOFF = Backoff(free=3, base_s=2, cap_s=3600, window=timedelta(hours=24))
+IP_BACKOFF = Backoff(free=5, base_s=2, cap_s=3600, window=timedelta(hours=24))
 PLAYER_BACKOFF = Backoff(free=1, base_s=1, cap_s=60, window=timedelta(minutes=30))
 OPERATOR_BACKOFF = Backoff(free=3, base_s=1, cap_s=300, window=timedelta(hours=24))
 PLAYER_LOCKOUT = LockoutPolicy(threshold=3, window=timedelta(minutes=30), lock_for=None)
@@ -103,3 +104,11 @@ def lock_if_due(counter: Counter, policy: LockoutPolicy, now: datetime) -> Count
 def code_attempts_left(counter: Counter, now: datetime) -> int:
     """Second-factor attempts still allowed in the current 5-minute window."""
     return max(0, CODE_ATTEMPTS - current(counter, CODE_WINDOW, now).failures)
+
+
+def retry_text(seconds: int) -> str:
+    """ "Try again in 1 second." / "Try again in 4 minutes." """
+    if seconds >= 120:
+        minutes = (seconds + 59) // 60
+        return f"Try again in {minutes} minutes."
+    return f"Try again in {seconds} second{'s' if seconds != 1 else ''}."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -13,17 +13,39 @@ PLAYER_ACCOUNT_KINDS = ("player_cash", "player_bonus", "player_hold")
 
 
 class User(SQLModel, table=True):
+    """A player or an operator. Personal data is sealed in `*_enc` columns (see services.crypto);
+    the email is found through its blind index."""
+
     __tablename__ = "users"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, sa_column_kwargs={"unique": True}, index=False)
+    email_index: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    email_enc: str | None = Field(default=None, sa_type=sa.Text)
     password_hash: str = Field(max_length=255)
     role: str = Field(default="player", max_length=32)
-    birth_date: date
+    status: str = Field(default="active", max_length=16)
+    full_name_enc: str | None = Field(default=None, sa_type=sa.Text)
+    birth_date_enc: str | None = Field(default=None, sa_type=sa.Text)
+    address_enc: str | None = Field(default=None, sa_type=sa.Text)
+    phone_enc: str | None = Field(default=None, sa_type=sa.Text)
+    phone_index: str | None = Field(default=None, max_length=64, index=True)
+    country: str = Field(default="", max_length=2)
     currency: str = Field(default="EUR", max_length=3)
+    terms_version: str = Field(default="", max_length=16)
+    privacy_version: str = Field(default="", max_length=16)
+    consent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    email_verified_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = Field(sa_type=UtcDateTime)
+    created_by: str = Field(default="", max_length=64)
+    password_changed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_login_ip: str = Field(default="", max_length=64)
     previous_login_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    previous_login_ip: str = Field(default="", max_length=64)
+    totp_secret_enc: str | None = Field(default=None, sa_type=sa.Text)
+    totp_pending_enc: str | None = Field(default=None, sa_type=sa.Text)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    totp_last_step: int | None = Field(default=None, sa_type=sa.BigInteger)
 
 
 class Account(SQLModel, table=True):
@@ -178,5 +200,6 @@ class JobLease(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UtcDateTime)
 
 
-# Registered here so that SQLModel.metadata (and Alembic) see the security tables.
+# Registered here so that SQLModel.metadata (and Alembic) see the identity and security tables.
+from casino_app.persistence import identity_models as _identity_models  # noqa: E402, F401
 from casino_app.persistence import security_models as _security_models  # noqa: E402, F401

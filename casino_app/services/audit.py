@@ -142,8 +142,7 @@ def _to_chain(row: Any) -> ChainRecord:
     )
 
 
-def _stream(session: Session) -> Iterator[ChainRecord]:
-    after = -(2**62)
+def _stream(session: Session, after: int = 0) -> Iterator[ChainRecord]:
     while True:
         rows = session.execute(
             sa.select(_LOG).where(_LOG.c.seq > after).order_by(_LOG.c.seq).limit(VERIFY_BATCH)
@@ -155,18 +154,46 @@ def _stream(session: Session) -> Iterator[ChainRecord]:
         after = int(rows[-1].seq)
 
 
-def verify(session: Session, keys: KeyProvider | None = None) -> ChainReport:
-    """Walk the whole chain in seq order, then check the signed daily heads against it."""
+def verify(
+    session: Session, keys: KeyProvider | None = None, *, after: tuple[int, str] | None = None
+) -> ChainReport:
+    """Walk the chain in seq order, then check the signed daily heads against it.
+
+    Args:
+        session: a read session.
+        keys: unused today (heads carry their public key); kept for a KMS-held trust anchor.
+        after: (seq, hash) of a record verified earlier: walk only what follows it, after
+            checking that record is unchanged (the periodic job; a full walk runs daily).
+    """
 
     def locate(digest: str) -> int | None:
         found = session.execute(sa.select(_LOG.c.seq).where(_LOG.c.hash == digest).limit(1)).first()
         return int(found[0]) if found else None
 
-    report = verify_chain(_stream(session), locate)
+    start = after or (0, GENESIS)
+    if after is not None and after[0] > 0:
+        changed = _checkpoint_changed(session, after)
+        if changed is not None:
+            return ChainReport(0, after[0], after[1], changed)
+    report = verify_chain(_stream(session, start[0]), locate, start)
     if report.ok:
         heads = [_signed_head(row) for row in session.execute(sa.select(_HEADS).order_by(_HEADS.c.day))]
         return check_heads(report, heads, {r.seq: r.hash for r in _records_at(session, heads)})
     return report
+
+
+def _checkpoint_changed(session: Session, after: tuple[int, str]) -> ChainFinding | None:
+    """The record a pass starts after must still exist, hash the same and match its content."""
+    row = session.execute(sa.select(_LOG).where(_LOG.c.seq == after[0])).first()
+    if row is None:
+        return ChainFinding(
+            after[0], "deleted", f"record {after[0]} is missing since it was verified (deleted)"
+        )
+    rec = _to_chain(row)
+    digest = record_hash(rec.seq, rec.at, rec.actor, rec.action, rec.subject, rec.details, rec.prev_hash)
+    if rec.hash != after[1] or digest != after[1]:
+        return ChainFinding(after[0], "edited", f"record {after[0]} changed since it was verified (edited)")
+    return None
 
 
 def _records_at(session: Session, heads: list[SignedHead]) -> list[Any]:
@@ -286,3 +313,75 @@ def _store_head(
 
 def _signed_head(row: Any) -> SignedHead:
     return SignedHead(row.day.isoformat(), int(row.seq), row.hash, row.signature, row.public_key)
+
+
+# --- export and offline verification ---------------------------------------------------------
+
+EXPORT_FORMAT = "kasyno-audit-export/1"
+
+
+def _iso_ms(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def export_log(session: Session, now: datetime, keys: KeyProvider | None = None) -> dict[str, Any]:
+    """The whole log, its signed daily heads and a head signed now, as a JSON-ready dict.
+
+    Anyone holding the public key can check the export offline (`audit verify --file`).
+    """
+    records = [
+        {
+            "seq": r.seq,
+            "at": _iso_ms(r.at),
+            "actor": r.actor,
+            "action": r.action,
+            "subject": r.subject,
+            "details": r.details,
+            "prev_hash": r.prev_hash,
+            "hash": r.hash,
+        }
+        for r in _stream(session)
+    ]
+    heads = [_signed_head(row) for row in session.execute(sa.select(_HEADS).order_by(_HEADS.c.day))]
+    last_seq, last_hash = _head(session)
+    heads.append(sign_head("export", last_seq, last_hash, keys))
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": _iso_ms(now),
+        "public_key": public_key_hex(keys),
+        "records": records,
+        "heads": [head.__dict__ for head in heads],
+    }
+
+
+def verify_export(data: dict[str, Any], trusted_key: str | None = None) -> ChainReport:
+    """Verify an export without a database: the chain, then every signed head (incl. the export head).
+
+    Args:
+        data: the parsed export.
+        trusted_key: the public key (hex) obtained out of band; None trusts the file's own key,
+            which proves integrity against accidents but not against whoever wrote the file.
+    """
+    if data.get("format") != EXPORT_FORMAT:
+        raise ValueError(f"not a {EXPORT_FORMAT} file")
+    records = [
+        ChainRecord(
+            int(r["seq"]),
+            datetime.fromisoformat(r["at"].replace("Z", "+00:00")),
+            r["actor"],
+            r["action"],
+            r["subject"],
+            r["details"],
+            r["prev_hash"],
+            r["hash"],
+        )
+        for r in data["records"]
+    ]
+    by_hash = {r.hash: r.seq for r in records}
+    report = verify_chain(records, by_hash.get)
+    if not report.ok:
+        return report
+    heads = [SignedHead(**h) for h in data["heads"]]
+    if not any(h.day == "export" for h in heads):
+        raise ValueError("the export carries no signed export head")
+    return check_heads(report, heads, {r.seq: r.hash for r in records}, trusted_key or data["public_key"])

@@ -174,13 +174,21 @@ def _pay_win(s: Session, ticket: Ticket, game: LottoGame, win: int, now: datetim
     house = house_account(s, game.code, ticket.currency, ticket.id or 0)
     postings = [ledger.Posting(house, -win)]
     if split.cash:
-        postings.append(ledger.Posting(ledger.player_cash_account(s, ticket.user_id, ticket.currency), split.cash))
+        postings.append(
+            ledger.Posting(ledger.player_cash_account(s, ticket.user_id, ticket.currency), split.cash)
+        )
     if split.bonus:
         bonus = ledger.ensure_account(s, kind="player_bonus", currency=ticket.currency, owner=ticket.user_id)
         postings.append(ledger.Posting(bonus, split.bonus))
     ledger.post(
-        s, kind="win", idempotency_key=f"win:{ticket.id}", request={"ticket": ticket.id, "win": win},
-        postings=postings, currency=ticket.currency, now=now, reference=ticket.validation_number,
+        s,
+        kind="win",
+        idempotency_key=f"win:{ticket.id}",
+        request={"ticket": ticket.id, "win": win},
+        postings=postings,
+        currency=ticket.currency,
+        now=now,
+        reference=ticket.validation_number,
     )
 
 

@@ -175,21 +175,34 @@ def place_lotto_ticket(uow: UnitOfWork, cmd: PlaceLottoTicket, now: datetime) ->
     rules.validate_stake(game.rules, cmd.stake_minor)
     request = {"kind": "stake", "game": game.code, "selection": selection, "stake": cmd.stake_minor}
     order = hotpath.TicketOrder(
-        user_id=cmd.user_id, game_id=game.id, currency=game.currency,
+        user_id=cmd.user_id,
+        game_id=game.id,
+        currency=game.currency,
         cash_code=ledger.account_code("player_cash", game.currency, cmd.user_id),
         bonus_code=ledger.account_code("player_bonus", game.currency, cmd.user_id),
-        house_code=ledger.account_code("house_revenue", game.currency, game.code,
-                                       secrets.randbelow(HOUSE_SHARDS)),
-        stake=cmd.stake_minor, cash_first=STAKE_CASH_FIRST, selection=join_numbers(selection),
+        house_code=ledger.account_code(
+            "house_revenue", game.currency, game.code, secrets.randbelow(HOUSE_SHARDS)
+        ),
+        stake=cmd.stake_minor,
+        cash_first=STAKE_CASH_FIRST,
+        selection=join_numbers(selection),
         validation_number=new_validation_number(),
         idempotency_key=f"ticket:{cmd.user_id}:{cmd.request_id}",
-        request_hash=ledger.request_hash(request), actor=f"player:{cmd.user_id}", now=now,
+        request_hash=ledger.request_hash(request),
+        actor=f"player:{cmd.user_id}",
+        now=now,
     )
     placed = hotpath.place_ticket(uow.database, order)
     return TicketReceipt(
-        placed.validation_number, game.name, placed.draw_code, placed.draw_at,
-        parse_numbers(placed.selection), money_line(cmd.stake_minor, game.currency),
-        placed.created_at, money_line(placed.cash_after, game.currency), placed.replayed,
+        placed.validation_number,
+        game.name,
+        placed.draw_code,
+        placed.draw_at,
+        parse_numbers(placed.selection),
+        money_line(cmd.stake_minor, game.currency),
+        placed.created_at,
+        money_line(placed.cash_after, game.currency),
+        placed.replayed,
     )
 
 

@@ -16,7 +16,7 @@ from casino_app.domain.payments import (
 )
 from casino_app.persistence.models import Payment, User
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import ledger
+from casino_app.services import audit, ledger
 from casino_app.services.common import money_line
 from casino_app.services.dto import DepositResult
 
@@ -127,7 +127,7 @@ def _credit(uow: UnitOfWork, payment: Payment, now: datetime) -> None:
         s, kind="provider_clearing", currency=payment.currency, owner=payment.provider
     )
     cash = ledger.player_cash_account(s, payment.user_id, payment.currency)
-    ledger.post(
+    posted = ledger.post(
         s,
         kind="deposit",
         idempotency_key=f"deposit:{payment.order_id}",
@@ -137,6 +137,19 @@ def _credit(uow: UnitOfWork, payment: Payment, now: datetime) -> None:
         now=now,
         actor=f"player:{payment.user_id}",
         reference=payment.order_id,
+    )
+    audit.record(
+        s,
+        actor=f"player:{payment.user_id}",
+        action="payment.deposit",
+        subject=f"payment:{payment.order_id}",
+        details={
+            "amount_minor": payment.amount,
+            "currency": payment.currency,
+            "provider": payment.provider,
+            "transaction_id": posted.id,
+        },
+        now=now,
     )
 
 

@@ -8,10 +8,12 @@ from datetime import date, datetime
 from sqlmodel import select
 
 from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
+from casino_app.domain import totp
 from casino_app.domain.errors import EmailTaken
+from casino_app.domain.identity import PRIVACY_VERSION, TERMS_VERSION
 from casino_app.persistence.models import LottoGame, User
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import identity, payments
+from casino_app.services import identity, mfa, payments
 from casino_app.services.lotto import HOUSE_SHARDS, house_account
 
 DEMO_PLAYER = ("demo@kasyno.example", "lucky-numbers-2026")
@@ -75,23 +77,54 @@ def _seed_games(uow: UnitOfWork) -> int:
     return created
 
 
+DEMO_PLAYER_PROFILE = {
+    "full_name": "Demo Player",
+    "country": "MT",
+    "phone": "+356 2123 4567",
+}
+
+
 def _seed_user(uow: UnitOfWork, now: datetime, *, operator: bool) -> bool:
     try:
         if operator:
-            identity.create_operator(uow, *DEMO_OPERATOR, role="admin", now=now)
+            user = identity.create_operator(uow, *DEMO_OPERATOR, role="admin", now=now, actor="seed")
+            # The demo operator gets TOTP at once; `python -m casino_app seed` prints the secret.
+            mfa.enroll_demo_secret(uow, user.id, totp.new_secret(), now)
         else:
-            identity.register_player(
-                uow, identity.RegisterPlayer(*DEMO_PLAYER, birth_date=date(1990, 5, 17)), now
+            cmd = identity.RegisterPlayer(
+                *DEMO_PLAYER,
+                birth_date=date(1990, 5, 17),
+                terms_version=TERMS_VERSION,
+                privacy_version=PRIVACY_VERSION,
+                **DEMO_PLAYER_PROFILE,
             )
+            player = identity.register_player(uow, cmd, now)
+            _mark_verified(uow, player.id, now)
     except EmailTaken:
         return False
     return True
 
 
+def _mark_verified(uow: UnitOfWork, user_id: int, now: datetime) -> None:
+    with uow:
+        user = uow.session.get(User, user_id)
+        assert user is not None
+        user.email_verified_at = now
+        uow.session.add(user)
+        uow.commit()
+
+
+def demo_operator_totp_secret(uow: UnitOfWork) -> str:
+    """The demo operator's TOTP secret, for the seed output in demo mode."""
+    with uow.reader() as r:
+        user = identity.find_by_email(r.session, DEMO_OPERATOR[0])
+    return mfa.seeded_secret(uow, user.id) if user is not None and user.id is not None else ""
+
+
 def _fund_demo_player(uow: UnitOfWork, now: datetime) -> None:
     with uow.reader() as r:
-        user = r.session.exec(select(User).where(User.email == DEMO_PLAYER[0])).one()
-    assert user.id is not None
+        user = identity.find_by_email(r.session, DEMO_PLAYER[0])
+    assert user is not None and user.id is not None
     payments.deposit(
         uow,
         SandboxProvider(),

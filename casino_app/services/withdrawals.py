@@ -12,7 +12,7 @@ from casino_app.domain.errors import DomainError, InvalidAmount, InvalidInput, N
 from casino_app.persistence.models import User, Withdrawal
 from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import authz, ledger
+from casino_app.services import audit, authz, identity, ledger, sessions
 from casino_app.services.common import money_line
 from casino_app.services.dto import MoneyLine
 
@@ -29,12 +29,13 @@ class WithdrawalView:
     status: str
     created_at: datetime
     resolved_at: datetime | None
+    player_email: str = ""
 
 
-def _view(w: Withdrawal) -> WithdrawalView:
+def _view(w: Withdrawal, email: str = "") -> WithdrawalView:
     assert w.id is not None
     return WithdrawalView(
-        w.id, w.user_id, money_line(w.amount, w.currency), w.status, w.created_at, w.resolved_at
+        w.id, w.user_id, money_line(w.amount, w.currency), w.status, w.created_at, w.resolved_at, email
     )
 
 
@@ -86,6 +87,30 @@ def request_withdrawal(
         return _view(row)
 
 
+def withdraw(
+    uow: UnitOfWork, session_id: int, user_id: int, amount_minor: int, request_id: str, now: datetime
+) -> WithdrawalView:
+    """The player's withdrawal: a step-up in this session (a code from the last 5 minutes),
+    then the hold; audited.
+
+    Raises:
+        StepUpRequired: the session has not confirmed a code or password recently.
+    """
+    sessions.require_step_up(uow, session_id, now)
+    view = request_withdrawal(uow, user_id, amount_minor, request_id, now)
+    with uow:
+        audit.record(
+            uow.session,
+            actor=f"player:{user_id}",
+            action="withdrawal.request",
+            subject=f"withdrawal:{view.id}",
+            details={"amount": view.amount.minor, "currency": view.amount.currency, "request_id": request_id},
+            now=now,
+        )
+        uow.commit()
+    return view
+
+
 @retry_transient
 def resolve_withdrawal(
     uow: UnitOfWork,
@@ -95,17 +120,24 @@ def resolve_withdrawal(
     role: str | None,
     actor: str,
     now: datetime,
+    reason: str = "",
     provider: str = "sandbox",
 ) -> WithdrawalView:
     """Pay (hold -> provider clearing) or reject (hold -> cash) a withdrawal, exactly once.
 
+    The decision is audited with the operator's reason (mandatory for a rejection).
+
     Raises:
         PermissionDenied: the role may not decide withdrawals.
         AlreadyResolved: the withdrawal was already paid or rejected.
+        InvalidInput: a rejection without a reason.
     """
     authz.require(role, "ops.withdrawals.decide")
     if outcome not in ("paid", "rejected"):
         raise InvalidInput("A withdrawal is either paid or rejected.")
+    reason = (reason or "").strip()[:255]
+    if outcome == "rejected" and not reason:
+        raise InvalidInput("Give the player a reason for the rejection.")
     with uow:
         s = uow.session
         claimed = s.execute(
@@ -138,6 +170,21 @@ def resolve_withdrawal(
         w.resolve_transaction_id = posted.id
         s.add(w)
         s.flush()
+        audit.record(
+            s,
+            actor=actor,
+            action=f"withdrawal.{outcome}",
+            subject=f"withdrawal:{withdrawal_id}",
+            details={
+                "before": "requested",
+                "after": outcome,
+                "amount": w.amount,
+                "currency": w.currency,
+                "player": w.user_id,
+                "reason": reason or outcome,
+            },
+            now=now,
+        )
         uow.commit()
         return _view(w)
 
@@ -163,9 +210,10 @@ def pending_withdrawals(uow: UnitOfWork, role: str | None, limit: int = 100) -> 
     authz.require(role, "ops.withdrawals.decide")
     with uow.reader() as r:
         rows = r.session.exec(
-            select(Withdrawal)
+            select(Withdrawal, User)
+            .join(User, col(User.id) == Withdrawal.user_id)
             .where(Withdrawal.status == "requested")
             .order_by(col(Withdrawal.id))
             .limit(limit)
         ).all()
-        return [_view(w) for w in rows]
+        return [_view(w, identity.user_view(u).email) for w, u in rows]

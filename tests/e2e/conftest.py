@@ -83,16 +83,22 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def app_url(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The running app's combined stdout/stderr (tests scan it for leaked secrets)."""
+    return tmp_path_factory.mktemp("logs") / "reflex.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_env: dict[str, str], app_log: Path) -> Iterator[str]:
     # One Reflex build directory (.web) per checkout: one browser session at a time.
     with (ROOT / ".web.e2e.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        yield from _serve(app_env, tmp_path_factory)
+        yield from _serve(app_env, app_log)
 
 
-def _serve(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _serve(app_env: dict[str, str], app_log: Path) -> Iterator[str]:
     port = int(app_env["CASINO_E2E_PORT"])
-    log = (tmp_path_factory.mktemp("logs") / "reflex.log").open("wb")
+    log = app_log.open("wb")
     reflex = Path(sys.executable).parent / "reflex"
     proc = subprocess.Popen(
         [str(reflex), "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
@@ -137,6 +143,7 @@ def shot():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def take(page, name: str) -> None:
+        page.evaluate("window.scrollTo(0, 0)")  # a sticky header must not land mid-page
         page.wait_for_timeout(400)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 

@@ -17,11 +17,12 @@ from casino_app.domain.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    StepUpRequired,
 )
 from casino_app.persistence.db import Database
 from casino_app.persistence.models import Draw
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws, ledger, lotto, money_ops, withdrawals
+from casino_app.services import draws, ledger, lotto, money_ops, sessions, withdrawals
 from casino_app.services.dto import UserView
 from tests.support import count_rows
 
@@ -182,7 +183,9 @@ def test_withdrawal_hold_pays_once_and_the_hold_resolves_exactly_once(
     paid = withdrawals.resolve_withdrawal(uow, w.id, "paid", role="finance", actor="ops:7", now=now)
     assert paid.status == "paid"
     with pytest.raises(withdrawals.AlreadyResolved):
-        withdrawals.resolve_withdrawal(uow, w.id, "rejected", role="finance", actor="ops:7", now=now)
+        withdrawals.resolve_withdrawal(
+            uow, w.id, "rejected", role="finance", actor="ops:7", now=now, reason="duplicate"
+        )
     assert _code_balance(uow, f"player_hold:{player.id}:EUR") == 0
     assert _balance(uow, _cash(uow, player)) == 30_00
     _check_clean(uow)
@@ -195,7 +198,9 @@ def test_a_rejected_withdrawal_returns_the_hold_to_cash(
     w = withdrawals.request_withdrawal(uow, player.id, 50_00, "wd-2", now)
     with pytest.raises(InsufficientFunds):
         withdrawals.request_withdrawal(uow, player.id, 1, "wd-3", now)
-    withdrawals.resolve_withdrawal(uow, w.id, "rejected", role="admin", actor="ops:1", now=now)
+    withdrawals.resolve_withdrawal(
+        uow, w.id, "rejected", role="admin", actor="ops:1", now=now, reason="card expired"
+    )
     assert _balance(uow, _cash(uow, player)) == 50_00
     _check_clean(uow)
 
@@ -271,3 +276,48 @@ def test_ledger_check_reports_a_cached_balance_that_disagrees_with_its_entries(
     with uow.reader() as r:
         findings = ledger.check_integrity(r.session)
     assert any("caches 1001" in f for f in findings)
+
+
+def _browser_session(uow: UnitOfWork, user: UserView, now: datetime) -> int:
+    with uow:
+        _, session_id = sessions.open_browser_session(
+            uow.session, user.id, sessions.ClientInfo("127.0.0.1"), now
+        )
+        uow.commit()
+        return session_id
+
+
+def test_a_player_withdrawal_needs_a_recent_step_up_and_is_audited(
+    db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    player = funded_player(amount_minor=40_00)
+    session_id = _browser_session(uow, player, now)
+    with pytest.raises(StepUpRequired):
+        withdrawals.withdraw(uow, session_id, player.id, 10_00, "wd-s1", now)
+    assert count_rows(db, "withdrawals") == 0
+    with uow:
+        sessions.record_step_up(uow.session, session_id, now)
+        uow.commit()
+    w = withdrawals.withdraw(uow, session_id, player.id, 10_00, "wd-s1", now + timedelta(minutes=4))
+    assert w.status == "requested" and _balance(uow, _cash(uow, player)) == 30_00
+    with pytest.raises(StepUpRequired):  # the step-up lasts 5 minutes
+        withdrawals.withdraw(uow, session_id, player.id, 10_00, "wd-s2", now + timedelta(minutes=6))
+    assert count_rows(db, "audit_log", "action = 'withdrawal.request'") == 1
+
+
+def test_an_operator_decision_needs_a_reason_to_reject_and_is_audited(
+    db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
+) -> None:
+    player = funded_player(amount_minor=40_00)
+    w = withdrawals.request_withdrawal(uow, player.id, 15_00, "wd-r1", now)
+    with pytest.raises(InvalidInput):
+        withdrawals.resolve_withdrawal(uow, w.id, "rejected", role="finance", actor="operator:9", now=now)
+    assert withdrawals.pending_withdrawals(uow, "finance")[0].player_email == player.email
+    with pytest.raises(PermissionDenied):
+        withdrawals.pending_withdrawals(uow, "support")
+    withdrawals.resolve_withdrawal(
+        uow, w.id, "rejected", role="finance", actor="operator:9", now=now, reason="name mismatch"
+    )
+    assert count_rows(db, "audit_log", "action = 'withdrawal.rejected' AND actor = 'operator:9'") == 1
+    assert withdrawals.pending_withdrawals(uow, "finance") == []
+    assert [x.status for x in withdrawals.player_withdrawals(uow, player.id)] == ["rejected"]

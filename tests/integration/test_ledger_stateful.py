@@ -173,7 +173,7 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
             wid, user, amount = self.pending.pop(i % len(self.pending))
             outcome = "paid" if pay else "rejected"
             withdrawals.resolve_withdrawal(
-                self.uow, wid, outcome, role="finance", actor="ops:2", now=self.now
+                self.uow, wid, outcome, role="finance", actor="ops:2", now=self.now, reason="model"
             )
             self.model[(user, "hold")] -= amount
             if not pay:

@@ -11,6 +11,12 @@ from casino_app.ui import routes
 from casino_app.ui.layouts.player import PAGES, PageSpec
 from casino_app.ui.state.session import SessionState
 
+OPS_NAV = (
+    ("Dashboard", routes.OPS_DASHBOARD),
+    ("Players", routes.OPS_PLAYERS),
+    ("Withdrawals", routes.OPS_WITHDRAWALS),
+)
+
 
 def operator_header() -> rx.Component:
     return rx.hstack(
@@ -24,9 +30,25 @@ def operator_header() -> rx.Component:
         rx.cond(
             SessionState.is_operator,
             rx.hstack(
+                *[
+                    rx.link(label, href=href, size="2", color_scheme="gray", high_contrast=True)
+                    for label, href in OPS_NAV
+                ],
+                rx.cond(
+                    SessionState.can_manage_operators,
+                    rx.link(
+                        "Operators",
+                        href=routes.OPS_OPERATORS,
+                        size="2",
+                        color_scheme="gray",
+                        high_contrast=True,
+                    ),
+                ),
                 rx.text(SessionState.email, size="2", color_scheme="gray"),
                 rx.button("Log out", on_click=SessionState.logout, variant="ghost", size="2"),
                 align="center",
+                spacing="3",
+                wrap="wrap",
             ),
         ),
         padding="0.75em 1em",
@@ -50,7 +72,8 @@ def operator_page(route: str, title: str, *, permission: str | None, on_load: An
     """Register a back-office page; the page guard only redirects, handlers re-check."""
 
     def decorator(fn: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        loads = ([SessionState.guard_operator] if permission else []) + ([on_load] if on_load else [])
+        guard = [SessionState.guard_ops_page(permission)] if permission else []
+        loads = guard + ([on_load] if on_load else [])
         PAGES.append(PageSpec(route, f"{title} · Back office", lambda: operator_layout(fn()), loads))
         return fn
 

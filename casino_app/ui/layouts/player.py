@@ -27,6 +27,7 @@ NAV = (
     ("Play", routes.PLAY, "ticket"),
     ("Wallet", routes.WALLET, "wallet"),
     ("History", routes.HISTORY, "history"),
+    ("Privacy", routes.PRIVACY, "shield_check"),
 )
 
 
@@ -34,7 +35,7 @@ def brand() -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon("clover", color=rx.color("amber", 9)),
-            rx.heading("Kasyno Lotto", size="5", white_space="nowrap"),
+            rx.heading("Kasyno Lotto", size=rx.breakpoints(initial="4", sm="5"), white_space="nowrap"),
             spacing="2",
             align="center",
         ),
@@ -73,18 +74,43 @@ def nav_links() -> rx.Component:
                 underline="none",
                 size="2",
                 padding_x="0.5em",
+                flex_shrink="0",
+                white_space="nowrap",
             )
             for label, href, icon in NAV
         ],
         spacing="1",
         overflow_x="auto",
+        # Scroll sideways on a phone instead of widening the page.
+        max_width="100%",
+        width="100%",
     )
 
 
 def account_menu() -> rx.Component:
     return rx.cond(
         SessionState.is_player,
-        rx.button("Log out", on_click=SessionState.logout, variant="ghost", size="2", id="logout"),
+        rx.hstack(
+            rx.link(
+                rx.icon_button(
+                    rx.icon("user_round", size=18), variant="soft", size="2", aria_label="Account"
+                ),
+                href=routes.ACCOUNT,
+                id="account-link",
+                title="Account and security",
+            ),
+            rx.button(
+                rx.icon("log_out", size=16),
+                rx.text("Log out", display=rx.breakpoints(initial="none", sm="inline")),
+                on_click=SessionState.logout,
+                variant="ghost",
+                size="2",
+                id="logout",
+                aria_label="Log out",
+            ),
+            spacing="2",
+            align="center",
+        ),
         rx.hstack(
             rx.link(rx.button("Log in", variant="soft", size="2"), href=routes.LOGIN),
             rx.link(rx.button("Join", size="2"), href=routes.REGISTER),

@@ -6,8 +6,10 @@ import reflex as rx
 
 from casino_app.config import load_settings
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import authz, draws, lotto, reports
+from casino_app.services import authz, draws, lotto, reports, security_checks
+from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now
+from casino_app.ui.state.guard import requires
 from casino_app.ui.state.session import SessionState
 
 
@@ -15,9 +17,11 @@ class OperatorState(rx.State):
     totals: dict[str, str] = {}
     games: list[dict[str, str]] = []
     demo_tools: bool = False
+    alerts: list[dict[str, str]] = []
     error: str = ""
 
     @rx.event
+    @requires("ops.dashboard.view")
     async def load(self):
         session = await self.get_state(SessionState)
         try:
@@ -38,8 +42,13 @@ class OperatorState(rx.State):
         }
         self.games = [{"code": g.code, "name": g.name} for g in await call(lotto.list_games, UnitOfWork())]
         self.demo_tools = load_settings().demo_mode and authz.allowed(session.role(), "ops.draws.run_now")
+        self.alerts = [
+            {"kind": a.kind, "severity": a.severity, "message": a.message, "since": when(a.raised_at)}
+            for a in await call(security_checks.alerts_for, UnitOfWork(), session.role())
+        ]
 
     @rx.event
+    @requires("ops.draws.run_now")
     async def run_draw_now(self, game_code: str):
         session = await self.get_state(SessionState)
         settings = load_settings()

@@ -1,47 +1,12 @@
-"""Back office: sign-in and the KPI dashboard."""
+"""Back office: the KPI dashboard (the sign-in lives in login.py)."""
 
 import reflex as rx
 
 from casino_app.ui import routes
+from casino_app.ui.components.alerts import alerts_card
 from casino_app.ui.components.common import error_callout, stat_card
 from casino_app.ui.layouts.operator import operator_page
-from casino_app.ui.pages.player.auth import field
 from casino_app.ui.state.operator import OperatorState
-from casino_app.ui.state.session import SessionState
-
-
-@operator_page(
-    route=routes.OPS_LOGIN, title="Operator sign-in", permission=None, on_load=SessionState.clear_error
-)
-def operator_login() -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.form(
-                rx.vstack(
-                    rx.heading("Operator sign-in", size="6"),
-                    field("Email", "email", type="email", auto_complete="username", required=True),
-                    field(
-                        "Password",
-                        "password",
-                        type="password",
-                        auto_complete="current-password",
-                        required=True,
-                    ),
-                    error_callout(SessionState.auth_error),
-                    rx.button("Sign in", type="submit", size="3", width="100%", id="ops-login-submit"),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=SessionState.operator_login,
-                reset_on_submit=False,
-            ),
-            width="100%",
-            max_width="440px",
-            size="3",
-        ),
-        width="100%",
-        padding_top="2em",
-    )
 
 
 @operator_page(
@@ -52,6 +17,7 @@ def operator_dashboard() -> rx.Component:
     return rx.vstack(
         rx.heading("Dashboard", size="6"),
         error_callout(OperatorState.error, "ops-error"),
+        alerts_card(OperatorState.alerts),
         rx.grid(
             stat_card("Stakes", t["stakes"], test_id="kpi-stakes"),
             stat_card("Wins", t["wins"], test_id="kpi-wins"),

@@ -1,9 +1,10 @@
-"""Wallet: balance, demo deposit, transactions."""
+"""Wallet: balances, demo deposit, withdrawal with step-up, transactions."""
 
 import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout, line_item
+from casino_app.ui.components.security import form_field
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.wallet import WalletState
 
@@ -42,19 +43,95 @@ def deposit_card() -> rx.Component:
     )
 
 
-@player_page(route=routes.WALLET, title="Wallet", on_load=WalletState.load)
-def wallet() -> rx.Component:
-    return rx.vstack(
-        rx.card(
+def withdraw_card() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Withdraw", size="4"),
+                rx.text(
+                    "Only cash withdraws; bonus money stays to play with.", size="1", color_scheme="gray"
+                ),
+                form_field("Amount (EUR)", "withdraw_amount", input_mode="decimal", placeholder="10.00"),
+                form_field(
+                    rx.cond(WalletState.mfa_enabled, "Authentication code", "Your password"),
+                    "confirm",
+                    type=rx.cond(WalletState.mfa_enabled, "text", "password"),
+                    auto_complete=rx.cond(WalletState.mfa_enabled, "one-time-code", "current-password"),
+                    hint="Not needed again within 5 minutes of confirming.",
+                ),
+                error_callout(WalletState.withdraw_error, "withdraw-error"),
+                rx.button(
+                    "Request withdrawal", type="submit", size="3", width="100%", variant="soft", id="withdraw"
+                ),
+                rx.cond(
+                    WalletState.withdrawals.length() > 0,
+                    rx.vstack(
+                        rx.text("Your withdrawals", size="2", weight="medium"),
+                        rx.foreach(
+                            WalletState.withdrawals,
+                            lambda w: rx.hstack(
+                                rx.text(w["amount"], weight="medium"),
+                                withdrawal_badge(w["status"]),
+                                rx.spacer(),
+                                rx.text(w["when"], size="1", color_scheme="gray"),
+                                width="100%",
+                                align="center",
+                            ),
+                        ),
+                        width="100%",
+                        spacing="2",
+                        id="withdrawals",
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=WalletState.withdraw,
+            reset_on_submit=True,
+        ),
+        width="100%",
+    )
+
+
+def withdrawal_badge(status: rx.Var) -> rx.Component:
+    return rx.match(
+        status,
+        ("paid", rx.badge("PAID", color_scheme="green")),
+        ("rejected", rx.badge("REJECTED", color_scheme="red")),
+        rx.badge("ON HOLD", color_scheme="amber"),
+    )
+
+
+def balance_card() -> rx.Component:
+    return rx.card(
+        rx.hstack(
             rx.vstack(
                 rx.text("Cash balance", size="2", color_scheme="gray"),
                 rx.heading(WalletState.balance_text, size="8", id="wallet-balance"),
                 spacing="1",
             ),
+            rx.spacer(),
+            rx.vstack(
+                rx.text("Bonus ", rx.text.strong(WalletState.bonus_text), size="2", id="wallet-bonus"),
+                rx.text("On hold ", rx.text.strong(WalletState.pending_text), size="2", id="wallet-pending"),
+                spacing="1",
+                align="end",
+            ),
             width="100%",
+            align="end",
+            wrap="wrap",
+            spacing="3",
         ),
+        width="100%",
+    )
+
+
+@player_page(route=routes.WALLET, title="Wallet", on_load=WalletState.load)
+def wallet() -> rx.Component:
+    return rx.vstack(
+        balance_card(),
         rx.grid(
-            deposit_card(),
+            rx.vstack(deposit_card(), withdraw_card(), spacing="4", width="100%"),
             rx.card(
                 rx.vstack(
                     rx.heading("Transactions", size="4"),

@@ -1,0 +1,310 @@
+"""Account and security: profile, last sign-ins, two-step verification, sessions, password, email."""
+
+import reflex as rx
+
+from casino_app.ui import routes
+from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.security import (
+    code_field,
+    detail_row,
+    form_field,
+    qr_enrollment,
+    recovery_codes_panel,
+    section_card,
+)
+from casino_app.ui.layouts.player import player_page
+from casino_app.ui.state.account import AccountState
+
+
+def _section_error(section: str) -> rx.Component:
+    return error_callout(AccountState.section_error.get(section, ""), f"{section}-error")
+
+
+def confirm_field() -> rx.Component:
+    """The step-up: a TOTP code when 2FA is on, the password otherwise."""
+    return rx.cond(
+        AccountState.mfa_enabled,
+        code_field("confirm", field_id="confirm-code"),
+        form_field(
+            "Your password",
+            "confirm",
+            id="confirm-password",
+            type="password",
+            auto_complete="current-password",
+            required=True,
+            max_length=128,
+        ),
+    )
+
+
+def profile_card() -> rx.Component:
+    p = AccountState.profile
+    return section_card(
+        "Profile",
+        "user_round",
+        detail_row("Name", p["full_name"], test_id="profile-name"),
+        detail_row("Email", p["email"], test_id="profile-email"),
+        rx.cond(
+            ~AccountState.email_verified,
+            rx.hstack(
+                rx.badge("Email not confirmed", color_scheme="amber"),
+                rx.button(
+                    "Send the link again",
+                    on_click=AccountState.resend_verification,
+                    variant="ghost",
+                    size="1",
+                ),
+                align="center",
+                wrap="wrap",
+            ),
+            rx.badge("Email confirmed", color_scheme="green", width="fit-content"),
+        ),
+        detail_row("Date of birth", p["birth_date"]),
+        detail_row("Country", p["country"]),
+        detail_row("Phone", p["phone"]),
+        detail_row("Member since", p["member_since"]),
+        test_id="profile-card",
+    )
+
+
+def logins_card() -> rx.Component:
+    p = AccountState.profile
+    return section_card(
+        "Sign-ins",
+        "history",
+        detail_row("This sign-in", p["this_login"], test_id="this-login"),
+        detail_row("Previous sign-in", p["previous_login"], test_id="previous-login"),
+        rx.text(
+            "Don't recognise a sign-in? Change your password and sign out your other sessions below.",
+            size="1",
+            color_scheme="gray",
+        ),
+    )
+
+
+def mfa_off() -> rx.Component:
+    return rx.cond(
+        AccountState.enroll_secret != "",
+        rx.form(
+            rx.vstack(
+                qr_enrollment(AccountState.enroll_qr, AccountState.enroll_secret),
+                code_field(allow_recovery=False, field_id="enroll-code"),
+                _section_error("mfa"),
+                rx.hstack(
+                    rx.button("Turn on", type="submit", size="3", id="enroll-submit"),
+                    rx.button(
+                        "Cancel",
+                        type="button",
+                        variant="soft",
+                        color_scheme="gray",
+                        size="3",
+                        on_click=AccountState.cancel_enrollment,
+                    ),
+                    spacing="3",
+                    align="center",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.confirm_enrollment,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        rx.vstack(
+            rx.text(
+                "Add a second step to signing in: a code from an app on your phone. "
+                "We also ask for a code before withdrawals and other sensitive changes.",
+                size="2",
+            ),
+            _section_error("mfa"),
+            rx.button(
+                rx.icon("smartphone", size=16),
+                "Set up an authenticator app",
+                on_click=AccountState.start_enrollment,
+                size="3",
+                id="mfa-start",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
+def _choice(value: str, label: str) -> rx.Component:
+    return rx.text(
+        rx.flex(
+            rx.radio_group.item(value=value, id=f"mfa-action-{value}"), label, spacing="2", align="center"
+        ),
+        as_="label",
+        size="2",
+    )
+
+
+def mfa_on() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.badge("On", color_scheme="green", size="2", id="mfa-status"),
+            rx.text(AccountState.recovery_left, " recovery codes left", size="2", color_scheme="gray"),
+            align="center",
+        ),
+        rx.form(
+            rx.vstack(
+                rx.radio_group.root(
+                    rx.vstack(
+                        rx.radio_group.item("Get new recovery codes", value="codes", id="mfa-action-codes"),
+                        rx.radio_group.item(
+                            "Turn two-step verification off", value="off", id="mfa-action-off"
+                        ),
+                        spacing="2",
+                    ),
+                    name="action",
+                    default_value="codes",
+                ),
+                confirm_field(),
+                _section_error("mfa"),
+                rx.button("Confirm", type="submit", variant="soft", id="mfa-manage-submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.manage_mfa,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def mfa_card() -> rx.Component:
+    return section_card(
+        "Two-step verification",
+        "shield_check",
+        rx.cond(
+            AccountState.new_codes.length() > 0,
+            recovery_codes_panel(AccountState.new_codes, AccountState.codes_saved),
+            rx.cond(AccountState.mfa_enabled, mfa_on(), mfa_off()),
+        ),
+        test_id="mfa-card",
+    )
+
+
+def session_row(s: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.hstack(
+                rx.text(s["device"], weight="medium", size="2"),
+                rx.cond(s["current"] != "", rx.badge("This browser", color_scheme="green")),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.text(s["ip"], " · active ", s["last_seen"], size="1", color_scheme="gray"),
+            spacing="0",
+            min_width="0",
+        ),
+        rx.spacer(),
+        rx.cond(
+            s["current"] == "",
+            rx.button(
+                "Sign out",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                on_click=AccountState.revoke_session(s["id"]),
+                class_name="revoke-session",
+            ),
+        ),
+        width="100%",
+        align="center",
+        padding_y="0.5em",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        class_name="session-row",
+    )
+
+
+def sessions_card() -> rx.Component:
+    return section_card(
+        "Where you're signed in",
+        "monitor_smartphone",
+        rx.vstack(rx.foreach(AccountState.sessions, session_row), spacing="0", width="100%", id="sessions"),
+        _section_error("sessions"),
+        test_id="sessions-card",
+    )
+
+
+def password_card() -> rx.Component:
+    return section_card(
+        "Password",
+        "key_round",
+        rx.form(
+            rx.vstack(
+                form_field(
+                    "Current password",
+                    "current_password",
+                    type="password",
+                    auto_complete="current-password",
+                    required=True,
+                    max_length=128,
+                ),
+                form_field(
+                    "New password",
+                    "new_password",
+                    type="password",
+                    auto_complete="new-password",
+                    required=True,
+                    max_length=128,
+                    hint="At least 12 characters. Your other sessions will be signed out.",
+                ),
+                _section_error("password"),
+                rx.button("Change password", type="submit", variant="soft", id="password-submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.change_password,
+            reset_on_submit=False,
+            width="100%",
+        ),
+    )
+
+
+def email_card() -> rx.Component:
+    return section_card(
+        "Change email",
+        "mail",
+        rx.form(
+            rx.vstack(
+                form_field(
+                    "New email",
+                    "new_email",
+                    type="email",
+                    auto_complete="email",
+                    required=True,
+                    max_length=254,
+                ),
+                confirm_field(),
+                _section_error("email"),
+                rx.button("Send a confirmation link", type="submit", variant="soft", id="email-submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.change_email,
+            reset_on_submit=True,
+            width="100%",
+        ),
+    )
+
+
+@player_page(route=routes.ACCOUNT, title="Account and security", on_load=AccountState.load)
+def account() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Account and security", size="6"),
+        rx.grid(
+            rx.vstack(profile_card(), logins_card(), sessions_card(), spacing="4", width="100%"),
+            rx.vstack(mfa_card(), password_card(), email_card(), spacing="4", width="100%"),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,67 @@
+"""Demo mailbox: the outgoing mail (verification, unlock, reset links), so the demo needs no mail server."""
+
+import reflex as rx
+
+from casino_app.ui import routes
+from casino_app.ui.layouts.player import player_page
+from casino_app.ui.state.links import MailboxState
+
+
+def message_card(m: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(m["subject"], size="3"),
+                rx.spacer(),
+                rx.text(m["when"], size="1", color_scheme="gray", white_space="nowrap"),
+                width="100%",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.text("To ", m["to"], size="2", color_scheme="gray", word_break="break-all"),
+            rx.text(m["body"], size="2", white_space="pre-wrap", word_break="break-word"),
+            rx.cond(
+                m["link"] != "",
+                rx.link(
+                    rx.button("Open the link", variant="soft", size="2"),
+                    href=m["link"],
+                    class_name="mail-link",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        class_name="mail-message",
+    )
+
+
+@player_page(route=routes.MAILBOX, title="Demo mailbox", guard=False, on_load=MailboxState.load)
+def mailbox() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Demo mailbox", size="6"),
+        rx.cond(
+            MailboxState.enabled,
+            rx.vstack(
+                rx.callout(
+                    "Demo mode: mail the platform would send (newest first). In production a mail relay "
+                    "delivers it and this page does not exist.",
+                    icon="mail",
+                    color_scheme="amber",
+                    width="100%",
+                ),
+                rx.cond(
+                    MailboxState.messages.length() > 0,
+                    rx.vstack(rx.foreach(MailboxState.messages, message_card), spacing="3", width="100%"),
+                    rx.text("No mail yet.", color_scheme="gray"),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.text("The demo mailbox is only available in demo mode.", color_scheme="gray"),
+        ),
+        spacing="4",
+        width="100%",
+        max_width="760px",
+        margin_x="auto",
+    )

@@ -1,0 +1,55 @@
+"""`@requires(permission)`: every guarded Reflex handler checks its permission itself.
+
+Any connected client can call any public handler, so a page guard is not enough. The
+decorator validates the server-side session, checks the permission matrix (a denial is
+audited) and only then runs the handler. `GUARDED` lists every guarded handler, so the RBAC
+test can enumerate them.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from casino_app.services import authz
+from casino_app.ui import routes
+from casino_app.ui.state.session import SessionState
+
+# "StateClass.handler" -> permission
+GUARDED: dict[str, str] = {}
+
+
+def requires(permission: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run the handler only for a live session whose role holds `permission`.
+
+    Put it under `@rx.event`. The handler's `self` gets nothing new: read the principal with
+    `await (await self.get_state(SessionState)).check_session()` when needed.
+    """
+    if permission not in authz.PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        async def guarded(self: rx.State, *args: Any, **kwargs: Any) -> Any:
+            session = await self.get_state(SessionState)
+            if await session.authorize(permission) is None:
+                return _denied(session, permission)
+            result = fn(self, *args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+
+        guarded.permission = permission  # type: ignore[attr-defined]
+        GUARDED[fn.__qualname__] = permission
+        return guarded
+
+    return decorate
+
+
+def _denied(session: SessionState, permission: str) -> Any:
+    if session.user_id() is None:
+        target = routes.LOGIN if permission.startswith("player.") else routes.OPS_LOGIN
+        return [rx.toast.error("Please sign in."), rx.redirect(target)]
+    return rx.toast.error(authz.DENIED)

@@ -1,0 +1,112 @@
+"""Pages opened from emailed links (verify email, unlock, reset password) and the reset request.
+
+The token arrives in the link's query string; `take_token` moves it into a backend-only var and
+replaces the URL at once, so it does not linger in the address bar or the history.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from casino_app.config import load_settings
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import accounts, mail
+from casino_app.ui import routes
+from casino_app.ui.format import when
+from casino_app.ui.services import call, message, now
+from casino_app.ui.state.session import SessionState, field
+
+MAX_TOKEN = 128
+
+
+class LinkState(rx.State):
+    _token: str = ""
+    result: str = ""
+    error: str = ""
+    done: bool = False
+
+    def _query_token(self) -> str:
+        return (self.router.url.query_parameters.get("token", "") or "")[:MAX_TOKEN]
+
+    @rx.event
+    async def open_verify_link(self):
+        """on_load of /verify-email: use the link's token once, then drop it from the URL."""
+        token = self._query_token()
+        if not token:
+            return None
+        self.result, self.error = "", ""
+        try:
+            self.result = await call(accounts.confirm_email_link, UnitOfWork(), token, now())
+        except Exception as err:
+            self.error = message(err)
+        return rx.redirect(routes.VERIFY_EMAIL, replace=True)
+
+    @rx.event
+    def take_reset_token(self):
+        """on_load of /reset-password: keep the token server-side and clean the URL."""
+        token = self._query_token()
+        if not token:
+            return None
+        self._token, self.error, self.done = token, "", False
+        return rx.redirect(routes.RESET_PASSWORD, replace=True)
+
+    @rx.event
+    async def reset_password(self, form: dict[str, str]):
+        if not self._token:
+            self.error = "Open the link from your email first."
+            return None
+        try:
+            role = await call(
+                accounts.reset_password, UnitOfWork(), self._token, form.get("password", ""), now()
+            )
+        except Exception as err:
+            self.error = message(err)
+            return None
+        self._token, self.error, self.done = "", "", True
+        session = await self.get_state(SessionState)
+        session._forget("Your password is changed. Sign in with the new one.")
+        return rx.redirect(routes.LOGIN if role == "player" else routes.OPS_LOGIN)
+
+    @rx.event
+    async def request_reset(self, form: dict[str, str]):
+        session = await self.get_state(SessionState)
+        await call(
+            accounts.request_password_reset, UnitOfWork(), field(form, "email"), now(), session.client()
+        )
+        self.done, self.error = True, ""
+
+    @rx.event
+    def reset_form(self) -> None:
+        self.done, self.error = False, ""
+
+
+class MailboxState(rx.State):
+    """Demo mode only: the outgoing mail, so a person can follow the links without a mail server."""
+
+    enabled: bool = False
+    messages: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self) -> None:
+        self.enabled = load_settings().demo_mode
+        if not self.enabled:
+            self.messages = []
+            return
+        self.messages = [
+            {
+                "id": str(m.id),
+                "to": m.recipient or "(erased)",
+                "subject": m.subject,
+                "when": when(m.created_at),
+                "body": m.body or "(erased with the account's personal data)",
+                "link": _first_link(m.body),
+            }
+            for m in await call(mail.recent, UnitOfWork())
+        ]
+
+
+def _first_link(body: str) -> str:
+    for word in body.split():
+        if word.startswith(("http://", "https://")):
+            return word
+    return ""

@@ -1,0 +1,218 @@
+"""Login: throttling before hashing, lockout, no user enumeration, rehash, every failure audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from unittest import mock
+
+import pytest
+
+from casino_app.domain.errors import AccountLocked, InvalidCredentials, InvalidToken, TooManyAttempts
+from casino_app.persistence.db import Database
+from casino_app.persistence.models import User
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import accounts, identity, mail, passwords
+from casino_app.services.dto import UserView
+from casino_app.services.sessions import ClientInfo
+from tests.support import PASSWORD, count_rows
+
+ATTACKER = ClientInfo("203.0.113.66", "curl/8")
+HOME = ClientInfo("198.51.100.7", "Firefox")
+
+
+def _fail(uow: UnitOfWork, email: str, at: datetime, client: ClientInfo = HOME) -> type[Exception]:
+    try:
+        identity.verify_password(uow, email, "wrong-password-123", at, client)
+    except (InvalidCredentials, AccountLocked, TooManyAttempts) as err:
+        return type(err)
+    raise AssertionError("a wrong password signed in")
+
+
+def _unlock_link(uow: UnitOfWork, email: str) -> str:
+    body = next(m.body for m in mail.recent(uow) if m.kind == "unlock" and m.recipient == email)
+    return body.split("token=", 1)[1].split()[0]
+
+
+def test_player_locks_after_three_consecutive_failures_gli19_2_5_3(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    register("lock@example.com")
+    results = [_fail(uow, "lock@example.com", now + timedelta(seconds=10 * i)) for i in range(3)]
+    assert results == [InvalidCredentials, InvalidCredentials, AccountLocked]
+    # Locked: even the right password is refused, and nothing is hashed.
+    with mock.patch.object(passwords, "verify_and_update") as verify, pytest.raises(AccountLocked):
+        identity.verify_password(uow, "lock@example.com", PASSWORD, now + timedelta(days=2), HOME)
+    verify.assert_not_called()
+    assert count_rows(db, "audit_log", "action = 'auth.lockout'") == 1
+    assert count_rows(db, "mail_outbox", "kind = 'unlock'") == 1
+
+
+def test_a_locked_player_unlocks_by_re_verifying_their_email(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    register("relock@example.com")
+    for i in range(3):
+        _fail(uow, "relock@example.com", now + timedelta(seconds=10 * i))
+    link = _unlock_link(uow, "relock@example.com")
+    later = now + timedelta(minutes=10)
+    assert "unlocked" in accounts.confirm_email_link(uow, link, later)
+    assert (
+        identity.verify_password(uow, "relock@example.com", PASSWORD, later, HOME).email
+        == "relock@example.com"
+    )
+    with pytest.raises(InvalidToken):
+        accounts.confirm_email_link(uow, link, later)  # single use
+
+
+def test_failures_more_than_30_minutes_apart_do_not_lock(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    register("slow@example.com")
+    for i in range(4):
+        assert _fail(uow, "slow@example.com", now + timedelta(minutes=31 * i)) is InvalidCredentials
+
+
+def test_a_successful_login_resets_the_consecutive_failures(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    register("reset@example.com")
+    _fail(uow, "reset@example.com", now)
+    _fail(uow, "reset@example.com", now + timedelta(seconds=5))
+    identity.verify_password(uow, "reset@example.com", PASSWORD, now + timedelta(seconds=10), HOME)
+    assert _fail(uow, "reset@example.com", now + timedelta(seconds=20)) is InvalidCredentials
+    assert _fail(uow, "reset@example.com", now + timedelta(seconds=30)) is InvalidCredentials
+
+
+def test_operator_locks_after_ten_failures_for_30_minutes_pci_dss_8_3_4(
+    db: Database, uow: UnitOfWork, now: datetime
+) -> None:
+    identity.create_operator(uow, "op@example.com", PASSWORD, "support", now)
+    at, results = now, []
+    for _ in range(10):
+        results.append(_fail(uow, "op@example.com", at))
+        at += timedelta(minutes=6)  # slower than the account backoff
+    assert results == [InvalidCredentials] * 9 + [AccountLocked]
+    locked_at = at - timedelta(minutes=6)
+    with pytest.raises(AccountLocked):
+        identity.verify_password(uow, "op@example.com", PASSWORD, locked_at + timedelta(minutes=29), HOME)
+    proof = identity.verify_password(uow, "op@example.com", PASSWORD, locked_at + timedelta(minutes=30), HOME)
+    assert proof.must_enroll
+
+
+def test_backoff_refuses_a_fast_retry_before_hashing(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    register("fast@example.com")
+    _fail(uow, "fast@example.com", now)
+    with mock.patch.object(passwords, "verify_and_update") as verify, pytest.raises(TooManyAttempts) as err:
+        identity.verify_password(uow, "fast@example.com", PASSWORD, now, HOME)
+    verify.assert_not_called()
+    assert err.value.retry_after == 1
+    identity.verify_password(uow, "fast@example.com", PASSWORD, now + timedelta(seconds=1), HOME)
+
+
+def test_one_ip_cannot_lock_out_player_after_player(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    """An attacker retrying as soon as the backoff allows locks few accounts in a day."""
+    victims = [register(f"victim{i}@example.com").email for i in range(10)]
+    at, locked = now, set()
+    end = now + timedelta(hours=24)
+    for email in victims:
+        for _ in range(3):
+            while True:
+                outcome = _fail(uow, email, at, ATTACKER)
+                if outcome is not TooManyAttempts:
+                    break
+                at += timedelta(seconds=30)
+            if outcome is AccountLocked:
+                locked.add(email)
+                break
+        if at > end:
+            break
+    assert len(locked) <= 5
+    # Every other player still signs in, from their own address.
+    for email in victims:
+        if email not in locked:
+            identity.verify_password(uow, email, PASSWORD, end, HOME)
+
+
+def test_unknown_and_known_emails_get_the_same_answers_including_lockout(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    register("known@example.com")
+    known = [_fail(uow, "known@example.com", now + timedelta(seconds=5 * i), HOME) for i in range(4)]
+    unknown = [_fail(uow, "ghost@example.com", now + timedelta(seconds=5 * i), ATTACKER) for i in range(4)]
+    assert known == unknown == [InvalidCredentials, InvalidCredentials, AccountLocked, AccountLocked]
+    register("other@example.com")
+    for email in ("other@example.com", "ghost2@example.com", "not an email"):
+        with pytest.raises(InvalidCredentials) as err:
+            identity.verify_password(uow, email, "wrong-password-123", now, ClientInfo("192.0.2.1"))
+        assert err.value.message == "Wrong email or password."
+
+
+def test_an_unknown_email_is_verified_against_a_dummy_hash(
+    db: Database, uow: UnitOfWork, now: datetime
+) -> None:
+    with (
+        mock.patch.object(passwords, "burn_time", wraps=passwords.burn_time) as burn,
+        pytest.raises(InvalidCredentials),
+    ):
+        identity.verify_password(uow, "nobody@example.com", PASSWORD, now, HOME)
+    burn.assert_called_once()
+
+
+def test_every_failure_is_audited_although_the_login_fails(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register("audit@example.com")
+    _fail(uow, "audit@example.com", now)
+    _fail(uow, "audit@example.com", now)  # throttled: still audited
+    _fail(uow, "nobody@example.com", now + timedelta(seconds=5))
+    assert count_rows(db, "audit_log", f"action = 'auth.login_failed' AND subject = 'user:{user.id}'") == 2
+    assert count_rows(db, "audit_log", "action = 'auth.login_failed' AND subject LIKE 'email:%'") == 1
+
+
+def test_login_rehashes_a_password_stored_with_old_parameters(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    from passlib.context import CryptContext
+
+    user = register("rehash@example.com")
+    weak = CryptContext(schemes=["argon2"], argon2__type="ID", argon2__memory_cost=1024, argon2__time_cost=1)
+    with uow:
+        row = uow.session.get(User, user.id)
+        assert row is not None
+        row.password_hash = weak.hash(PASSWORD)
+        uow.session.add(row)
+        uow.commit()
+    identity.verify_password(uow, "rehash@example.com", PASSWORD, now, HOME)
+    with uow.reader() as r:
+        row = r.session.get(User, user.id)
+        assert row is not None and row.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_sign_in_records_the_previous_login_time_and_ip(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    register("prev@example.com")
+    first = identity.sign_in(
+        uow, identity.verify_password(uow, "prev@example.com", PASSWORD, now, HOME), now, HOME
+    )
+    later = now + timedelta(hours=2)
+    second = identity.sign_in(
+        uow, identity.verify_password(uow, "prev@example.com", PASSWORD, later, ATTACKER), later, ATTACKER
+    )
+    assert (second.user.previous_login_at, second.user.previous_login_ip) == (now, HOME.ip)
+    assert first.session_token != second.session_token
+    assert count_rows(db, "audit_log", "action = 'auth.login'") == 2
+
+
+def test_a_password_proof_expires_after_five_minutes(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    register("slowpoke@example.com")
+    proof = identity.verify_password(uow, "slowpoke@example.com", PASSWORD, now, HOME)
+    with pytest.raises(InvalidCredentials):
+        identity.sign_in(uow, proof, now + timedelta(minutes=6), HOME)

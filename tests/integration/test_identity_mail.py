@@ -1,0 +1,146 @@
+"""Email verification, password reset and email change through the outbox: single-use, 30 minutes, hashed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+
+from casino_app.domain.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    InvalidToken,
+    SessionExpired,
+    StepUpRequired,
+    WeakPassword,
+)
+from casino_app.persistence.db import Database
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import accounts, identity, mail, sessions
+from casino_app.services.dto import UserView
+from casino_app.services.sessions import ClientInfo
+from tests.support import PASSWORD, count_rows
+
+HOME = ClientInfo("198.51.100.7", "Firefox")
+NEW_PASSWORD = "a-fresh-and-long-secret"
+
+
+def _token(uow: UnitOfWork, kind: str, to: str) -> str:
+    body = next(m.body for m in mail.recent(uow) if m.kind == kind and m.recipient == to)
+    return body.split("token=", 1)[1].split()[0]
+
+
+def test_the_verification_link_confirms_the_email_once(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register("verify@example.com")
+    token = _token(uow, "verify_email", user.email)
+    assert (
+        count_rows(db, "action_tokens", f"token_hash = '{hashlib.sha256(token.encode()).hexdigest()}'") == 1
+    )
+    assert count_rows(db, "action_tokens", f"token_hash = '{token}'") == 0
+    assert accounts.confirm_email_link(uow, token, now + timedelta(minutes=29)) == "Your email is confirmed."
+    assert identity.get_user(uow, user.id).email_verified
+    with pytest.raises(InvalidToken):
+        accounts.confirm_email_link(uow, token, now + timedelta(minutes=29))
+
+
+def test_a_link_expires_after_30_minutes(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register("late@example.com")
+    with pytest.raises(InvalidToken, match="no longer valid"):
+        accounts.confirm_email_link(uow, _token(uow, "verify_email", user.email), now + timedelta(minutes=30))
+    assert not identity.get_user(uow, user.id).email_verified
+
+
+def test_password_reset_sets_the_password_and_ends_every_session(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register("forgot@example.com")
+    signed = identity.sign_in(uow, identity.verify_password(uow, user.email, PASSWORD, now, HOME), now, HOME)
+    accounts.request_password_reset(uow, "FORGOT@example.com", now, HOME)
+    token = _token(uow, "reset_password", user.email)
+    with pytest.raises(WeakPassword):
+        accounts.reset_password(uow, token, "short", now + timedelta(minutes=5))
+    accounts.reset_password(
+        uow, token, NEW_PASSWORD, now + timedelta(minutes=6)
+    )  # still valid after a refusal
+    with pytest.raises(SessionExpired):
+        sessions.validate_browser(uow, signed.session_token, now + timedelta(minutes=6))
+    with pytest.raises(InvalidCredentials):
+        identity.verify_password(uow, user.email, PASSWORD, now + timedelta(minutes=7), HOME)
+    identity.verify_password(uow, user.email, NEW_PASSWORD, now + timedelta(minutes=8), HOME)
+    with pytest.raises(InvalidToken):
+        accounts.reset_password(uow, token, "yet-another-new-secret", now + timedelta(minutes=9))
+    assert count_rows(db, "audit_log", "action = 'auth.password_reset'") == 1
+
+
+def test_an_expired_reset_link_is_refused_and_changes_nothing(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register("expired@example.com")
+    accounts.request_password_reset(uow, user.email, now)
+    token = _token(uow, "reset_password", user.email)
+    with pytest.raises(InvalidToken):
+        accounts.reset_password(uow, token, NEW_PASSWORD, now + timedelta(minutes=31))
+    identity.verify_password(uow, user.email, PASSWORD, now + timedelta(minutes=32), HOME)
+
+
+def test_a_reset_request_for_an_unknown_email_sends_nothing_and_says_nothing(
+    db: Database, uow: UnitOfWork, now: datetime
+) -> None:
+    assert accounts.request_password_reset(uow, "nobody@example.com", now) is None
+    assert accounts.request_password_reset(uow, "not an email", now) is None
+    assert count_rows(db, "mail_outbox") == 0
+
+
+def test_asking_twice_within_a_minute_sends_one_mail_and_a_new_link_replaces_the_old(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register("twice@example.com")
+    accounts.request_password_reset(uow, user.email, now)
+    first = _token(uow, "reset_password", user.email)
+    accounts.request_password_reset(uow, user.email, now + timedelta(seconds=30))
+    assert count_rows(db, "mail_outbox", "kind = 'reset_password'") == 1
+    accounts.request_password_reset(uow, user.email, now + timedelta(minutes=2))
+    second = _token(uow, "reset_password", user.email)
+    with pytest.raises(InvalidToken):
+        accounts.reset_password(uow, first, NEW_PASSWORD, now + timedelta(minutes=3))
+    accounts.reset_password(uow, second, NEW_PASSWORD, now + timedelta(minutes=3))
+
+
+def test_an_email_change_needs_a_step_up_and_a_confirmed_new_address(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register("old@example.com")
+    register("taken@example.com")
+    signed = identity.sign_in(uow, identity.verify_password(uow, user.email, PASSWORD, now, HOME), now, HOME)
+    with pytest.raises(StepUpRequired):
+        accounts.request_email_change(uow, user.id, signed.session_id, "new@example.com", now)
+    accounts.step_up_with_password(uow, user.id, signed.session_id, PASSWORD, now)
+    with pytest.raises(EmailTaken):
+        accounts.request_email_change(uow, user.id, signed.session_id, "TAKEN@example.com", now)
+    accounts.request_email_change(uow, user.id, signed.session_id, "New@Example.com", now)
+    assert identity.get_user(uow, user.id).email == "old@example.com"
+    token = _token(uow, "change_email", "new@example.com")
+    accounts.confirm_email_link(uow, token, now + timedelta(minutes=1))
+    assert identity.get_user(uow, user.id).email == "new@example.com"
+    assert any(m.kind == "email_changed" and m.recipient == "old@example.com" for m in mail.recent(uow))
+    identity.verify_password(uow, "new@example.com", PASSWORD, now + timedelta(minutes=2), HOME)
+    with pytest.raises(InvalidCredentials):
+        identity.verify_password(uow, "old@example.com", PASSWORD, now + timedelta(minutes=3), HOME)
+
+
+def test_outgoing_mail_is_sealed_at_rest(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    register("sealed-mail@example.com")
+    with db.read_engine.connect() as conn:
+        import sqlalchemy as sa
+
+        row = conn.execute(sa.text("SELECT recipient_enc, body_enc FROM mail_outbox")).one()
+    assert all(value.startswith("e1.") for value in row)
+    assert "sealed-mail" not in "".join(row)
