@@ -332,6 +332,14 @@ def _loop(
     return lat, errors
 
 
+def _connect(db: Database, uow: UnitOfWork) -> None:
+    """Open the worker's connection and load the game before the clock starts: a first
+    connect (and dialect set-up) would otherwise queue the first requests of an open loop."""
+    with db.write_engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+    lotto._game_facts(uow, "lotto649")
+
+
 def _process(
     url: str,
     factory: Callable[[], Op],
@@ -345,6 +353,7 @@ def _process(
     db = Database(url)
     uow = UnitOfWork(db)
     op = factory()
+    _connect(db, uow)
     if warm is not None:
         warm(uow)
     out.put(_loop(uow, op, wallets, start_at, seconds, rate))
@@ -372,6 +381,7 @@ def run_load(
 
         def thread_work(_: int) -> tuple[list[float], int]:
             uow = UnitOfWork(db)
+            _connect(db, uow)
             t = next(tag)
             tagged: Op = lambda u, w, seq: op(u, w, seq * 1000 + t)  # noqa: E731
             if warm is not None:

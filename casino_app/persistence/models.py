@@ -149,7 +149,7 @@ class Ticket(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)
     matches: int | None = Field(default=None)
     win: int = Field(default=0, sa_type=sa.BigInteger)
-    transaction_id: int = Field(foreign_key="ledger_transactions.id")
+    transaction_id: int = Field(foreign_key="ledger_transactions.id", unique=True, index=True)
     created_at: datetime = Field(sa_type=UtcDateTime)
     settled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
@@ -183,7 +183,7 @@ class Withdrawal(SQLModel, table=True):
     amount: int = Field(sa_type=sa.BigInteger)
     currency: str = Field(max_length=3)
     status: str = Field(default="requested", max_length=16, index=True)
-    hold_transaction_id: int = Field(foreign_key="ledger_transactions.id")
+    hold_transaction_id: int = Field(foreign_key="ledger_transactions.id", unique=True, index=True)
     resolve_transaction_id: int | None = Field(default=None, foreign_key="ledger_transactions.id")
     resolved_by: str = Field(default="", max_length=64)
     created_at: datetime = Field(sa_type=UtcDateTime)
