@@ -12,6 +12,7 @@
       if (el.textContent !== text) el.textContent = text;
     });
   }
-  setInterval(render, 1000);
+  // Four times a second: React may repaint the fallback text after hydration.
+  setInterval(render, 250);
   document.addEventListener("DOMContentLoaded", render);
 })();

@@ -15,7 +15,7 @@ from casino_app.domain.errors import NotFound
 from casino_app.domain.funding import split_win
 from casino_app.persistence.models import Draw, LottoGame, Ticket
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import ledger
+from casino_app.services import audit, ledger
 from casino_app.services.common import join_numbers, parse_numbers
 from casino_app.services.lotto import game_rules, house_account
 
@@ -214,9 +214,15 @@ def run_cycle(
 
 
 def run_draw_now(
-    uow: UnitOfWork, game_code: str, now: datetime, close_s: int, interval_override: int | None = None
+    uow: UnitOfWork,
+    game_code: str,
+    now: datetime,
+    close_s: int,
+    interval_override: int | None = None,
+    *,
+    actor: str = "cli",
 ) -> Draw:
-    """Demo and test hook: close the selling draw of a game now, draw and settle it."""
+    """Demo and test hook: close the selling draw of a game now, draw and settle it (audited)."""
     with uow:
         s = uow.session
         game = s.exec(select(LottoGame).where(LottoGame.code == game_code)).first()
@@ -228,6 +234,20 @@ def run_draw_now(
         if draw is None:
             raise NotFound("No open draw to run.")
         draw_id = draw.id
+        audit.record(
+            s,
+            actor=actor,
+            action="draw.run_now",
+            subject=f"draw:{draw_id}",
+            details={
+                "game": game_code,
+                "code": draw.code,
+                "before": {"draw_at": draw.draw_at.isoformat()},
+                "after": {"draw_at": now.isoformat()},
+                "reason": "demo: run the draw now",
+            },
+            now=now,
+        )
         s.execute(sa.update(Draw).where(col(Draw.id) == draw_id).values(sales_close_at=now, draw_at=now))
         uow.commit()
     run_cycle(uow, now, close_s, interval_override)

@@ -188,7 +188,7 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     three_match = sorted(winning[:3] + losers[:3])
     no_match = losers[3:9]
 
-    page.click("text=Play")
+    page.locator("#tab-bar").get_by_text("Play", exact=True).click()  # the phone tab bar
     page.wait_for_url(f"{app_url}/play")
     page.get_by_text("Lotto 6/49").first.click()
     tickets_before = _count(db, "tickets")

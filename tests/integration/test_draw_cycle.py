@@ -203,3 +203,10 @@ def test_run_draw_now_of_an_unknown_game_is_not_found(
 ) -> None:
     with pytest.raises(NotFound):
         draws.run_draw_now(uow, "no-such-game", now, SALES_CLOSE_S)
+
+
+def test_running_a_draw_early_is_audited_with_the_operator(
+    db: Database, uow: UnitOfWork, games: dict[str, Draw], now: datetime
+) -> None:
+    draws.run_draw_now(uow, "lotto649", now, SALES_CLOSE_S, actor="operator:7")
+    assert count_rows(db, "audit_log", "action = 'draw.run_now' AND actor = 'operator:7'") == 1

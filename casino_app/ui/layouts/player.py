@@ -29,6 +29,8 @@ NAV = (
     ("History", routes.HISTORY, "history"),
     ("Privacy", routes.PRIVACY, "shield_check"),
 )
+# Phones get a bottom tab bar: five thumb-sized targets; Privacy is in the footer there.
+TABS = (*NAV[:4], ("Account", routes.ACCOUNT, "user_round"))
 
 
 def brand() -> rx.Component:
@@ -81,9 +83,43 @@ def nav_links() -> rx.Component:
         ],
         spacing="1",
         overflow_x="auto",
-        # Scroll sideways on a phone instead of widening the page.
         max_width="100%",
         width="100%",
+        display=rx.breakpoints(initial="none", md="flex"),
+    )
+
+
+def tab_bar() -> rx.Component:
+    """The phone navigation, fixed at the bottom within reach of a thumb."""
+    return rx.cond(
+        SessionState.is_player,
+        rx.hstack(
+            *[
+                rx.link(
+                    rx.vstack(rx.icon(icon, size=20), rx.text(label, size="1"), spacing="0", align="center"),
+                    href=href,
+                    color_scheme="gray",
+                    high_contrast=True,
+                    underline="none",
+                    flex="1",
+                    padding_y="0.45em",
+                    aria_label=label,
+                )
+                for label, href, icon in TABS
+            ],
+            position="fixed",
+            bottom="0",
+            left="0",
+            right="0",
+            z_index="10",
+            spacing="0",
+            justify="between",
+            padding_bottom="env(safe-area-inset-bottom)",
+            background=rx.color("gray", 2),
+            border_top=f"1px solid {rx.color('gray', 5)}",
+            display=rx.breakpoints(initial="flex", md="none"),
+            id="tab-bar",
+        ),
     )
 
 
@@ -148,13 +184,26 @@ def header() -> rx.Component:
 
 
 def footer() -> rx.Component:
-    return rx.text(
-        "18+ only. Play responsibly. Results are provably fair: every draw publishes its "
-        "seed commitment before sales open.",
-        size="1",
-        color_scheme="gray",
-        text_align="center",
+    return rx.vstack(
+        rx.text(
+            "18+ only. Play responsibly. Results are provably fair: every draw publishes its "
+            "seed commitment before sales open.",
+            size="1",
+            color_scheme="gray",
+            text_align="center",
+        ),
+        rx.hstack(
+            rx.cond(SessionState.is_player, rx.link("Your data", href=routes.PRIVACY, size="1")),
+            rx.link("Terms", href=routes.TERMS, size="1"),
+            rx.link("Privacy notice", href=routes.PRIVACY_NOTICE, size="1"),
+            spacing="4",
+            justify="center",
+        ),
+        align="center",
+        spacing="2",
         padding="2em 1em",
+        # Room for the phone tab bar.
+        padding_bottom=rx.breakpoints(initial="6em", md="2em"),
     )
 
 
@@ -163,6 +212,7 @@ def player_layout(content: rx.Component) -> rx.Component:
         header(),
         rx.box(content, width="100%", max_width="1100px", margin_x="auto", padding="1em"),
         footer(),
+        tab_bar(),
         min_height="100vh",
     )
 

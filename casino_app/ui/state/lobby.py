@@ -25,7 +25,7 @@ class LobbyState(rx.State):
                 "code": d.code,
                 "close_iso": d.sales_close_at.isoformat(),
                 "draw_at": when(d.draw_at),
-                "close_at": when(d.sales_close_at),
+                "close_at": d.sales_close_at.strftime("%H:%M UTC"),
                 "commitment": d.seed_commitment[:16] + "…",
                 "rule": f"Pick {games[d.game_code].pick} of {games[d.game_code].pool}",
                 "rtp": games[d.game_code].rtp_percent,

@@ -62,6 +62,7 @@ class OperatorState(rx.State):
                 now(),
                 settings.sales_close_seconds,
                 settings.draw_interval_seconds,
+                actor=session.actor(),
             )
         except Exception as err:
             return rx.toast.error(message(err))
