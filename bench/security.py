@@ -33,19 +33,12 @@ os.environ.setdefault(
     "CASINO_KEYRING_PATH", str(Path(tempfile.mkdtemp(prefix="bench-keys-")) / "keyring.json")
 )
 
-from alembic.config import Config  # noqa: E402
 
-from alembic import command  # noqa: E402
+from bench.ledger import fresh_database  # noqa: E402
 from casino_app.persistence.db import Database  # noqa: E402
 from casino_app.persistence.uow import UnitOfWork  # noqa: E402
 from casino_app.services import audit, crypto, key_management  # noqa: E402
 
-PG_URL = (
-    os.environ.get(
-        "CASINO_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/casino_bench"
-    ).rsplit("/", 1)[0]
-    + "/casino_bench_security"
-)
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 META = sa.MetaData()
 SEALED = sa.Table(
@@ -55,24 +48,6 @@ SEALED = sa.Table(
     sa.Column("name_enc", sa.Text),
     sa.Column("iban_enc", sa.Text),
 )
-
-
-def fresh_database(engine: str) -> str:
-    if engine == "sqlite":
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='casino-bench-sec-')) / 'bench.db'}"
-    else:
-        url = PG_URL
-        admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-        name = url.rsplit("/", 1)[1]
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        admin.dispose()
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "alembic"))
-    cfg.set_main_option("sqlalchemy.url", url)
-    command.upgrade(cfg, "head")
-    return url
 
 
 def rate(label: str, n: int, fn: Callable[[], None], unit: str = "ops") -> float:

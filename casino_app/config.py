@@ -28,7 +28,6 @@ class Settings:
 
     db_url: str
     redis_url: str | None
-    nats_url: str | None
     demo_mode: bool
     scheduler_enabled: bool
     scheduler_tick_seconds: int
@@ -46,7 +45,6 @@ def load_settings() -> Settings:
     return Settings(
         db_url=os.environ.get("REFLEX_DB_URL") or DEFAULT_DB_URL,
         redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
-        nats_url=os.environ.get("CASINO_NATS_URL") or None,
         demo_mode=_bool("CASINO_DEMO_MODE", True),
         scheduler_enabled=_bool("CASINO_SCHEDULER", True),
         scheduler_tick_seconds=_int("CASINO_SCHEDULER_TICK_SECONDS", 2),
