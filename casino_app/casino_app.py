@@ -25,6 +25,8 @@ app = rx.App(
         rx.script(src="/countdown.js"),
     ],
     api_transformer=[create_api(), security_middleware],
+    # Toasts at the top: on phones the bottom of the screen belongs to the tab bar.
+    toaster=rx.toast.provider(position="top-center", close_button=True),
 )
 
 # Every event of a signed-in tab first re-validates its server-side session (idle, expiry, revocation).
