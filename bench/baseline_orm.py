@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from casino_app.domain.errors import DrawClosed, InsufficientFunds
-from casino_app.persistence.models import Account, Draw, LedgerEntry, LedgerTransaction, Ticket
+from casino_app.persistence.tables import Account, Draw, LedgerEntry, LedgerTransaction, Ticket
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import ledger
-from casino_app.services.lotto import new_validation_number
+from casino_app.services.games.lotto import new_validation_number
+from casino_app.services.money import ledger
 
 
 def place_bet_orm(

@@ -26,7 +26,8 @@ from bench import ledger as bl
 from casino_app.domain.errors import DomainError
 from casino_app.persistence import hotpath
 from casino_app.persistence.db import Database
-from casino_app.services import ledger, lotto
+from casino_app.services.games import lotto
+from casino_app.services.money import ledger
 
 
 class GroupCommitWriter:

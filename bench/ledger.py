@@ -40,9 +40,10 @@ from alembic import command
 from bench.baseline_orm import place_bet_orm
 from casino_app.domain.errors import DomainError
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import User
+from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import ledger, lotto, money_ops
+from casino_app.services.games import lotto
+from casino_app.services.money import ledger, transfers
 
 ROOT = Path(__file__).resolve().parent.parent
 FUND = 100_000_00
@@ -270,8 +271,8 @@ def op_transfer(ctx: dict[str, object], shards: int) -> Op:
 
     def run(uow: UnitOfWork, wallet: int, seq: int) -> None:
         key = f"tr-{nonce}-{os.getpid()}-{seq}"
-        money_ops.transfer(
-            uow, money_ops.Transfer(cash[wallet - 1], house, STAKE, "EUR", key), datetime.now(UTC)
+        transfers.transfer(
+            uow, transfers.Transfer(cash[wallet - 1], house, STAKE, "EUR", key), datetime.now(UTC)
         )
 
     return run

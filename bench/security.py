@@ -37,7 +37,7 @@ os.environ.setdefault(
 from bench.ledger import fresh_database  # noqa: E402
 from casino_app.persistence.db import Database  # noqa: E402
 from casino_app.persistence.uow import UnitOfWork  # noqa: E402
-from casino_app.services import audit, crypto, key_management  # noqa: E402
+from casino_app.services.security import audit, crypto, key_management  # noqa: E402
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 META = sa.MetaData()

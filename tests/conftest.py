@@ -25,10 +25,13 @@ from sqlalchemy.engine import URL, Engine, make_url
 from alembic import command
 from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
 from casino_app.persistence.db import Database, normalize_url
-from casino_app.persistence.models import Draw
+from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws, identity, payments, seed
+from casino_app.services.backoffice import seed
 from casino_app.services.dto import UserView
+from casino_app.services.games import draws
+from casino_app.services.identity import signin
+from casino_app.services.payments import deposits
 from tests.support import FIXED_NOW, PASSWORD, SALES_CLOSE_S, alembic_config, open_draws, registration
 
 PG_URL_ENV = "CASINO_TEST_POSTGRES_URL"
@@ -201,7 +204,7 @@ def register(uow: UnitOfWork, now: datetime) -> Callable[..., UserView]:
     """Register a player (no money): `register("a@example.com")`."""
 
     def _register(email: str = "player@example.com", password: str = PASSWORD) -> UserView:
-        return identity.register_player(uow, registration(email, password), now)
+        return signin.register_player(uow, registration(email, password), now)
 
     return _register
 
@@ -216,8 +219,8 @@ def funded_player(
     def _funded(email: str | None = None, amount_minor: int = 100_00) -> UserView:
         n = next(counter)
         user = register(email or f"player{n}@example.com")
-        cmd = payments.Deposit(user.id, f"order-{user.id}-{n}", amount_minor, "EUR", APPROVE_TOKEN)
-        payments.deposit(uow, SandboxProvider(), cmd, now)
+        cmd = deposits.Deposit(user.id, f"order-{user.id}-{n}", amount_minor, "EUR", APPROVE_TOKEN)
+        deposits.deposit(uow, SandboxProvider(), cmd, now)
         return user
 
     return _funded
@@ -239,9 +242,9 @@ def funded_player_on(now: datetime) -> Callable[[Database, int], UserView]:
     def _funded(database: Database, amount_minor: int) -> UserView:
         n = next(counter)
         uow = UnitOfWork(database)
-        user = identity.register_player(uow, registration(f"racer{n}@example.com"), now)
-        cmd = payments.Deposit(user.id, f"race-{user.id}-{n}", amount_minor, "EUR", APPROVE_TOKEN)
-        payments.deposit(uow, SandboxProvider(), cmd, now)
+        user = signin.register_player(uow, registration(f"racer{n}@example.com"), now)
+        cmd = deposits.Deposit(user.id, f"race-{user.id}-{n}", amount_minor, "EUR", APPROVE_TOKEN)
+        deposits.deposit(uow, SandboxProvider(), cmd, now)
         return user
 
     return _funded

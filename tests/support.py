@@ -10,7 +10,7 @@ from alembic.config import Config
 from sqlmodel import col, select
 
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import Draw, LottoGame
+from casino_app.persistence.tables import Draw, LottoGame
 from casino_app.persistence.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +21,8 @@ PASSWORD = "correct-horse-battery"
 
 def registration(email: str, password: str = PASSWORD, birth: date = date(1990, 1, 1), **fields: str):
     """A complete, valid player registration (override any field by keyword)."""
-    from casino_app.domain.identity import PRIVACY_VERSION, TERMS_VERSION
-    from casino_app.services.identity import RegisterPlayer
+    from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
+    from casino_app.services.identity.signin import RegisterPlayer
 
     values = {
         "full_name": "Test Player",

@@ -140,7 +140,7 @@ def _seal_existing_users() -> None:
     rows = bind.execute(sa.text("SELECT id, email, birth_date FROM users")).all()
     if not rows:
         return
-    from casino_app.services import crypto
+    from casino_app.services.security import crypto
 
     for user_id, email, birth in rows:
         bind.execute(
@@ -183,7 +183,7 @@ def _unseal_users() -> None:
         return
     from datetime import date
 
-    from casino_app.services import crypto
+    from casino_app.services.security import crypto
 
     for user_id, email_enc, birth_enc in rows:
         email = crypto.unseal(email_enc, table="users", column="email_enc", row_id=user_id) if email_enc else ""

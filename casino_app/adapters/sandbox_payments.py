@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from casino_app.domain.payments import ChargeRequest, ChargeResult, PaymentMethod
+from casino_app.domain.payments.ports import ChargeRequest, ChargeResult, PaymentMethod
 
 APPROVE_TOKEN = "tok_sandbox_visa_4242"
 DECLINE_TOKEN = "tok_sandbox_visa_0002"

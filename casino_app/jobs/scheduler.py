@@ -12,9 +12,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from casino_app.adapters.clock import clock
 from casino_app.config import load_settings
-from casino_app.persistence.models import JobLease
+from casino_app.persistence.tables import JobLease
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws
+from casino_app.services.games import draws
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "draw-cycle"

@@ -10,7 +10,7 @@ from casino_app.adapters.clock import clock
 from casino_app.config import load_security_settings, load_settings
 from casino_app.jobs.scheduler import HOLDER, acquire_lease
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import security_checks
+from casino_app.services.security import security_checks
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "security-checks"

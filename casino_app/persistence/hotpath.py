@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from casino_app.domain.errors import DrawClosed, IdempotencyConflict, InsufficientFunds, NotFound
-from casino_app.domain.funding import fund_stake
+from casino_app.domain.money.funding import fund_stake
 from casino_app.persistence.db import Database
 
 _SQLSTATE_ERRORS = {

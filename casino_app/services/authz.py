@@ -62,7 +62,7 @@ def enforce(uow: UnitOfWork, role: str | None, actor: str, permission: str, now:
     """
     if allowed(role, permission):
         return
-    from casino_app.services import audit
+    from casino_app.services.security import audit
 
     with uow:
         audit.record(

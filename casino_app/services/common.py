@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casino_app.domain.money import Money, format_money
+from casino_app.domain.money.amounts import Money, format_money
 from casino_app.services.dto import MoneyLine
 
 

@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 
 from casino_app.adapters.clock import FixedClock, clock
 from casino_app.api.app import create_api
-from casino_app.domain import totp
-from casino_app.domain.identity import PRIVACY_VERSION, TERMS_VERSION
+from casino_app.domain.identity import totp
+from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
 from casino_app.persistence import db as db_module
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import identity, mfa
+from casino_app.services.identity import mfa, signin
 from tests.support import PASSWORD, count_rows, registration
 
 PROBLEM = "application/problem+json"
@@ -99,7 +99,7 @@ def test_bad_input_is_a_problem_with_a_code_and_nothing_is_stored(api: TestClien
 def test_login_with_2fa_needs_the_code_and_refuses_a_replay(
     api: TestClient, db: Database, moving_clock: FixedClock
 ) -> None:
-    user = identity.register_player(UnitOfWork(db), registration("twofa@example.com"), moving_clock.now())
+    user = signin.register_player(UnitOfWork(db), registration("twofa@example.com"), moving_clock.now())
     enrollment = mfa.begin_enrollment(UnitOfWork(db), user.id, user.email, moving_clock.now())
     moving_clock.advance(seconds=30)
     code = totp.code_at(enrollment.secret, totp.time_step(moving_clock.now()))
@@ -176,7 +176,7 @@ def test_sessions_are_listed_and_revoked_and_logout_ends_the_family(api: TestCli
 
 
 def test_operators_cannot_use_the_mobile_login(api: TestClient, db: Database, now: datetime) -> None:
-    identity.create_operator(
+    signin.create_operator(
         UnitOfWork(db), "ops-mobile@example.com", PASSWORD, "admin", now - timedelta(days=1)
     )
     refused = api.post("/api/v1/auth/login", json={"email": "ops-mobile@example.com", "password": PASSWORD})

@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from casino_app.domain import lotto as rules
+from casino_app.domain.games import lotto as rules
 from casino_app.persistence.db import Database
-from casino_app.services.seed import DEMO_OPERATOR, DEMO_PLAYER
+from casino_app.services.backoffice.seed import DEMO_OPERATOR, DEMO_PLAYER
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}

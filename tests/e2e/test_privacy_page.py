@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from casino_app.persistence.db import Database
-from casino_app.services.seed import DEMO_PLAYER
+from casino_app.services.backoffice.seed import DEMO_PLAYER
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_player_loop import operator_sign_in
 

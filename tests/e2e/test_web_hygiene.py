@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from casino_app.persistence.db import Database
-from casino_app.services.seed import DEMO_PLAYER
+from casino_app.services.backoffice.seed import DEMO_PLAYER
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}

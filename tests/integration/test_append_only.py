@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import Draw
+from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws
 from casino_app.services.dto import UserView
+from casino_app.services.games import draws
 from tests.support import SALES_CLOSE_S, count_rows, scalar
 
 REFUSED = [

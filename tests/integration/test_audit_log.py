@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DatabaseError
 
-from casino_app.domain.audit_chain import GENESIS, record_hash
+from casino_app.domain.compliance.audit_chain import GENESIS, record_hash
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import audit
+from casino_app.services.security import audit
 from tests.support import count_rows
 
 DROP_TRIGGERS = {

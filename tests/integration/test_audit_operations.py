@@ -16,11 +16,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from casino_app.adapters.keys import LocalKeyring, get_key_provider
-from casino_app.domain.audit_chain import head_message
+from casino_app.domain.compliance.audit_chain import head_message
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import audit, security_checks
 from casino_app.services.dto import UserView
+from casino_app.services.security import audit, security_checks
 from tests.integration.test_audit_log import _append, _tamper
 
 ROOT = Path(__file__).resolve().parents[2]

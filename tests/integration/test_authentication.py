@@ -9,10 +9,10 @@ import pytest
 
 from casino_app.domain.errors import InvalidCredentials
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import User
+from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import identity
 from casino_app.services.dto import UserView
+from casino_app.services.identity import signin
 from tests.support import PASSWORD
 
 
@@ -21,12 +21,12 @@ def test_each_login_shows_the_time_of_the_previous_one(
 ) -> None:
     user = register("login@example.com")  # registering signs the player in at `now`
     first_at, second_at = now + timedelta(hours=1), now + timedelta(hours=3)
-    first = identity.authenticate(uow, "login@example.com", PASSWORD, first_at)
+    first = signin.authenticate(uow, "login@example.com", PASSWORD, first_at)
     assert first.id == user.id
     assert first.previous_login_at == now
-    second = identity.authenticate(uow, "  LOGIN@example.com ", PASSWORD, second_at)
+    second = signin.authenticate(uow, "  LOGIN@example.com ", PASSWORD, second_at)
     assert second.previous_login_at == first_at
-    third = identity.authenticate(uow, "login@example.com", PASSWORD, second_at + timedelta(days=1))
+    third = signin.authenticate(uow, "login@example.com", PASSWORD, second_at + timedelta(days=1))
     assert third.previous_login_at == second_at
     assert _last_login(uow, user.id) == second_at + timedelta(days=1)
 
@@ -35,9 +35,9 @@ def test_login_times_are_stored_as_utc(
     db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
 ) -> None:
     register("utc@example.com")
-    identity.authenticate(uow, "utc@example.com", PASSWORD, now)
-    identity.authenticate(uow, "utc@example.com", PASSWORD, now + timedelta(minutes=1))
-    view = identity.authenticate(uow, "utc@example.com", PASSWORD, now + timedelta(minutes=2))
+    signin.authenticate(uow, "utc@example.com", PASSWORD, now)
+    signin.authenticate(uow, "utc@example.com", PASSWORD, now + timedelta(minutes=1))
+    view = signin.authenticate(uow, "utc@example.com", PASSWORD, now + timedelta(minutes=2))
     assert view.previous_login_at is not None
     assert view.previous_login_at.utcoffset() == timedelta(0)
 
@@ -47,11 +47,11 @@ def test_wrong_password_and_unknown_email_fail_with_the_same_message(
 ) -> None:
     register("known@example.com")
     with pytest.raises(InvalidCredentials) as wrong_password:
-        identity.authenticate(uow, "known@example.com", PASSWORD + "x", now)
+        signin.authenticate(uow, "known@example.com", PASSWORD + "x", now)
     with pytest.raises(InvalidCredentials) as unknown_email:
-        identity.authenticate(uow, "nobody@example.com", PASSWORD, now)
+        signin.authenticate(uow, "nobody@example.com", PASSWORD, now)
     with pytest.raises(InvalidCredentials) as malformed_email:
-        identity.authenticate(uow, "not an email", PASSWORD, now)
+        signin.authenticate(uow, "not an email", PASSWORD, now)
     assert wrong_password.value.message == unknown_email.value.message
     assert malformed_email.value.message == unknown_email.value.message
     assert type(wrong_password.value) is type(unknown_email.value)
@@ -63,9 +63,9 @@ def test_failed_login_does_not_record_a_login(
     user = register("nolog@example.com")
     before = _last_login(uow, user.id)
     with pytest.raises(InvalidCredentials):
-        identity.authenticate(uow, "nolog@example.com", "wrong-password-123", now + timedelta(hours=1))
+        signin.authenticate(uow, "nolog@example.com", "wrong-password-123", now + timedelta(hours=1))
     assert _last_login(uow, user.id) == before
-    later = identity.authenticate(uow, "nolog@example.com", PASSWORD, now + timedelta(hours=2))
+    later = signin.authenticate(uow, "nolog@example.com", PASSWORD, now + timedelta(hours=2))
     assert later.previous_login_at == before
 
 

@@ -10,10 +10,11 @@ from datetime import datetime
 
 from casino_app.domain.errors import InsufficientFunds
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import Draw
+from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import ledger, lotto, wallet
 from casino_app.services.dto import UserView
+from casino_app.services.games import lotto
+from casino_app.services.money import ledger, wallet
 from tests.support import count_rows, scalar
 
 SELECTION = (5, 10, 15, 20, 25, 30)

@@ -13,19 +13,20 @@ from casino_app.adapters.sandbox_payments import (
     SandboxProvider,
 )
 from casino_app.domain.errors import InvalidAmount, PaymentDeclined
-from casino_app.domain.payments import MAX_DEPOSIT_MINOR, MIN_DEPOSIT_MINOR
+from casino_app.domain.payments.ports import MAX_DEPOSIT_MINOR, MIN_DEPOSIT_MINOR
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import ledger, payments, wallet
 from casino_app.services.dto import UserView
+from casino_app.services.money import ledger, wallet
+from casino_app.services.payments import deposits
 from tests.support import count_rows
 
 
 def _deposit(
     uow: UnitOfWork, user: UserView, now: datetime, amount: int, order: str, token: str
-) -> payments.DepositResult:
-    cmd = payments.Deposit(user.id, order, amount, "EUR", token)
-    return payments.deposit(uow, SandboxProvider(), cmd, now)
+) -> deposits.DepositResult:
+    cmd = deposits.Deposit(user.id, order, amount, "EUR", token)
+    return deposits.deposit(uow, SandboxProvider(), cmd, now)
 
 
 def _entries(db: Database, kind: str) -> list[tuple[str, int, int | None]]:

@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from casino_app.domain import lotto as rules
 from casino_app.domain.errors import NotFound
+from casino_app.domain.games import lotto as rules
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import Draw, LottoGame, Ticket
+from casino_app.persistence.tables import Draw, LottoGame, Ticket
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws, ledger, lotto, wallet
 from casino_app.services.dto import TicketReceipt, UserView
+from casino_app.services.games import draws, lotto
+from casino_app.services.money import ledger, wallet
 from tests.support import SALES_CLOSE_S, count_rows, open_draws
 
 

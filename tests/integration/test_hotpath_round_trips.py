@@ -10,8 +10,9 @@ from sqlalchemy import event
 
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws, lotto, seed
+from casino_app.services.backoffice import seed
 from casino_app.services.dto import UserView
+from casino_app.services.games import draws, lotto
 from tests.support import SALES_CLOSE_S
 
 

@@ -10,11 +10,11 @@ import pytest
 
 from casino_app.domain.errors import AccountLocked, InvalidCredentials, InvalidToken, TooManyAttempts
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import User
+from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, identity, mail, passwords
 from casino_app.services.dto import UserView
-from casino_app.services.sessions import ClientInfo
+from casino_app.services.identity import accounts, mail, passwords, signin
+from casino_app.services.identity.sessions import ClientInfo
 from tests.support import PASSWORD, count_rows
 
 ATTACKER = ClientInfo("203.0.113.66", "curl/8")
@@ -23,7 +23,7 @@ HOME = ClientInfo("198.51.100.7", "Firefox")
 
 def _fail(uow: UnitOfWork, email: str, at: datetime, client: ClientInfo = HOME) -> type[Exception]:
     try:
-        identity.verify_password(uow, email, "wrong-password-123", at, client)
+        signin.verify_password(uow, email, "wrong-password-123", at, client)
     except (InvalidCredentials, AccountLocked, TooManyAttempts) as err:
         return type(err)
     raise AssertionError("a wrong password signed in")
@@ -42,7 +42,7 @@ def test_player_locks_after_three_consecutive_failures_gli19_2_5_3(
     assert results == [InvalidCredentials, InvalidCredentials, AccountLocked]
     # Locked: even the right password is refused, and nothing is hashed.
     with mock.patch.object(passwords, "verify_and_update") as verify, pytest.raises(AccountLocked):
-        identity.verify_password(uow, "lock@example.com", PASSWORD, now + timedelta(days=2), HOME)
+        signin.verify_password(uow, "lock@example.com", PASSWORD, now + timedelta(days=2), HOME)
     verify.assert_not_called()
     assert count_rows(db, "audit_log", "action = 'auth.lockout'") == 1
     assert count_rows(db, "mail_outbox", "kind = 'unlock'") == 1
@@ -58,8 +58,7 @@ def test_a_locked_player_unlocks_by_re_verifying_their_email(
     later = now + timedelta(minutes=10)
     assert "unlocked" in accounts.confirm_email_link(uow, link, later)
     assert (
-        identity.verify_password(uow, "relock@example.com", PASSWORD, later, HOME).email
-        == "relock@example.com"
+        signin.verify_password(uow, "relock@example.com", PASSWORD, later, HOME).email == "relock@example.com"
     )
     with pytest.raises(InvalidToken):
         accounts.confirm_email_link(uow, link, later)  # single use
@@ -79,7 +78,7 @@ def test_a_successful_login_resets_the_consecutive_failures(
     register("reset@example.com")
     _fail(uow, "reset@example.com", now)
     _fail(uow, "reset@example.com", now + timedelta(seconds=5))
-    identity.verify_password(uow, "reset@example.com", PASSWORD, now + timedelta(seconds=10), HOME)
+    signin.verify_password(uow, "reset@example.com", PASSWORD, now + timedelta(seconds=10), HOME)
     assert _fail(uow, "reset@example.com", now + timedelta(seconds=20)) is InvalidCredentials
     assert _fail(uow, "reset@example.com", now + timedelta(seconds=30)) is InvalidCredentials
 
@@ -87,7 +86,7 @@ def test_a_successful_login_resets_the_consecutive_failures(
 def test_operator_locks_after_ten_failures_for_30_minutes_pci_dss_8_3_4(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
-    identity.create_operator(uow, "op@example.com", PASSWORD, "support", now)
+    signin.create_operator(uow, "op@example.com", PASSWORD, "support", now)
     at, results = now, []
     for _ in range(10):
         results.append(_fail(uow, "op@example.com", at))
@@ -95,8 +94,8 @@ def test_operator_locks_after_ten_failures_for_30_minutes_pci_dss_8_3_4(
     assert results == [InvalidCredentials] * 9 + [AccountLocked]
     locked_at = at - timedelta(minutes=6)
     with pytest.raises(AccountLocked):
-        identity.verify_password(uow, "op@example.com", PASSWORD, locked_at + timedelta(minutes=29), HOME)
-    proof = identity.verify_password(uow, "op@example.com", PASSWORD, locked_at + timedelta(minutes=30), HOME)
+        signin.verify_password(uow, "op@example.com", PASSWORD, locked_at + timedelta(minutes=29), HOME)
+    proof = signin.verify_password(uow, "op@example.com", PASSWORD, locked_at + timedelta(minutes=30), HOME)
     assert proof.must_enroll
 
 
@@ -106,10 +105,10 @@ def test_backoff_refuses_a_fast_retry_before_hashing(
     register("fast@example.com")
     _fail(uow, "fast@example.com", now)
     with mock.patch.object(passwords, "verify_and_update") as verify, pytest.raises(TooManyAttempts) as err:
-        identity.verify_password(uow, "fast@example.com", PASSWORD, now, HOME)
+        signin.verify_password(uow, "fast@example.com", PASSWORD, now, HOME)
     verify.assert_not_called()
     assert err.value.retry_after == 1
-    identity.verify_password(uow, "fast@example.com", PASSWORD, now + timedelta(seconds=1), HOME)
+    signin.verify_password(uow, "fast@example.com", PASSWORD, now + timedelta(seconds=1), HOME)
 
 
 def test_one_ip_cannot_lock_out_player_after_player(
@@ -135,7 +134,7 @@ def test_one_ip_cannot_lock_out_player_after_player(
     # Every other player still signs in, from their own address.
     for email in victims:
         if email not in locked:
-            identity.verify_password(uow, email, PASSWORD, end, HOME)
+            signin.verify_password(uow, email, PASSWORD, end, HOME)
 
 
 def test_unknown_and_known_emails_get_the_same_answers_including_lockout(
@@ -148,7 +147,7 @@ def test_unknown_and_known_emails_get_the_same_answers_including_lockout(
     register("other@example.com")
     for email in ("other@example.com", "ghost2@example.com", "not an email"):
         with pytest.raises(InvalidCredentials) as err:
-            identity.verify_password(uow, email, "wrong-password-123", now, ClientInfo("192.0.2.1"))
+            signin.verify_password(uow, email, "wrong-password-123", now, ClientInfo("192.0.2.1"))
         assert err.value.message == "Wrong email or password."
 
 
@@ -159,7 +158,7 @@ def test_an_unknown_email_is_verified_against_a_dummy_hash(
         mock.patch.object(passwords, "burn_time", wraps=passwords.burn_time) as burn,
         pytest.raises(InvalidCredentials),
     ):
-        identity.verify_password(uow, "nobody@example.com", PASSWORD, now, HOME)
+        signin.verify_password(uow, "nobody@example.com", PASSWORD, now, HOME)
     burn.assert_called_once()
 
 
@@ -187,7 +186,7 @@ def test_login_rehashes_a_password_stored_with_old_parameters(
         row.password_hash = weak.hash(PASSWORD)
         uow.session.add(row)
         uow.commit()
-    identity.verify_password(uow, "rehash@example.com", PASSWORD, now, HOME)
+    signin.verify_password(uow, "rehash@example.com", PASSWORD, now, HOME)
     with uow.reader() as r:
         row = r.session.get(User, user.id)
         assert row is not None and row.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
@@ -197,12 +196,12 @@ def test_sign_in_records_the_previous_login_time_and_ip(
     db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
 ) -> None:
     register("prev@example.com")
-    first = identity.sign_in(
-        uow, identity.verify_password(uow, "prev@example.com", PASSWORD, now, HOME), now, HOME
+    first = signin.sign_in(
+        uow, signin.verify_password(uow, "prev@example.com", PASSWORD, now, HOME), now, HOME
     )
     later = now + timedelta(hours=2)
-    second = identity.sign_in(
-        uow, identity.verify_password(uow, "prev@example.com", PASSWORD, later, ATTACKER), later, ATTACKER
+    second = signin.sign_in(
+        uow, signin.verify_password(uow, "prev@example.com", PASSWORD, later, ATTACKER), later, ATTACKER
     )
     assert (second.user.previous_login_at, second.user.previous_login_ip) == (now, HOME.ip)
     assert first.session_token != second.session_token
@@ -213,6 +212,6 @@ def test_a_password_proof_expires_after_five_minutes(
     db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
 ) -> None:
     register("slowpoke@example.com")
-    proof = identity.verify_password(uow, "slowpoke@example.com", PASSWORD, now, HOME)
+    proof = signin.verify_password(uow, "slowpoke@example.com", PASSWORD, now, HOME)
     with pytest.raises(InvalidCredentials):
-        identity.sign_in(uow, proof, now + timedelta(minutes=6), HOME)
+        signin.sign_in(uow, proof, now + timedelta(minutes=6), HOME)

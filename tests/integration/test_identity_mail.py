@@ -18,9 +18,9 @@ from casino_app.domain.errors import (
 )
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, identity, mail, sessions
 from casino_app.services.dto import UserView
-from casino_app.services.sessions import ClientInfo
+from casino_app.services.identity import accounts, mail, sessions, signin
+from casino_app.services.identity.sessions import ClientInfo
 from tests.support import PASSWORD, count_rows
 
 HOME = ClientInfo("198.51.100.7", "Firefox")
@@ -42,7 +42,7 @@ def test_the_verification_link_confirms_the_email_once(
     )
     assert count_rows(db, "action_tokens", f"token_hash = '{token}'") == 0
     assert accounts.confirm_email_link(uow, token, now + timedelta(minutes=29)) == "Your email is confirmed."
-    assert identity.get_user(uow, user.id).email_verified
+    assert signin.get_user(uow, user.id).email_verified
     with pytest.raises(InvalidToken):
         accounts.confirm_email_link(uow, token, now + timedelta(minutes=29))
 
@@ -53,14 +53,14 @@ def test_a_link_expires_after_30_minutes(
     user = register("late@example.com")
     with pytest.raises(InvalidToken, match="no longer valid"):
         accounts.confirm_email_link(uow, _token(uow, "verify_email", user.email), now + timedelta(minutes=30))
-    assert not identity.get_user(uow, user.id).email_verified
+    assert not signin.get_user(uow, user.id).email_verified
 
 
 def test_password_reset_sets_the_password_and_ends_every_session(
     db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
 ) -> None:
     user = register("forgot@example.com")
-    signed = identity.sign_in(uow, identity.verify_password(uow, user.email, PASSWORD, now, HOME), now, HOME)
+    signed = signin.sign_in(uow, signin.verify_password(uow, user.email, PASSWORD, now, HOME), now, HOME)
     accounts.request_password_reset(uow, "FORGOT@example.com", now, HOME)
     token = _token(uow, "reset_password", user.email)
     with pytest.raises(WeakPassword):
@@ -71,8 +71,8 @@ def test_password_reset_sets_the_password_and_ends_every_session(
     with pytest.raises(SessionExpired):
         sessions.validate_browser(uow, signed.session_token, now + timedelta(minutes=6))
     with pytest.raises(InvalidCredentials):
-        identity.verify_password(uow, user.email, PASSWORD, now + timedelta(minutes=7), HOME)
-    identity.verify_password(uow, user.email, NEW_PASSWORD, now + timedelta(minutes=8), HOME)
+        signin.verify_password(uow, user.email, PASSWORD, now + timedelta(minutes=7), HOME)
+    signin.verify_password(uow, user.email, NEW_PASSWORD, now + timedelta(minutes=8), HOME)
     with pytest.raises(InvalidToken):
         accounts.reset_password(uow, token, "yet-another-new-secret", now + timedelta(minutes=9))
     assert count_rows(db, "audit_log", "action = 'auth.password_reset'") == 1
@@ -86,7 +86,7 @@ def test_an_expired_reset_link_is_refused_and_changes_nothing(
     token = _token(uow, "reset_password", user.email)
     with pytest.raises(InvalidToken):
         accounts.reset_password(uow, token, NEW_PASSWORD, now + timedelta(minutes=31))
-    identity.verify_password(uow, user.email, PASSWORD, now + timedelta(minutes=32), HOME)
+    signin.verify_password(uow, user.email, PASSWORD, now + timedelta(minutes=32), HOME)
 
 
 def test_a_reset_request_for_an_unknown_email_sends_nothing_and_says_nothing(
@@ -117,21 +117,21 @@ def test_an_email_change_needs_a_step_up_and_a_confirmed_new_address(
 ) -> None:
     user = register("old@example.com")
     register("taken@example.com")
-    signed = identity.sign_in(uow, identity.verify_password(uow, user.email, PASSWORD, now, HOME), now, HOME)
+    signed = signin.sign_in(uow, signin.verify_password(uow, user.email, PASSWORD, now, HOME), now, HOME)
     with pytest.raises(StepUpRequired):
         accounts.request_email_change(uow, user.id, signed.session_id, "new@example.com", now)
     accounts.step_up_with_password(uow, user.id, signed.session_id, PASSWORD, now)
     with pytest.raises(EmailTaken):
         accounts.request_email_change(uow, user.id, signed.session_id, "TAKEN@example.com", now)
     accounts.request_email_change(uow, user.id, signed.session_id, "New@Example.com", now)
-    assert identity.get_user(uow, user.id).email == "old@example.com"
+    assert signin.get_user(uow, user.id).email == "old@example.com"
     token = _token(uow, "change_email", "new@example.com")
     accounts.confirm_email_link(uow, token, now + timedelta(minutes=1))
-    assert identity.get_user(uow, user.id).email == "new@example.com"
+    assert signin.get_user(uow, user.id).email == "new@example.com"
     assert any(m.kind == "email_changed" and m.recipient == "old@example.com" for m in mail.recent(uow))
-    identity.verify_password(uow, "new@example.com", PASSWORD, now + timedelta(minutes=2), HOME)
+    signin.verify_password(uow, "new@example.com", PASSWORD, now + timedelta(minutes=2), HOME)
     with pytest.raises(InvalidCredentials):
-        identity.verify_password(uow, "old@example.com", PASSWORD, now + timedelta(minutes=3), HOME)
+        signin.verify_password(uow, "old@example.com", PASSWORD, now + timedelta(minutes=3), HOME)
 
 
 def test_outgoing_mail_is_sealed_at_rest(

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from casino_app.domain import totp
 from casino_app.domain.errors import (
     AccountLocked,
     InvalidCode,
@@ -17,11 +16,12 @@ from casino_app.domain.errors import (
     StepUpRequired,
     TooManyAttempts,
 )
+from casino_app.domain.identity import totp
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, identity, mfa, sessions
 from casino_app.services.dto import SignedIn, UserView
-from casino_app.services.sessions import ClientInfo
+from casino_app.services.identity import accounts, mfa, sessions, signin
+from casino_app.services.identity.sessions import ClientInfo
 from tests.support import PASSWORD, count_rows, scalar
 
 HOME = ClientInfo("198.51.100.7", "Firefox")
@@ -38,8 +38,8 @@ def _enrolled(uow: UnitOfWork, user: UserView, now: datetime) -> tuple[str, tupl
 
 
 def _login(uow: UnitOfWork, email: str, at: datetime, code: str = "") -> SignedIn:
-    proof = identity.verify_password(uow, email, PASSWORD, at, HOME)
-    return identity.sign_in(uow, proof, at, HOME, code=code)
+    proof = signin.verify_password(uow, email, PASSWORD, at, HOME)
+    return signin.sign_in(uow, proof, at, HOME, code=code)
 
 
 def test_enrollment_shows_a_qr_code_and_needs_a_first_code(
@@ -95,12 +95,12 @@ def test_five_code_attempts_per_five_minutes_even_when_the_sixth_is_right(
 ) -> None:
     user = register("brute@example.com")
     secret, _ = _enrolled(uow, user, now - timedelta(minutes=10))
-    proof = identity.verify_password(uow, user.email, PASSWORD, now, HOME)
+    proof = signin.verify_password(uow, user.email, PASSWORD, now, HOME)
     for _ in range(5):
         with pytest.raises(InvalidCode):
-            identity.sign_in(uow, proof, now, HOME, code="000000")
+            signin.sign_in(uow, proof, now, HOME, code="000000")
     with pytest.raises(TooManyAttempts):
-        identity.sign_in(uow, proof, now, HOME, code=_code(secret, now))
+        signin.sign_in(uow, proof, now, HOME, code=_code(secret, now))
     later = now + timedelta(minutes=5, seconds=1)
     _login(uow, user.email, later, _code(secret, later))
 
@@ -142,7 +142,7 @@ def test_a_locked_player_unlocks_with_a_valid_totp_code(
     secret, _ = _enrolled(uow, user, now - timedelta(minutes=10))
     for i in range(3):
         with pytest.raises((InvalidCredentials, AccountLocked)):
-            identity.verify_password(
+            signin.verify_password(
                 uow, user.email, "wrong-password-123", now + timedelta(seconds=5 * i), HOME
             )
     with pytest.raises(InvalidCode):
@@ -158,13 +158,13 @@ def test_a_locked_player_unlocks_with_a_valid_totp_code(
 def test_an_operator_enrolls_totp_at_the_first_sign_in_and_cannot_turn_it_off(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
-    op = identity.create_operator(uow, "newop@example.com", PASSWORD, "finance", now)
-    proof = identity.verify_password(uow, op.email, PASSWORD, now, HOME)
+    op = signin.create_operator(uow, "newop@example.com", PASSWORD, "finance", now)
+    proof = signin.verify_password(uow, op.email, PASSWORD, now, HOME)
     assert proof.must_enroll and not proof.mfa_enabled
     with pytest.raises(SecondFactorRequired):
-        identity.sign_in(uow, proof, now, HOME)
+        signin.sign_in(uow, proof, now, HOME)
     enrollment = mfa.begin_enrollment(uow, op.id, op.email, now)
-    signed = identity.sign_in(uow, proof, now, HOME, code=_code(enrollment.secret, now))
+    signed = signin.sign_in(uow, proof, now, HOME, code=_code(enrollment.secret, now))
     assert len(signed.recovery_codes) == 10 and signed.user.mfa_enabled
     mfa.step_up(uow, op.id, signed.session_id, _code(enrollment.secret, now + timedelta(seconds=30)), now)
     with pytest.raises(InvalidInput):

@@ -11,9 +11,10 @@ import pytest
 from casino_app.domain.errors import InvalidToken, NotFound, SessionExpired
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, identity, operators, sessions
+from casino_app.services.backoffice import operators
 from casino_app.services.dto import SignedIn, UserView
-from casino_app.services.sessions import ClientInfo
+from casino_app.services.identity import accounts, sessions, signin
+from casino_app.services.identity.sessions import ClientInfo
 from tests.support import PASSWORD, count_rows, scalar
 
 PHONE = ClientInfo("198.51.100.7", "Mobile Safari")
@@ -21,7 +22,7 @@ LAPTOP = ClientInfo("198.51.100.8", "Firefox")
 
 
 def _login(uow: UnitOfWork, email: str, at: datetime, client: ClientInfo = LAPTOP) -> SignedIn:
-    return identity.sign_in(uow, identity.verify_password(uow, email, PASSWORD, at, client), at, client)
+    return signin.sign_in(uow, signin.verify_password(uow, email, PASSWORD, at, client), at, client)
 
 
 def _api(uow: UnitOfWork, user_id: int, at: datetime) -> sessions.TokenPair:
@@ -78,7 +79,7 @@ def test_logout_revokes_the_session_and_players_list_and_revoke_their_sessions(
     sessions.revoke(uow, user.id, phone.session_id, now, actor=f"player:{user.id}", reason="player")
     with pytest.raises(SessionExpired):
         sessions.validate_browser(uow, phone.session_token, now + timedelta(seconds=3))
-    identity.sign_out(uow, laptop.session_id, user.id, now, f"player:{user.id}")
+    signin.sign_out(uow, laptop.session_id, user.id, now, f"player:{user.id}")
     with pytest.raises(SessionExpired):
         sessions.validate_browser(uow, laptop.session_token, now + timedelta(seconds=3))
     assert count_rows(db, "audit_log", "action = 'auth.session_revoke'") == 2
@@ -113,7 +114,7 @@ def test_operators_sign_a_player_out_everywhere(
     db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
 ) -> None:
     user = register("victim@example.com")
-    admin = identity.create_operator(uow, "admin@example.com", PASSWORD, "admin", now)
+    admin = signin.create_operator(uow, "admin@example.com", PASSWORD, "admin", now)
     token = _login(uow, user.email, now).session_token
     ended = operators.revoke_player_sessions(
         uow, operators.Actor(admin.id, "admin"), user.id, "account takeover suspected", now

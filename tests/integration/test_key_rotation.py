@@ -14,8 +14,8 @@ from casino_app.adapters.keys import LocalKeyring
 from casino_app.domain.errors import KeyStillInUse, KeyUnavailable
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import audit, crypto, key_management
 from casino_app.services.dto import UserView
+from casino_app.services.security import audit, crypto, key_management
 
 ROWS = 23
 META = sa.MetaData()

@@ -12,10 +12,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import Draw
+from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws, lotto
 from casino_app.services.dto import UserView
+from casino_app.services.games import draws, lotto
 from tests.support import SALES_CLOSE_S
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,8 +19,8 @@ import pytest
 from casino_app.domain.errors import InsufficientFunds
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import ledger, money_ops
 from casino_app.services.dto import UserView
+from casino_app.services.money import ledger, transfers
 from tests.support import FIXED_NOW, count_rows, scalar
 
 Funded = Callable[..., UserView]
@@ -36,7 +36,7 @@ def _accounts(uow: UnitOfWork, user: UserView) -> tuple[int, int]:
 
 def _debit(db: Database, cash: int, house: int, key: str, now: datetime) -> str:
     try:
-        money_ops.transfer(UnitOfWork(db), money_ops.Transfer(cash, house, 10, "EUR", key, kind="stake"), now)
+        transfers.transfer(UnitOfWork(db), transfers.Transfer(cash, house, 10, "EUR", key, kind="stake"), now)
         return "ok"
     except InsufficientFunds:
         return "insufficient"
@@ -96,8 +96,8 @@ def test_transfers_both_ways_between_two_accounts_never_deadlock_for_the_caller(
     def shuttle(worker: int) -> list[str]:
         src, dst = (a, b) if worker % 2 else (b, a)
         for i in range(25):
-            money_ops.transfer(
-                UnitOfWork(pg_db), money_ops.Transfer(src, dst, 7, "EUR", f"x-{worker}-{i}"), now
+            transfers.transfer(
+                UnitOfWork(pg_db), transfers.Transfer(src, dst, 7, "EUR", f"x-{worker}-{i}"), now
             )
         return ["ok"] * 25
 

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from casino_app.domain import lotto as lotto_rules
 from casino_app.domain.errors import (
     CurrencyMismatch,
     IdempotencyConflict,
@@ -19,11 +18,15 @@ from casino_app.domain.errors import (
     PermissionDenied,
     StepUpRequired,
 )
+from casino_app.domain.games import lotto as lotto_rules
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import Draw
+from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws, ledger, lotto, money_ops, sessions, withdrawals
 from casino_app.services.dto import UserView
+from casino_app.services.games import draws, lotto
+from casino_app.services.identity import sessions
+from casino_app.services.money import ledger, transfers
+from casino_app.services.payments import withdrawals
 from tests.support import count_rows
 
 Funded = Callable[..., UserView]
@@ -84,7 +87,7 @@ def test_bad_amounts_and_currencies_are_typed_errors_and_write_nothing(
     cash, house = _cash(uow, player), _house(uow)
     before = _written(db)
     with pytest.raises(error):
-        money_ops.transfer(uow, money_ops.Transfer(cash, house, amount, currency, "k-bad"), now)  # type: ignore[arg-type]
+        transfers.transfer(uow, transfers.Transfer(cash, house, amount, currency, "k-bad"), now)  # type: ignore[arg-type]
     assert _written(db) == before
     assert _balance(uow, cash) == 50_00
 
@@ -95,9 +98,9 @@ def test_unknown_account_and_overlong_key_are_refused_without_writes(
     cash = _cash(uow, funded_player())
     before = _written(db)
     with pytest.raises(NotFound):
-        money_ops.transfer(uow, money_ops.Transfer(cash, 999_999, 100, "EUR", "k-unknown"), now)
+        transfers.transfer(uow, transfers.Transfer(cash, 999_999, 100, "EUR", "k-unknown"), now)
     with pytest.raises(InvalidInput):
-        money_ops.transfer(uow, money_ops.Transfer(cash, _house(uow), 100, "EUR", "k" * 256), now)
+        transfers.transfer(uow, transfers.Transfer(cash, _house(uow), 100, "EUR", "k" * 256), now)
     assert _written(db) == before
 
 
@@ -107,9 +110,9 @@ def test_a_player_account_never_goes_negative(
     cash, house = _cash(uow, funded_player(amount_minor=10_00)), _house(uow)
     before = _written(db)
     with pytest.raises(InsufficientFunds):
-        money_ops.transfer(uow, money_ops.Transfer(cash, house, 10_01, "EUR", "k-over"), now)
+        transfers.transfer(uow, transfers.Transfer(cash, house, 10_01, "EUR", "k-over"), now)
     assert _written(db) == before
-    money_ops.transfer(uow, money_ops.Transfer(cash, house, 10_00, "EUR", "k-all"), now)
+    transfers.transfer(uow, transfers.Transfer(cash, house, 10_00, "EUR", "k-all"), now)
     assert _balance(uow, cash) == 0
     _check_clean(uow)
 
@@ -118,9 +121,9 @@ def test_same_key_and_request_replays_without_a_second_effect(
     db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
 ) -> None:
     cash, house = _cash(uow, funded_player(amount_minor=10_00)), _house(uow)
-    cmd = money_ops.Transfer(cash, house, 3_00, "EUR", "k-once")
-    first = money_ops.transfer(uow, cmd, now)
-    second = money_ops.transfer(uow, cmd, now)
+    cmd = transfers.Transfer(cash, house, 3_00, "EUR", "k-once")
+    first = transfers.transfer(uow, cmd, now)
+    second = transfers.transfer(uow, cmd, now)
     assert (first.replayed, second.replayed) == (False, True)
     assert second.id == first.id
     assert _balance(uow, cash) == 7_00
@@ -130,10 +133,10 @@ def test_same_key_with_a_different_request_is_an_idempotency_conflict(
     db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
 ) -> None:
     cash, house = _cash(uow, funded_player(amount_minor=10_00)), _house(uow)
-    money_ops.transfer(uow, money_ops.Transfer(cash, house, 3_00, "EUR", "k-x"), now)
+    transfers.transfer(uow, transfers.Transfer(cash, house, 3_00, "EUR", "k-x"), now)
     before = _written(db)
     with pytest.raises(IdempotencyConflict):
-        money_ops.transfer(uow, money_ops.Transfer(cash, house, 4_00, "EUR", "k-x"), now)
+        transfers.transfer(uow, transfers.Transfer(cash, house, 4_00, "EUR", "k-x"), now)
     assert _written(db) == before
     assert _balance(uow, cash) == 7_00
 
@@ -142,11 +145,11 @@ def test_a_reversal_posts_the_exact_opposite_once(
     uow: UnitOfWork, funded_player: Funded, now: datetime
 ) -> None:
     cash, house = _cash(uow, funded_player(amount_minor=10_00)), _house(uow)
-    posted = money_ops.transfer(uow, money_ops.Transfer(cash, house, 4_00, "EUR", "k-rev"), now)
+    posted = transfers.transfer(uow, transfers.Transfer(cash, house, 4_00, "EUR", "k-rev"), now)
     with pytest.raises(InvalidInput):
-        money_ops.reverse_transaction(uow, posted.id, now, actor="ops:1", reason=" ")
-    first = money_ops.reverse_transaction(uow, posted.id, now, actor="ops:1", reason="duplicate charge")
-    again = money_ops.reverse_transaction(uow, posted.id, now, actor="ops:1", reason="duplicate charge")
+        transfers.reverse_transaction(uow, posted.id, now, actor="ops:1", reason=" ")
+    first = transfers.reverse_transaction(uow, posted.id, now, actor="ops:1", reason="duplicate charge")
+    again = transfers.reverse_transaction(uow, posted.id, now, actor="ops:1", reason="duplicate charge")
     assert (first.replayed, again.replayed) == (False, True)
     assert (_balance(uow, cash), _balance(uow, house)) == (10_00, 0)
     _check_clean(uow)
@@ -163,10 +166,10 @@ def test_a_reversal_cannot_take_money_the_player_no_longer_has(
                 ledger.select(ledger.LedgerTransaction.id).where(ledger.LedgerTransaction.kind == "deposit")
             ).one()
         )
-    money_ops.transfer(uow, money_ops.Transfer(cash, house, 8_00, "EUR", "k-spend"), now)
+    transfers.transfer(uow, transfers.Transfer(cash, house, 8_00, "EUR", "k-spend"), now)
     before = _written(db)
     with pytest.raises(InsufficientFunds):
-        money_ops.reverse_transaction(uow, deposit_txn, now, actor="ops:1", reason="chargeback")
+        transfers.reverse_transaction(uow, deposit_txn, now, actor="ops:1", reason="chargeback")
     assert _written(db) == before
 
 
@@ -209,7 +212,7 @@ def test_stakes_take_cash_first_then_bonus_and_wins_split_in_the_same_proportion
     uow: UnitOfWork, funded_player: Funded, games: dict[str, Draw], now: datetime
 ) -> None:
     player = funded_player(amount_minor=5_00)
-    money_ops.grant_bonus(uow, player.id, 5_00, "EUR", "bonus-1", now)
+    transfers.grant_bonus(uow, player.id, 5_00, "EUR", "bonus-1", now)
     draw = games["lotto649"]
     rules_649 = lotto_rules.LottoRules(6, 49, ((3, 10),), 100, 10_000)
     winning = lotto_rules.draw_numbers(rules_649, draw.server_seed, draw.code)
@@ -232,7 +235,7 @@ def test_fx_moves_cash_between_currencies_at_the_recorded_rate(
     db: Database, uow: UnitOfWork, funded_player: Funded, now: datetime
 ) -> None:
     player = funded_player(amount_minor=100_00)
-    posted = money_ops.exchange(uow, player.id, 10_00, "EUR", "PLN", "4.2875", "fx-1", now)
+    posted = transfers.exchange(uow, player.id, 10_00, "EUR", "PLN", "4.2875", "fx-1", now)
     assert _balance(uow, _cash(uow, player)) == 90_00
     assert _code_balance(uow, f"player_cash:{player.id}:PLN") == 42_87
     assert _code_balance(uow, "fx_clearing:house:EUR") == 10_00
@@ -242,9 +245,9 @@ def test_fx_moves_cash_between_currencies_at_the_recorded_rate(
         assert txn is not None and txn.fx_rate == "4.2875"
     for bad_rate in ("0", "-1", "abc", "NaN"):
         with pytest.raises(InvalidInput):
-            money_ops.exchange(uow, player.id, 1_00, "EUR", "PLN", bad_rate, f"fx-{bad_rate}", now)
+            transfers.exchange(uow, player.id, 1_00, "EUR", "PLN", bad_rate, f"fx-{bad_rate}", now)
     with pytest.raises(CurrencyMismatch):
-        money_ops.exchange(uow, player.id, 1_00, "EUR", "EUR", "1", "fx-same", now)
+        transfers.exchange(uow, player.id, 1_00, "EUR", "EUR", "1", "fx-same", now)
     _check_clean(uow)
 
 
@@ -254,8 +257,8 @@ def test_balance_as_of_a_past_time_and_a_statement_for_a_period(
     player = funded_player(amount_minor=10_00)  # deposited at `now`
     cash, house = _cash(uow, player), _house(uow)
     later = now + timedelta(days=1)
-    money_ops.transfer(uow, money_ops.Transfer(cash, house, 2_00, "EUR", "s-1"), later)
-    money_ops.transfer(uow, money_ops.Transfer(house, cash, 5_00, "EUR", "s-2"), later + timedelta(hours=1))
+    transfers.transfer(uow, transfers.Transfer(cash, house, 2_00, "EUR", "s-1"), later)
+    transfers.transfer(uow, transfers.Transfer(house, cash, 5_00, "EUR", "s-2"), later + timedelta(hours=1))
     with uow.reader() as r:
         assert ledger.balance_as_of(r.session, cash, now - timedelta(seconds=1)) == 0
         assert ledger.balance_as_of(r.session, cash, now) == 10_00

@@ -20,11 +20,15 @@ from hypothesis.stateful import (
 )
 
 from casino_app.domain.errors import DomainError, IdempotencyConflict, InsufficientFunds
-from casino_app.domain.funding import fund_stake
+from casino_app.domain.money.funding import fund_stake
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws, identity, ledger, lotto, money_ops, seed, withdrawals
-from casino_app.services.withdrawals import AlreadyResolved
+from casino_app.services.backoffice import seed
+from casino_app.services.games import draws, lotto
+from casino_app.services.identity import signin
+from casino_app.services.money import ledger, transfers
+from casino_app.services.payments import withdrawals
+from casino_app.services.payments.withdrawals import AlreadyResolved
 from tests.support import FIXED_NOW, SALES_CLOSE_S, registration
 
 PLAYERS = 2
@@ -44,7 +48,7 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
             seed._seed_games(self.uow)
             draws.schedule(self.uow, self.now, SALES_CLOSE_S)
             self.users = [
-                identity.register_player(self.uow, registration(f"sm{i}@example.com"), self.now).id
+                signin.register_player(self.uow, registration(f"sm{i}@example.com"), self.now).id
                 for i in range(PLAYERS)
             ]
             with self.uow as u:
@@ -76,17 +80,17 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
                 return ledger.find_account(r.session, ledger.account_code(f"player_{kind}", "EUR", user))
 
         def _transfer(self, src: int, dst: int, amount: int, key: str, kind: str) -> ledger.PostedTransaction:
-            return money_ops.transfer(
-                self.uow, money_ops.Transfer(src, dst, amount, "EUR", key, kind=kind), self.now
+            return transfers.transfer(
+                self.uow, transfers.Transfer(src, dst, amount, "EUR", key, kind=kind), self.now
             )
 
         @rule(p=players, amount=amounts)
         def deposit(self, p: int, amount: int) -> None:
             user = self.users[p]
-            cmd = money_ops.Transfer(
+            cmd = transfers.Transfer(
                 self.clearing, self.account(user, "cash"), amount, "EUR", self.key("dep"), "deposit"
             )
-            posted = money_ops.transfer(self.uow, cmd, self.now)
+            posted = transfers.transfer(self.uow, cmd, self.now)
             self.model[(user, "cash")] += amount
             self.deposits.append((posted.id, user, amount))
             self.done.append(("transfer", cmd, {}))
@@ -94,7 +98,7 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         @rule(p=players, amount=amounts)
         def grant_bonus(self, p: int, amount: int) -> None:
             user = self.users[p]
-            money_ops.grant_bonus(self.uow, user, amount, "EUR", self.key("bonus"), self.now)
+            transfers.grant_bonus(self.uow, user, amount, "EUR", self.key("bonus"), self.now)
             self.model[(user, "bonus")] += amount
 
         @rule(p=players, stake=st.integers(min_value=1_00, max_value=30_00))
@@ -123,10 +127,10 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         @rule(p=players, amount=amounts)
         def win(self, p: int, amount: int) -> None:
             user = self.users[p]
-            cmd = money_ops.Transfer(
+            cmd = transfers.Transfer(
                 self.house, self.account(user, "cash"), amount, "EUR", self.key("win"), "win"
             )
-            money_ops.transfer(self.uow, cmd, self.now)
+            transfers.transfer(self.uow, cmd, self.now)
             self.model[(user, "cash")] += amount
             self.done.append(("transfer", cmd, {}))
 
@@ -134,7 +138,7 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         @rule(i=st.integers(min_value=0))
         def refund_stake(self, i: int) -> None:
             txn, user, cash, bonus = self.stakes[i % len(self.stakes)]
-            money_ops.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="void round")
+            transfers.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="void round")
             if txn not in self.reversed:
                 self.reversed.add(txn)
                 self.model[(user, "cash")] += cash
@@ -145,13 +149,13 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         def chargeback_deposit(self, i: int) -> None:
             txn, user, amount = self.deposits[i % len(self.deposits)]
             if txn in self.reversed:
-                money_ops.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
+                transfers.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
                 return
             if self.model[(user, "cash")] < amount:
                 with pytest.raises(InsufficientFunds):
-                    money_ops.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
+                    transfers.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
                 return
-            money_ops.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
+            transfers.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
             self.reversed.add(txn)
             self.model[(user, "cash")] -= amount
 
@@ -188,10 +192,10 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         def duplicate(self, i: int) -> None:
             kind, cmd, _ = self.done[i % len(self.done)]
             if kind == "transfer":
-                assert money_ops.transfer(self.uow, cmd, self.now).replayed  # type: ignore[arg-type]
-                other = money_ops.Transfer(**{**cmd.__dict__, "amount_minor": cmd.amount_minor + 1})  # type: ignore[attr-defined]
+                assert transfers.transfer(self.uow, cmd, self.now).replayed  # type: ignore[arg-type]
+                other = transfers.Transfer(**{**cmd.__dict__, "amount_minor": cmd.amount_minor + 1})  # type: ignore[attr-defined]
                 with pytest.raises(IdempotencyConflict):
-                    money_ops.transfer(self.uow, other, self.now)
+                    transfers.transfer(self.uow, other, self.now)
             else:
                 try:
                     assert lotto.place_lotto_ticket(self.uow, cmd, self.now).replayed  # type: ignore[arg-type]

@@ -11,10 +11,15 @@ import sqlalchemy as sa
 from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
 from casino_app.domain.errors import DomainError, InvalidInput
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import Draw
+from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import audit, identity, ledger, lotto, payments, privacy
+from casino_app.services.compliance import privacy
 from casino_app.services.dto import UserView
+from casino_app.services.games import lotto
+from casino_app.services.identity import signin
+from casino_app.services.money import ledger
+from casino_app.services.payments import deposits
+from casino_app.services.security import audit
 from tests.support import PASSWORD, registration
 
 EMAIL = "jan.kowalski@example.com"
@@ -22,10 +27,10 @@ EMAIL = "jan.kowalski@example.com"
 
 def _player(uow: UnitOfWork, now: datetime, deposit_minor: int = 0) -> UserView:
     cmd = registration(EMAIL, full_name="Jan Kowalski", phone="+48 600 100 200", country="PL")
-    user = identity.register_player(uow, cmd, now)
+    user = signin.register_player(uow, cmd, now)
     if deposit_minor:
-        dep = payments.Deposit(user.id, f"order-{user.id}", deposit_minor, "EUR", APPROVE_TOKEN)
-        payments.deposit(uow, SandboxProvider(), dep, now)
+        dep = deposits.Deposit(user.id, f"order-{user.id}", deposit_minor, "EUR", APPROVE_TOKEN)
+        deposits.deposit(uow, SandboxProvider(), dep, now)
     return user
 
 
@@ -60,7 +65,7 @@ def test_the_download_holds_profile_money_tickets_and_no_secrets(
 
 
 def test_only_players_have_a_self_service_download(uow: UnitOfWork, now: datetime) -> None:
-    op = identity.create_operator(uow, "boss@example.com", "Back-Office-Secret-2026", "admin", now)
+    op = signin.create_operator(uow, "boss@example.com", "Back-Office-Secret-2026", "admin", now)
     with pytest.raises(DomainError):
         privacy.export_player_data(uow, op.id, now)
 
@@ -100,7 +105,7 @@ def test_erasure_pseudonymizes_personal_data_and_keeps_the_ledger(
             {"id": user.id},
         ).scalar_one()
     assert row["full_name_enc"] is None and row["phone_index"] is None and mail == 0
-    assert row["email_index"] != identity.email_index(EMAIL)
+    assert row["email_index"] != signin.email_index(EMAIL)
     assert "jan" not in json.dumps({k: str(v) for k, v in row.items()}).lower()
     with uow.reader() as r:
         assert ledger.check_integrity(r.session) == []
@@ -117,7 +122,7 @@ def test_an_erased_player_cannot_sign_in_and_the_email_can_register_again(
     user = _player(uow, now)
     privacy.erase_player(uow, user.id, actor="operator:1", reason="request by email", now=now)
     with pytest.raises(DomainError):
-        identity.authenticate(uow, EMAIL, PASSWORD, now)
-    again = identity.register_player(uow, registration(EMAIL), now)
+        signin.authenticate(uow, EMAIL, PASSWORD, now)
+    again = signin.register_player(uow, registration(EMAIL), now)
     assert again.id != user.id
     assert privacy.erase_player(uow, user.id, actor="operator:1", reason="twice", now=now) == 0

@@ -18,8 +18,9 @@ from casino_app.adapters.clock import FixedClock, clock
 from casino_app.api.app import create_api
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import authz, identity, sessions
-from casino_app.services.sessions import ClientInfo
+from casino_app.services import authz
+from casino_app.services.identity import sessions, signin
+from casino_app.services.identity.sessions import ClientInfo
 from casino_app.ui.state.guard import GUARDED
 from casino_app.ui.state.session import SessionState
 from tests.support import PASSWORD, count_rows, registration
@@ -67,8 +68,8 @@ def on_test_db(db: Database, monkeypatch: pytest.MonkeyPatch, now: datetime) -> 
 def _user_of(uow: UnitOfWork, role: str, now: datetime) -> int:
     email = f"{role}@rbac.example"
     if role == "player":
-        return identity.register_player(uow, registration(email), now).id
-    return identity.create_operator(uow, email, PASSWORD, role, now).id
+        return signin.register_player(uow, registration(email), now).id
+    return signin.create_operator(uow, email, PASSWORD, role, now).id
 
 
 def _browser_session(uow: UnitOfWork, user_id: int, now: datetime) -> tuple[str, int]:

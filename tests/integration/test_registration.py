@@ -17,17 +17,18 @@ from casino_app.domain.errors import (
     WeakPassword,
 )
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import User
+from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, identity, wallet
 from casino_app.services.dto import UserView
+from casino_app.services.identity import accounts, signin
+from casino_app.services.money import wallet
 from tests.support import PASSWORD, count_rows, registration, scalar
 
 
 def test_registration_creates_a_player_with_an_empty_cash_account(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
-    user = identity.register_player(uow, registration(" New.Player@Example.COM "), now)
+    user = signin.register_player(uow, registration(" New.Player@Example.COM "), now)
     assert user.email == "new.player@example.com"
     assert (user.role, user.currency, user.previous_login_at) == ("player", "EUR", None)
     assert count_rows(db, "users") == 1
@@ -41,7 +42,7 @@ def test_registration_stores_personal_data_sealed_and_consent_versions(
     cmd = registration(
         "sealed@example.com", full_name="Ada  Lovelace", country="gb", phone="+44 20 7946 0000"
     )
-    user = identity.register_player(uow, cmd, now)
+    user = signin.register_player(uow, cmd, now)
     with uow.reader() as r:
         row = r.session.get(User, user.id)
         assert row is not None
@@ -123,7 +124,7 @@ def test_invalid_registration_raises_a_typed_error_and_writes_nothing(
     error: type[DomainError],
 ) -> None:
     with pytest.raises(error):
-        identity.register_player(uow, registration(email, password, birth, **fields), now)
+        signin.register_player(uow, registration(email, password, birth, **fields), now)
     assert count_rows(db, "users") == 0
     assert count_rows(db, "accounts") == 0
     assert count_rows(db, "mail_outbox") == 0
@@ -131,7 +132,7 @@ def test_invalid_registration_raises_a_typed_error_and_writes_nothing(
 
 def test_markup_in_a_name_is_kept_as_text(db: Database, uow: UnitOfWork, now: datetime) -> None:
     name = '<script>alert("x")</script> Bobby'
-    user = identity.register_player(uow, registration("markup@example.com", full_name=name), now)
+    user = signin.register_player(uow, registration("markup@example.com", full_name=name), now)
     assert accounts.account_view(uow, user.id).full_name == name
 
 
@@ -139,14 +140,14 @@ def test_player_who_turns_18_on_registration_day_is_accepted(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
     birth = now.date().replace(year=now.year - 18)
-    identity.register_player(uow, registration("adult@example.com", birth=birth), now)
+    signin.register_player(uow, registration("adult@example.com", birth=birth), now)
     assert count_rows(db, "users") == 1
 
 
 def test_registration_sends_a_verification_mail_and_is_audited(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
-    user = identity.register_player(uow, registration("mail@example.com"), now)
+    user = signin.register_player(uow, registration("mail@example.com"), now)
     assert count_rows(db, "mail_outbox", f"user_id = {user.id} AND kind = 'verify_email'") == 1
     assert count_rows(db, "action_tokens", f"user_id = {user.id} AND purpose = 'verify_email'") == 1
     assert count_rows(db, "audit_log", f"action = 'auth.register' AND subject = 'user:{user.id}'") == 1

@@ -7,14 +7,15 @@ from datetime import datetime
 
 import pytest
 
-from casino_app.domain import lotto as rules
 from casino_app.domain.errors import PermissionDenied
+from casino_app.domain.games import lotto as rules
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import Draw
+from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws, lotto, reports
+from casino_app.services.backoffice import reports
+from casino_app.services.backoffice.seed import GAMES
 from casino_app.services.dto import UserView
-from casino_app.services.seed import GAMES
+from casino_app.services.games import draws, lotto
 from tests.support import SALES_CLOSE_S
 
 Q535 = lotto.game_rules(next(g for g in GAMES if g.code == "quick535"))

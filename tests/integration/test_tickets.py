@@ -15,10 +15,11 @@ from casino_app.domain.errors import (
     InvalidSelection,
 )
 from casino_app.persistence.db import Database
-from casino_app.persistence.models import Draw
+from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import draws, ledger, lotto, wallet
 from casino_app.services.dto import TicketReceipt, UserView
+from casino_app.services.games import draws, lotto
+from casino_app.services.money import ledger, wallet
 from tests.support import count_rows
 
 SELECTION = (3, 11, 19, 27, 35, 43)

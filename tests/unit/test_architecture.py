@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "casino_app"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
-OUTCOME_MODULES = ("casino_app/domain/rng.py", "casino_app/domain/lotto.py")
+OUTCOME_MODULES = ("casino_app/domain/games/rng.py", "casino_app/domain/games/lotto.py")
 
 
 def _rel(path: Path) -> str:
@@ -64,9 +64,9 @@ def _may_import_reflex(rel_path: str) -> bool:
 def test_the_walk_finds_the_service_layer() -> None:
     names = {_rel(p) for p in MODULES}
     assert {
-        "casino_app/domain/rng.py",
-        "casino_app/services/ledger.py",
-        "casino_app/cli.py",
+        "casino_app/domain/games/rng.py",
+        "casino_app/services/money/ledger.py",
+        "casino_app/cli/main.py",
     } <= names
 
 

@@ -8,7 +8,13 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casino_app.domain.audit_chain import GENESIS, ChainRecord, record_hash, to_millis, verify_chain
+from casino_app.domain.compliance.audit_chain import (
+    GENESIS,
+    ChainRecord,
+    record_hash,
+    to_millis,
+    verify_chain,
+)
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 

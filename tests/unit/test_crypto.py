@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from casino_app.adapters.keys import DEFAULT_KEYRING, LocalKeyring, get_key_provider, keyring_path
 from casino_app.domain.errors import KeyUnavailable, TamperedData
-from casino_app.services import crypto
+from casino_app.services.security import crypto
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 WHERE = {"table": "users", "column": "full_name_enc", "row_id": 7}

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casino_app.domain.errors import InsufficientFunds, InvalidAmount
-from casino_app.domain.funding import Funding, fund_stake, split_win
+from casino_app.domain.money.funding import Funding, fund_stake, split_win
 
 
 def test_a_stake_takes_cash_first_then_bonus() -> None:

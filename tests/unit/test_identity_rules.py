@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from casino_app.domain import identity
 from casino_app.domain.errors import InvalidEmail, Underage, WeakPassword
+from casino_app.domain.identity import rules
 
 TODAY = date(2026, 3, 1)
 
@@ -20,7 +20,7 @@ TODAY = date(2026, 3, 1)
     ],
 )
 def test_email_is_trimmed_and_lower_cased(raw: str, normalized: str) -> None:
-    assert identity.normalize_email(raw) == normalized
+    assert rules.normalize_email(raw) == normalized
 
 
 @pytest.mark.parametrize(
@@ -40,42 +40,42 @@ def test_email_is_trimmed_and_lower_cased(raw: str, normalized: str) -> None:
 )
 def test_malformed_email_is_refused(raw: str) -> None:
     with pytest.raises(InvalidEmail):
-        identity.normalize_email(raw)
+        rules.normalize_email(raw)
 
 
 @pytest.mark.parametrize("length", [12, 13, 64, 128])
 def test_password_of_12_to_128_characters_is_accepted(length: int) -> None:
     password = "p" * length
-    assert identity.check_password(password) == password
+    assert rules.check_password(password) == password
 
 
 @pytest.mark.parametrize(("length", "hint"), [(0, "at least 12"), (11, "at least 12"), (129, "at most 128")])
 def test_password_shorter_than_12_or_longer_than_128_is_refused(length: int, hint: str) -> None:
     with pytest.raises(WeakPassword, match=hint):
-        identity.check_password("p" * length)
+        rules.check_password("p" * length)
 
 
 def test_person_who_turns_18_today_may_register() -> None:
-    assert identity.check_age(date(2008, 3, 1), TODAY) == date(2008, 3, 1)
+    assert rules.check_age(date(2008, 3, 1), TODAY) == date(2008, 3, 1)
 
 
 def test_person_who_turns_18_tomorrow_may_not_register() -> None:
     with pytest.raises(Underage, match="at least 18"):
-        identity.check_age(date(2008, 3, 2), TODAY)
+        rules.check_age(date(2008, 3, 2), TODAY)
 
 
 def test_birth_date_in_the_future_is_refused() -> None:
     with pytest.raises(Underage, match="future"):
-        identity.check_age(date(2026, 3, 2), TODAY)
+        rules.check_age(date(2026, 3, 2), TODAY)
 
 
 def test_leap_day_birthday_counts_from_the_first_of_march() -> None:
     born = date(2008, 2, 29)
     with pytest.raises(Underage):
-        identity.check_age(born, date(2026, 2, 28))
-    assert identity.check_age(born, date(2026, 3, 1)) == born
+        rules.check_age(born, date(2026, 2, 28))
+    assert rules.check_age(born, date(2026, 3, 1)) == born
 
 
 def test_age_is_counted_in_whole_years() -> None:
-    assert identity.age_on(date(2000, 6, 15), date(2026, 6, 14)) == 25
-    assert identity.age_on(date(2000, 6, 15), date(2026, 6, 15)) == 26
+    assert rules.age_on(date(2000, 6, 15), date(2026, 6, 14)) == 25
+    assert rules.age_on(date(2000, 6, 15), date(2026, 6, 15)) == 26

@@ -6,10 +6,10 @@ from fractions import Fraction
 
 import pytest
 
-from casino_app.domain import lotto
 from casino_app.domain.errors import InvalidAmount, InvalidSelection
-from casino_app.services.lotto import game_rules
-from casino_app.services.seed import GAMES
+from casino_app.domain.games import lotto
+from casino_app.services.backoffice.seed import GAMES
+from casino_app.services.games.lotto import game_rules
 
 RULES = {game.code: game_rules(game) for game in GAMES}
 L649 = RULES["lotto649"]

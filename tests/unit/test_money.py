@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casino_app.domain.errors import CurrencyMismatch, InvalidAmount
-from casino_app.domain.money import Money, format_money, parse_amount, to_decimal_string
+from casino_app.domain.money.amounts import Money, format_money, parse_amount, to_decimal_string
 
 
 @pytest.mark.parametrize(

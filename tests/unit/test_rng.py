@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casino_app.domain import rng
+from casino_app.domain.games import rng
 
 SEED = "5eed" * 16
 # chi2.ppf(0.99, df=48) from scipy; Wilson-Hilferty gives 73.70.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from casino_app.domain import sessions
+from casino_app.domain.identity import sessions
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 IDLE = 15 * 60

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from casino_app.domain import throttle as t
+from casino_app.domain.identity import throttle as t
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

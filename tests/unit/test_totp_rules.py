@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
-from casino_app.domain import totp
+from casino_app.domain.identity import totp
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 NOW = datetime(2026, 3, 1, 12, 0, 10, tzinfo=UTC)

@@ -10,8 +10,9 @@ from fastapi import Depends, Request
 from casino_app.adapters.clock import clock
 from casino_app.domain.errors import InvalidToken
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import authz, sessions
-from casino_app.services.sessions import ClientInfo, Principal
+from casino_app.services import authz
+from casino_app.services.identity import sessions
+from casino_app.services.identity.sessions import ClientInfo, Principal
 
 PUBLIC = "public"
 

@@ -17,8 +17,8 @@ from casino_app.api.v1.deps import PUBLIC, client_info, declared, principal, req
 from casino_app.api.v1.problems import ProblemRoute
 from casino_app.domain.errors import InvalidInput
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, identity, mfa, sessions
-from casino_app.services.sessions import ClientInfo, Principal, TokenPair
+from casino_app.services.identity import accounts, mfa, sessions, signin
+from casino_app.services.identity.sessions import ClientInfo, Principal, TokenPair
 
 router = APIRouter(prefix="/api/v1", tags=["v1"], route_class=ProblemRoute)
 Client = Annotated[ClientInfo, Depends(client_info)]
@@ -38,7 +38,7 @@ def _tokens(pair: TokenPair) -> schemas.TokenResponse:
 def register(body: schemas.RegisterRequest, client: Client) -> schemas.TokenResponse:
     """Create a player account and sign it in."""
     now = clock.now()
-    cmd = identity.RegisterPlayer(
+    cmd = signin.RegisterPlayer(
         body.email,
         body.password,
         body.birth_date,
@@ -49,16 +49,16 @@ def register(body: schemas.RegisterRequest, client: Client) -> schemas.TokenResp
         terms_version=body.terms_version,
         privacy_version=body.privacy_version,
     )
-    user = identity.register_player(UnitOfWork(), cmd, now, client)
-    return _tokens(identity.start_api_session_after_registration(UnitOfWork(), user.id, now, client))
+    user = signin.register_player(UnitOfWork(), cmd, now, client)
+    return _tokens(signin.start_api_session_after_registration(UnitOfWork(), user.id, now, client))
 
 
 @router.post("/auth/login", openapi_extra=declared(PUBLIC))
 def login(body: schemas.LoginRequest, client: Client) -> schemas.TokenResponse:
     """Sign in; with 2FA on, send `code` too (401 `mfa_required` without it)."""
     now = clock.now()
-    proof = identity.verify_password(UnitOfWork(), body.email, body.password, now, client)
-    return _tokens(identity.sign_in_api(UnitOfWork(), proof, now, client, code=body.code))
+    proof = signin.verify_password(UnitOfWork(), body.email, body.password, now, client)
+    return _tokens(signin.sign_in_api(UnitOfWork(), proof, now, client, code=body.code))
 
 
 @router.post("/auth/refresh", openapi_extra=declared(PUBLIC))
@@ -77,7 +77,7 @@ def password_reset(body: schemas.PasswordResetRequest, client: Client) -> dict[s
 @router.post("/auth/logout", status_code=204, openapi_extra=declared("authenticated"))
 def logout(who: Annotated[Principal, Depends(principal)]) -> Response:
     """End this token family (the access and refresh tokens stop working)."""
-    identity.sign_out(UnitOfWork(), who.session_id, who.user_id, clock.now(), f"player:{who.user_id}")
+    signin.sign_out(UnitOfWork(), who.session_id, who.user_id, clock.now(), f"player:{who.user_id}")
     return Response(status_code=204)
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casino_app.domain.identity import MAX_EMAIL, MAX_FULL_NAME, MAX_PASSWORD
+from casino_app.domain.identity.rules import MAX_EMAIL, MAX_FULL_NAME, MAX_PASSWORD
 
 
 class Strict(BaseModel):

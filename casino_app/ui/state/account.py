@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from casino_app.domain.identity import COUNTRIES
+from casino_app.domain.identity.rules import COUNTRIES
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, mfa, sessions
+from casino_app.services.identity import accounts, mfa, sessions
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now
 from casino_app.ui.state.guard import requires

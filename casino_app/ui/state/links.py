@@ -10,7 +10,7 @@ import reflex as rx
 
 from casino_app.config import load_settings
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, mail
+from casino_app.services.identity import accounts, mail
 from casino_app.ui import routes
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now

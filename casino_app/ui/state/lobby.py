@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import lotto
+from casino_app.services.games import lotto
 from casino_app.ui.format import when
 from casino_app.ui.services import call, now
 

@@ -6,7 +6,10 @@ import reflex as rx
 
 from casino_app.config import load_settings
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import authz, draws, lotto, reports, security_checks
+from casino_app.services import authz
+from casino_app.services.backoffice import reports
+from casino_app.services.games import draws, lotto
+from casino_app.services.security import security_checks
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now
 from casino_app.ui.state.guard import requires

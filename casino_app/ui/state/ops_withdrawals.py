@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import withdrawals
+from casino_app.services.payments import withdrawals
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now
 from casino_app.ui.state.guard import requires

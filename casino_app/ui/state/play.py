@@ -6,11 +6,11 @@ import uuid
 
 import reflex as rx
 
-from casino_app.domain import lotto as lotto_rules
-from casino_app.domain.money import parse_amount
+from casino_app.domain.games import lotto as lotto_rules
+from casino_app.domain.money.amounts import parse_amount
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import lotto
 from casino_app.services.dto import GameView
+from casino_app.services.games import lotto
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now
 from casino_app.ui.state.session import SessionState

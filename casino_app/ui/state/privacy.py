@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import privacy
+from casino_app.services.compliance import privacy
 from casino_app.ui.services import call, message, now
 from casino_app.ui.state.session import SessionState
 

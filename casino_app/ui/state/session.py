@@ -19,11 +19,13 @@ from casino_app.domain.errors import (
     PermissionDenied,
     SessionExpired,
 )
-from casino_app.domain.identity import PRIVACY_VERSION, TERMS_VERSION
+from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, authz, identity, mfa, sessions, wallet
+from casino_app.services import authz
 from casino_app.services.dto import PasswordProof, SignedIn
-from casino_app.services.sessions import ClientInfo, Principal
+from casino_app.services.identity import accounts, mfa, sessions, signin
+from casino_app.services.identity.sessions import ClientInfo, Principal
+from casino_app.services.money import wallet
 from casino_app.ui import routes
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now
@@ -149,7 +151,7 @@ class SessionState(rx.State):
         self.login_email = field(form, "email").strip()
         try:
             return await call(
-                identity.verify_password,
+                signin.verify_password,
                 UnitOfWork(),
                 field(form, "email"),
                 form.get("password", ""),
@@ -166,7 +168,7 @@ class SessionState(rx.State):
 
     async def _complete(self, proof: PasswordProof, code: str, target: str):
         try:
-            signed = await call(identity.sign_in, UnitOfWork(), proof, now(), self.client(), code=code)
+            signed = await call(signin.sign_in, UnitOfWork(), proof, now(), self.client(), code=code)
         except Exception as err:
             self.auth_error = message(err)
             return None
@@ -249,19 +251,19 @@ class SessionState(rx.State):
         self.auth_error = ""
         accepted = form.get("accept", "") in ("on", "true", True)
         try:
-            cmd = identity.RegisterPlayer(
+            cmd = signin.RegisterPlayer(
                 field(form, "email"),
                 form.get("password", ""),
-                identity.parse_birth_date(field(form, "birth_date")),
+                signin.parse_birth_date(field(form, "birth_date")),
                 full_name=field(form, "full_name"),
                 country=field(form, "country"),
                 phone=field(form, "phone"),
                 terms_version=TERMS_VERSION if accepted else "",
                 privacy_version=PRIVACY_VERSION if accepted else "",
             )
-            user = await call(identity.register_player, UnitOfWork(), cmd, now(), self.client())
+            user = await call(signin.register_player, UnitOfWork(), cmd, now(), self.client())
             signed = await call(
-                identity.start_session_after_registration, UnitOfWork(), user.id, now(), self.client()
+                signin.start_session_after_registration, UnitOfWork(), user.id, now(), self.client()
             )
         except Exception as err:
             self.auth_error = message(err)
@@ -280,7 +282,7 @@ class SessionState(rx.State):
             # Already ended (expired or revoked): signing out here is all that is left.
             with contextlib.suppress(DomainError):
                 await call(
-                    identity.sign_out, UnitOfWork(), self._session_id, self._user_id, now(), self.actor()
+                    signin.sign_out, UnitOfWork(), self._session_id, self._user_id, now(), self.actor()
                 )
         self._forget()
         return rx.redirect(target)

@@ -8,9 +8,11 @@ import reflex as rx
 
 from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
 from casino_app.domain.errors import StepUpRequired
-from casino_app.domain.money import parse_amount
+from casino_app.domain.money.amounts import parse_amount
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import accounts, identity, mfa, payments, wallet, withdrawals
+from casino_app.services.identity import accounts, mfa, signin
+from casino_app.services.money import wallet
+from casino_app.services.payments import deposits, withdrawals
 from casino_app.ui.format import kind_label, when
 from casino_app.ui.services import call, message, now
 from casino_app.ui.state.guard import requires
@@ -54,7 +56,7 @@ class WalletState(rx.State):
         self.balance_text = session.balance_text = view.balance.text
         self.bonus_text = view.bonus.text if view.bonus else ""
         self.pending_text = view.pending_withdrawals.text if view.pending_withdrawals else ""
-        self.mfa_enabled = (await call(identity.get_user, UnitOfWork(), user_id)).mfa_enabled
+        self.mfa_enabled = (await call(signin.get_user, UnitOfWork(), user_id)).mfa_enabled
         self.withdrawals = [
             {"amount": w.amount.text, "status": w.status, "when": when(w.created_at)}
             for w in await call(withdrawals.player_withdrawals, UnitOfWork(), user_id)
@@ -82,10 +84,10 @@ class WalletState(rx.State):
         self.error = self.notice = ""
         try:
             amount = parse_amount(self.amount_text, "EUR")
-            cmd = payments.Deposit(
+            cmd = deposits.Deposit(
                 user_id, self._order_id or uuid.uuid4().hex, amount.minor, "EUR", self.method_token
             )
-            result = await call(payments.deposit, UnitOfWork(), PROVIDER, cmd, now())
+            result = await call(deposits.deposit, UnitOfWork(), PROVIDER, cmd, now())
         except Exception as err:
             self.error = message(err)
             self._order_id = uuid.uuid4().hex

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from casino_app.domain.identity import COUNTRIES, PRIVACY_VERSION, TERMS_VERSION
+from casino_app.domain.identity.rules import COUNTRIES, PRIVACY_VERSION, TERMS_VERSION
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
 from casino_app.ui.components.security import code_field, form_field, notice_callout

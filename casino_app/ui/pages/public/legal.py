@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from casino_app.domain.identity import PRIVACY_VERSION, TERMS_VERSION
+from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
 from casino_app.ui import routes
 from casino_app.ui.layouts.player import player_page
 

@@ -1,0 +1,82 @@
+"""Lotto games: selection rules, paytables, draw derivation and ticket evaluation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import comb
+
+from casino_app.domain.errors import InvalidAmount, InvalidSelection
+from casino_app.domain.games import rng
+
+
+@dataclass(frozen=True)
+class LottoRules:
+    """A lotto game version: pick `pick` of 1..`pool`; wins pay stake x multiplier."""
+
+    pick: int
+    pool: int
+    paytable: tuple[tuple[int, int], ...]  # (matches, multiplier of the stake)
+    min_stake_minor: int
+    max_stake_minor: int
+
+    def multiplier(self, matches: int) -> int:
+        return dict(self.paytable).get(matches, 0)
+
+
+def validate_selection(rules: LottoRules, numbers: list[int]) -> list[int]:
+    """Return the sorted selection, or raise `InvalidSelection` with a clear reason."""
+    if any(isinstance(n, bool) or not isinstance(n, int) for n in numbers):
+        raise InvalidSelection("Numbers must be whole numbers.")
+    if len(numbers) != rules.pick:
+        raise InvalidSelection(f"Pick exactly {rules.pick} numbers (you picked {len(numbers)}).")
+    if len(set(numbers)) != len(numbers):
+        raise InvalidSelection("Each number can be picked only once.")
+    out_of_range = [n for n in numbers if not 1 <= n <= rules.pool]
+    if out_of_range:
+        raise InvalidSelection(f"Numbers must be between 1 and {rules.pool}.")
+    return sorted(numbers)
+
+
+def validate_stake(rules: LottoRules, stake_minor: int) -> int:
+    """Return the stake when it is within the game's limits, else raise `InvalidAmount`."""
+    if stake_minor <= 0:
+        raise InvalidAmount("The stake must be greater than zero.")
+    if stake_minor < rules.min_stake_minor:
+        raise InvalidAmount("The stake is below this game's minimum.")
+    if stake_minor > rules.max_stake_minor:
+        raise InvalidAmount("The stake is above this game's maximum.")
+    return stake_minor
+
+
+def quick_pick(rules: LottoRules) -> list[int]:
+    """A random selection for the player from a fresh CSPRNG seed (not an outcome)."""
+    stream = rng.byte_stream(rng.new_server_seed(), "quick-pick")
+    return sorted(rng.draw_without_replacement(stream, rules.pick, rules.pool))
+
+
+def draw_numbers(rules: LottoRules, server_seed: str, draw_code: str) -> list[int]:
+    """The winning numbers, derived only from the committed seed and the draw's code."""
+    stream = rng.byte_stream(server_seed, f"draw:{draw_code}")
+    return sorted(rng.draw_without_replacement(stream, rules.pick, rules.pool))
+
+
+def count_matches(selection: list[int], winning: list[int]) -> int:
+    return len(set(selection) & set(winning))
+
+
+def win_amount(rules: LottoRules, stake_minor: int, selection: list[int], winning: list[int]) -> int:
+    """Stake x the paytable multiplier for the number of matches (0 when none pays)."""
+    return stake_minor * rules.multiplier(count_matches(selection, winning))
+
+
+def match_probability(rules: LottoRules, matches: int) -> Fraction:
+    """Hypergeometric probability of exactly `matches` hits."""
+    total = comb(rules.pool, rules.pick)
+    ways = comb(rules.pick, matches) * comb(rules.pool - rules.pick, rules.pick - matches)
+    return Fraction(ways, total)
+
+
+def theoretical_rtp(rules: LottoRules) -> Fraction:
+    """Expected return per unit staked, shown to the player before the stake."""
+    return sum((match_probability(rules, m) * mult for m, mult in rules.paytable), Fraction(0))

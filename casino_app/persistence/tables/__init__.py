@@ -1,0 +1,43 @@
+"""Every SQLModel table, grouped by capability; importing this package registers them all.
+
+Table models are never handed to the UI or the API: services return DTOs.
+"""
+
+from casino_app.persistence.tables.games import Draw, LottoGame, Ticket
+from casino_app.persistence.tables.identity import (
+    ActionToken,
+    ApiToken,
+    AuthThrottle,
+    MailMessage,
+    RecoveryCode,
+    User,
+    UserSession,
+)
+from casino_app.persistence.tables.jobs import JobLease
+from casino_app.persistence.tables.money import PLAYER_ACCOUNT_KINDS, Account, LedgerEntry, LedgerTransaction
+from casino_app.persistence.tables.payments import Payment, Withdrawal
+from casino_app.persistence.tables.security import AuditHead, AuditRecord, KeyRotation, SecurityAlert
+
+__all__ = [
+    "PLAYER_ACCOUNT_KINDS",
+    "Account",
+    "ActionToken",
+    "ApiToken",
+    "AuditHead",
+    "AuditRecord",
+    "AuthThrottle",
+    "Draw",
+    "JobLease",
+    "KeyRotation",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "LottoGame",
+    "MailMessage",
+    "Payment",
+    "RecoveryCode",
+    "SecurityAlert",
+    "Ticket",
+    "User",
+    "UserSession",
+    "Withdrawal",
+]

@@ -1,0 +1,134 @@
+"""Demo data for `make run`: two lotto games, a funded demo player, an operator. Idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import select
+
+from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
+from casino_app.domain.errors import EmailTaken
+from casino_app.domain.identity import totp
+from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
+from casino_app.persistence.tables import LottoGame, User
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services.games.lotto import HOUSE_SHARDS, house_account
+from casino_app.services.identity import mfa, signin
+from casino_app.services.payments import deposits
+
+DEMO_PLAYER = ("demo@kasyno.example", "lucky-numbers-2026")
+DEMO_OPERATOR = ("ops@kasyno.example", "back-office-2026")
+DEMO_DEPOSIT_MINOR = 100_00
+
+GAMES = (
+    LottoGame(
+        code="lotto649",
+        name="Lotto 6/49",
+        pick=6,
+        pool=49,
+        paytable="3:10,4:100,5:5000,6:1000000",
+        min_stake=100,
+        max_stake=100_00,
+        currency="EUR",
+        draw_interval_seconds=300,
+    ),
+    LottoGame(
+        code="quick535",
+        name="Quick 5/35",
+        pick=5,
+        pool=35,
+        paytable="2:1,3:15,4:200,5:20000",
+        min_stake=100,
+        max_stake=100_00,
+        currency="EUR",
+        draw_interval_seconds=120,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    games_created: int
+    player_created: bool
+    operator_created: bool
+
+
+def seed_demo(uow: UnitOfWork, now: datetime) -> SeedReport:
+    """Create what is missing; running it again changes nothing."""
+    games = _seed_games(uow)
+    player = _seed_user(uow, now, operator=False)
+    operator = _seed_user(uow, now, operator=True)
+    if player:
+        _fund_demo_player(uow, now)
+    return SeedReport(games, player, operator)
+
+
+def _seed_games(uow: UnitOfWork) -> int:
+    created = 0
+    with uow:
+        for template in GAMES:
+            exists = uow.session.exec(select(LottoGame.id).where(LottoGame.code == template.code)).first()
+            if exists is None:
+                uow.session.add(LottoGame.model_validate(template.model_dump()))
+                created += 1
+            for shard in range(HOUSE_SHARDS):
+                house_account(uow.session, template.code, template.currency, shard)
+        uow.commit()
+    return created
+
+
+DEMO_PLAYER_PROFILE = {
+    "full_name": "Demo Player",
+    "country": "MT",
+    "phone": "+356 2123 4567",
+}
+
+
+def _seed_user(uow: UnitOfWork, now: datetime, *, operator: bool) -> bool:
+    try:
+        if operator:
+            user = signin.create_operator(uow, *DEMO_OPERATOR, role="admin", now=now, actor="seed")
+            # The demo operator gets TOTP at once; `python -m casino_app seed` prints the secret.
+            mfa.enroll_demo_secret(uow, user.id, totp.new_secret(), now)
+        else:
+            cmd = signin.RegisterPlayer(
+                *DEMO_PLAYER,
+                birth_date=date(1990, 5, 17),
+                terms_version=TERMS_VERSION,
+                privacy_version=PRIVACY_VERSION,
+                **DEMO_PLAYER_PROFILE,
+            )
+            player = signin.register_player(uow, cmd, now)
+            _mark_verified(uow, player.id, now)
+    except EmailTaken:
+        return False
+    return True
+
+
+def _mark_verified(uow: UnitOfWork, user_id: int, now: datetime) -> None:
+    with uow:
+        user = uow.session.get(User, user_id)
+        assert user is not None
+        user.email_verified_at = now
+        uow.session.add(user)
+        uow.commit()
+
+
+def demo_operator_totp_secret(uow: UnitOfWork) -> str:
+    """The demo operator's TOTP secret, for the seed output in demo mode."""
+    with uow.reader() as r:
+        user = signin.find_by_email(r.session, DEMO_OPERATOR[0])
+    return mfa.seeded_secret(uow, user.id) if user is not None and user.id is not None else ""
+
+
+def _fund_demo_player(uow: UnitOfWork, now: datetime) -> None:
+    with uow.reader() as r:
+        user = signin.find_by_email(r.session, DEMO_PLAYER[0])
+    assert user is not None and user.id is not None
+    deposits.deposit(
+        uow,
+        SandboxProvider(),
+        deposits.Deposit(user.id, "demo-seed-deposit", DEMO_DEPOSIT_MINOR, "EUR", APPROVE_TOKEN),
+        now,
+    )

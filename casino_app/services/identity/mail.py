@@ -1,0 +1,120 @@
+"""The mail outbox: messages are written in the same transaction as the change that sends them.
+
+A relay delivers them (not part of the demo); in demo mode the mailbox page shows them.
+Recipient and body are personal data and carry single-use links, so both are sealed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from casino_app.persistence.tables import MailMessage
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.services.security import crypto
+
+TABLE = "mail_outbox"
+MAILBOX_LIMIT = 50
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "verify_email": (
+        "Confirm your email address",
+        "Welcome to Kasyno Lotto.\n\nConfirm your email address by opening this link "
+        "(valid for 30 minutes, once):\n{link}\n",
+    ),
+    "unlock": (
+        "Your account was locked",
+        "We locked your account after several failed sign-in attempts.\n\n"
+        "If that was you, open this link to confirm your email and unlock it "
+        "(valid for 30 minutes, once):\n{link}\n\nIf it was not you, also reset your password.\n",
+    ),
+    "reset_password": (
+        "Reset your password",
+        "Someone asked to reset the password of this account.\n\nChoose a new password here "
+        "(valid for 30 minutes, once):\n{link}\n\nIf it was not you, ignore this message.\n",
+    ),
+    "change_email": (
+        "Confirm your new email address",
+        "Confirm that this is your new email address for Kasyno Lotto "
+        "(valid for 30 minutes, once):\n{link}\n",
+    ),
+    "email_changed": (
+        "Your email address was changed",
+        "The email address of your Kasyno Lotto account was changed to {new_email}.\n"
+        "If you did not do this, contact support at once.\n",
+    ),
+    "operator_invite": (
+        "Your Kasyno Lotto back-office account",
+        "An administrator created a back-office account for you (role: {role}).\n\n"
+        "Choose your password here (valid for 30 minutes, once):\n{link}\n\n"
+        "At your first sign-in you will set up an authenticator app.\n",
+    ),
+    "security_notice": (
+        "Security notice",
+        "{text}\n",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class MailView:
+    id: int
+    kind: str
+    recipient: str
+    subject: str
+    body: str
+    created_at: datetime
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: str,
+    to: str,
+    user_id: int | None,
+    now: datetime,
+    **values: str,
+) -> int:
+    """Add one message from a template to the outbox (the caller commits).
+
+    Returns:
+        The message id.
+    """
+    subject, body = TEMPLATES[kind]
+    message = MailMessage(user_id=user_id, kind=kind, subject=subject, created_at=now)
+    session.add(message)
+    session.flush()
+    assert message.id is not None
+    message.recipient_enc = crypto.seal(to, table=TABLE, column="recipient_enc", row_id=message.id)
+    message.body_enc = crypto.seal(body.format(**values), table=TABLE, column="body_enc", row_id=message.id)
+    session.add(message)
+    return message.id
+
+
+def _open(message: MailMessage, column: str) -> str:
+    value = getattr(message, column)
+    assert message.id is not None
+    return crypto.unseal(value, table=TABLE, column=column, row_id=message.id) if value else ""
+
+
+def _view(message: MailMessage) -> MailView:
+    assert message.id is not None
+    return MailView(
+        message.id,
+        message.kind,
+        _open(message, "recipient_enc"),
+        message.subject,
+        _open(message, "body_enc"),
+        message.created_at,
+    )
+
+
+def recent(uow: UnitOfWork, limit: int = MAILBOX_LIMIT) -> tuple[MailView, ...]:
+    """The newest messages first (the demo mailbox)."""
+    with uow.reader() as r:
+        rows = r.session.exec(
+            select(MailMessage).order_by(col(MailMessage.id).desc()).limit(max(1, min(limit, 200)))
+        ).all()
+        return tuple(_view(m) for m in rows)

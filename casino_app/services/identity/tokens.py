@@ -1,0 +1,130 @@
+"""Single-use emailed tokens (verify email, unlock, reset password, change email): 30 minutes, hashed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from casino_app.config import load_identity_settings
+from casino_app.domain.errors import InvalidToken
+from casino_app.persistence.tables import ActionToken
+from casino_app.services.identity import mail, sessions
+from casino_app.services.security import crypto
+
+LIFETIME = timedelta(minutes=30)
+# Asking again within a minute sends nothing new (no mail bombing through the forms).
+RESEND_AFTER = timedelta(seconds=60)
+PATHS = {
+    "verify_email": "/verify-email",
+    "unlock": "/verify-email",
+    "change_email": "/verify-email",
+    "reset_password": "/reset-password",
+    "operator_invite": "/reset-password",
+}
+_TOKENS = ActionToken.__table__  # type: ignore[attr-defined]
+INVALID = "This link is no longer valid: it expired, was already used or was replaced. Ask for a new one."
+
+
+def link(purpose: str, token: str) -> str:
+    """The absolute link that carries a token (the page moves it out of the URL at once)."""
+    return f"{load_identity_settings().public_url.rstrip('/')}{PATHS[purpose]}?token={token}"
+
+
+def recently_sent(session: Session, user_id: int, purpose: str, now: datetime) -> bool:
+    """True when an unused token of this purpose was made in the last minute."""
+    found = session.exec(
+        select(ActionToken.id).where(
+            ActionToken.user_id == user_id,
+            ActionToken.purpose == purpose,
+            col(ActionToken.used_at).is_(None),
+            ActionToken.created_at > now - RESEND_AFTER,
+        )
+    ).first()
+    return found is not None
+
+
+def issue(session: Session, user_id: int, purpose: str, now: datetime, payload: str = "") -> str:
+    """Create a token (stored as its hash) in the caller's transaction; returns the raw token."""
+    raw = sessions.new_token()
+    row = ActionToken(
+        user_id=user_id,
+        purpose=purpose,
+        token_hash=sessions.token_hash(raw),
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
+    session.add(row)
+    session.flush()
+    if payload:
+        assert row.id is not None
+        row.payload_enc = crypto.seal(payload, table="action_tokens", column="payload_enc", row_id=row.id)
+        session.add(row)
+    return raw
+
+
+def send_link(
+    session: Session,
+    user_id: int,
+    to: str,
+    purpose: str,
+    now: datetime,
+    *,
+    payload: str = "",
+    template: str = "",
+    **values: str,
+) -> None:
+    """Issue a token and put the mail carrying its link in the outbox (same transaction)."""
+    stored_purpose = "reset_password" if purpose == "operator_invite" else purpose
+    raw = issue(session, user_id, stored_purpose, now, payload)
+    mail.enqueue(
+        session,
+        kind=template or purpose,
+        to=to,
+        user_id=user_id,
+        now=now,
+        link=link(purpose, raw),
+        **values,
+    )
+
+
+def spend(session: Session, raw: str, purposes: tuple[str, ...], now: datetime) -> ActionToken:
+    """Use a token once.
+
+    Raises:
+        InvalidToken: unknown, of another purpose, expired or already used.
+    """
+    row = session.exec(select(ActionToken).where(ActionToken.token_hash == sessions.token_hash(raw))).first()
+    if row is None or row.purpose not in purposes or row.used_at is not None or row.expires_at <= now:
+        raise InvalidToken(INVALID)
+    result = session.execute(
+        sa.update(_TOKENS).where(_TOKENS.c.id == row.id, _TOKENS.c.used_at.is_(None)).values(used_at=now)
+    )
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        raise InvalidToken(INVALID)
+    return row
+
+
+def peek(session: Session, raw: str, purposes: tuple[str, ...], now: datetime) -> ActionToken:
+    """Check a token without using it (to validate a form before the slow password hash)."""
+    row = session.exec(select(ActionToken).where(ActionToken.token_hash == sessions.token_hash(raw))).first()
+    if row is None or row.purpose not in purposes or row.used_at is not None or row.expires_at <= now:
+        raise InvalidToken(INVALID)
+    return row
+
+
+def payload(row: ActionToken) -> str:
+    if not row.payload_enc:
+        return ""
+    assert row.id is not None
+    return crypto.unseal(row.payload_enc, table="action_tokens", column="payload_enc", row_id=row.id)
+
+
+def revoke_unused(session: Session, user_id: int, purpose: str, now: datetime) -> None:
+    """Older unused links of this purpose stop working when a new one is sent."""
+    session.execute(
+        sa.update(_TOKENS)
+        .where(_TOKENS.c.user_id == user_id, _TOKENS.c.purpose == purpose, _TOKENS.c.used_at.is_(None))
+        .values(used_at=now)
+    )
