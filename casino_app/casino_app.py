@@ -1,4 +1,6 @@
-"""Wiring only: the Reflex app, its pages, the mounted API and the lifespan jobs."""
+"""The Reflex app: its pages, the mounted API and the lifespan jobs, over the process's one wiring."""
+
+import functools
 
 import reflex as rx
 
@@ -16,7 +18,11 @@ from casino_app.ui.pages.player import auth, history, lobby, play, wallet  # noq
 from casino_app.ui.pages.player import privacy as _privacy_pages  # noqa: F401
 from casino_app.ui.pages.public import legal as _legal_pages  # noqa: F401
 from casino_app.ui.pages.public import mailbox as _mailbox_pages  # noqa: F401
+from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.session import SessionGuard
+
+# Built once for this process (settings read now, database connections opened on first use).
+wiring = ui_wiring.current()
 
 app = rx.App(
     head_components=[
@@ -24,7 +30,7 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#1a1712"),
         rx.script(src="/countdown.js"),
     ],
-    api_transformer=[create_api(), security_middleware],
+    api_transformer=[create_api(wiring), functools.partial(security_middleware, settings=wiring.settings)],
     # Toasts at the top: on phones the bottom of the screen belongs to the tab bar.
     toaster=rx.toast.provider(position="top-center", close_button=True),
 )
@@ -35,5 +41,5 @@ app.add_middleware(SessionGuard())
 for spec in PAGES:
     app.add_page(spec.component, route=spec.route, title=spec.title, on_load=spec.on_load)
 
-app.register_lifespan_task(run_forever)
-app.register_lifespan_task(security_job.run_forever)
+app.register_lifespan_task(run_forever, wiring=wiring)
+app.register_lifespan_task(security_job.run_forever, wiring=wiring)

@@ -23,7 +23,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
 from alembic import command
+from casino_app.adapters.clock import FixedClock
+from casino_app.adapters.keys import LocalKeyring
 from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
+from casino_app.bootstrap import Wiring
 from casino_app.persistence.db import Database, normalize_url
 from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
@@ -32,7 +35,15 @@ from casino_app.services.dto import UserView
 from casino_app.services.games import draws
 from casino_app.services.identity import signin
 from casino_app.services.payments import deposits
-from tests.support import FIXED_NOW, PASSWORD, SALES_CLOSE_S, alembic_config, open_draws, registration
+from tests.support import (
+    FIXED_NOW,
+    PASSWORD,
+    SALES_CLOSE_S,
+    alembic_config,
+    make_wiring,
+    open_draws,
+    registration,
+)
 
 PG_URL_ENV = "CASINO_TEST_POSTGRES_URL"
 REQUIRE_PG_ENV = "CASINO_REQUIRE_POSTGRES"
@@ -65,21 +76,10 @@ def alembic_upgrade(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def test_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Point the key provider at a throwaway keyring so tests never touch data/keyring.json."""
-    from casino_app.adapters.keys import KEYRING_ENV, reset_key_provider
-
-    path = tmp_path_factory.mktemp("keys") / "keyring.json"
-    previous = os.environ.get(KEYRING_ENV)
-    os.environ[KEYRING_ENV] = str(path)
-    reset_key_provider()
-    yield path
-    if previous is None:
-        os.environ.pop(KEYRING_ENV, None)
-    else:
-        os.environ[KEYRING_ENV] = previous
-    reset_key_provider()
+@pytest.fixture(scope="session")
+def test_keyring(tmp_path_factory: pytest.TempPathFactory) -> LocalKeyring:
+    """A throwaway keyring for the whole session, so tests never touch data/keyring.json."""
+    return LocalKeyring(tmp_path_factory.mktemp("keys") / "keyring.json")
 
 
 # --- SQLite -----------------------------------------------------------------------------
@@ -189,8 +189,20 @@ def db(request: pytest.FixtureRequest) -> Database:
 
 
 @pytest.fixture
-def uow(db: Database) -> UnitOfWork:
-    return UnitOfWork(db)
+def clock() -> FixedClock:
+    """The wiring's clock, fixed at `FIXED_NOW` until a test moves it."""
+    return FixedClock(FIXED_NOW)
+
+
+@pytest.fixture
+def wiring(db: Database, clock: FixedClock, test_keyring: LocalKeyring) -> Wiring:
+    """The composition root of one test: its database, a fixed clock, the test keyring."""
+    return make_wiring(db, clock=clock, keys=test_keyring)
+
+
+@pytest.fixture
+def uow(wiring: Wiring) -> UnitOfWork:
+    return wiring.uow()
 
 
 @pytest.fixture

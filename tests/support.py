@@ -9,6 +9,11 @@ import sqlalchemy as sa
 from alembic.config import Config
 from sqlmodel import col, select
 
+from casino_app import bootstrap
+from casino_app.adapters.clock import Clock, FixedClock
+from casino_app.adapters.events import RecordingPublisher
+from casino_app.adapters.keys import KeyProvider
+from casino_app.config import Settings
 from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Draw, LottoGame
 from casino_app.persistence.uow import UnitOfWork
@@ -67,3 +72,35 @@ def open_draws(uow: UnitOfWork, now: datetime) -> dict[str, Draw]:
             .where(Draw.status == "open", Draw.sales_close_at > now)
         ).all()
         return {code: draw for code, draw in rows}
+
+
+def make_wiring(
+    database: Database,
+    *,
+    clock: Clock | None = None,
+    keys: KeyProvider | None = None,
+    settings: Settings | None = None,
+    **parts: object,
+) -> bootstrap.Wiring:
+    """A test's own wiring over `database` (keys: the session's test keyring unless given)."""
+    if keys is None:
+        from casino_app.adapters.keys import LocalKeyring
+
+        keys = LocalKeyring(_TEST_KEYRING)
+    return bootstrap.build(
+        settings or Settings(db_url=database.url, demo_mode=True, scheduler_enabled=False),
+        clock=clock or FixedClock(FIXED_NOW),
+        database=database,
+        keys=keys,
+        events=RecordingPublisher(),
+        **parts,  # type: ignore[arg-type]
+    )
+
+
+def _keyring_dir() -> Path:
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="casino-test-keys-"))
+
+
+_TEST_KEYRING = _keyring_dir() / "keyring.json"

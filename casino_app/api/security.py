@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from casino_app.config import load_security_settings, load_settings
+from casino_app.config import Settings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -298,9 +298,9 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
     return replay
 
 
-def security_middleware(app: ASGIApp) -> ASGIApp:
+def security_middleware(app: ASGIApp, *, settings: Settings) -> ASGIApp:
     """The `api_transformer` hook: wrap the backend with the configured web hygiene."""
-    settings, security = load_settings(), load_security_settings()
+    security = settings.security
     return SecurityMiddleware(
         app,
         allowed_origins=settings.cors_origins,

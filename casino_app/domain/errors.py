@@ -140,3 +140,23 @@ class KeyStillInUse(DomainError):
     """A key version cannot be retired while records are still wrapped with it."""
 
     code = "key_in_use"
+
+
+class RoundClosed(DrawClosed):
+    """A bet on a round that no longer takes bets (a closed lotto draw, a finished instant round)."""
+
+    code = "round_closed"
+
+
+class BetAlreadySettled(DomainError):
+    code = "bet_settled"
+
+
+class InvalidTransition(DomainError):
+    """A status change the vocabulary does not allow (settling a voided bet, paying a rejected withdrawal)."""
+
+    code = "invalid_transition"
+
+
+class LimitExceeded(DomainError):
+    code = "limit_exceeded"

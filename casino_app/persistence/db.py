@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from contextlib import AbstractContextManager, nullcontext
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from casino_app.config import load_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -79,9 +77,3 @@ class Database:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
-
-
-@lru_cache(maxsize=8)
-def get_database(url: str | None = None) -> Database:
-    """The process-wide `Database` for `url` (default: the configured one)."""
-    return Database(url or load_settings().db_url)

@@ -1,4 +1,4 @@
-"""Unit of work: one database transaction around one use case."""
+"""Unit of work: one database transaction around one use case, with the wiring's context."""
 
 from __future__ import annotations
 
@@ -6,16 +6,24 @@ from types import TracebackType
 
 from sqlmodel import Session
 
-from casino_app.persistence.db import Database, get_database
+from casino_app.context import Context
+from casino_app.domain.events import DomainEvent
+from casino_app.persistence.db import Database
 
 
 class UnitOfWork:
-    """`with uow:` opens a session; leaving without `commit()` rolls everything back."""
+    """`with uow:` opens a session; leaving without `commit()` rolls everything back.
 
-    def __init__(self, database: Database | None = None, *, write: bool = True) -> None:
-        self.database = database or get_database()
+    Events emitted in the block are published after the commit that makes them true, and
+    dropped with a rollback. `context` carries settings, clock, keys, publisher and checks.
+    """
+
+    def __init__(self, database: Database, context: Context, *, write: bool = True) -> None:
+        self.database = database
+        self.context = context
         self.write = write
         self._session: Session | None = None
+        self._events: list[DomainEvent] = []
 
     @property
     def session(self) -> Session:
@@ -31,6 +39,7 @@ class UnitOfWork:
         if self.write:
             self.database.write_lock.__enter__()
         self._session = self.database.session(write=self.write)
+        self._events = []
         return self
 
     def __exit__(
@@ -46,15 +55,32 @@ class UnitOfWork:
             self._session.close()
         finally:
             self._session = None
+            self._events = []
             if self.write:
                 self.database.write_lock.__exit__(None, None, None)
 
+    def emit(self, event: DomainEvent) -> None:
+        """Publish `event` once this unit of work commits."""
+        self._events.append(event)
+
     def commit(self) -> None:
         self.session.commit()
+        self.publish_after_commit()
+
+    def publish_after_commit(self) -> None:
+        """Hand the committed events to the publisher (hot paths that commit on their own call it)."""
+        events, self._events = self._events, []
+        for event in events:
+            self.context.events.publish(event)
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._events = []
 
     def reader(self) -> UnitOfWork:
         """A read-only unit of work on the same database (plain BEGIN on SQLite)."""
-        return UnitOfWork(self.database, write=False)
+        return UnitOfWork(self.database, self.context, write=False)
+
+    def fresh(self) -> UnitOfWork:
+        """Another unit of work on the same database and context (for a nested transaction)."""
+        return UnitOfWork(self.database, self.context, write=self.write)

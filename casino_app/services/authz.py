@@ -1,35 +1,58 @@
-"""The permission matrix: which role may do what. One module, checked in every handler.
+"""The permission matrix: which role may do what, enforced by the services themselves.
 
-Roles: player, support, kyc_officer, finance, risk_compliance, admin. Operator pages and
-handlers name the permission they need; `tests/integration/test_rbac_matrix.py` proves every
-grant and every denial of every operator handler and API route.
+Roles: player, support, kyc_officer, finance, risk_compliance, admin, and `system` (scheduled
+jobs and the shell, never built from a request). Every service that reads private data or
+changes state takes the `Actor` and is declared with `@guard(permission)`, which checks the
+matrix (and audits a denial) before the body runs. Entry points only build the actor.
+`tests/integration/test_rbac_matrix.py` proves every guarded service, Reflex handler and API
+route against every role.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from casino_app.domain.errors import PermissionDenied
+from casino_app.domain.identity.actor import SYSTEM, Actor
+from casino_app.domain.identity.vocabulary import OPERATOR_ROLES as _OPERATOR_ROLES
+from casino_app.domain.identity.vocabulary import Role
 from casino_app.persistence.uow import UnitOfWork
 
-PLAYER = "player"
-OPERATOR_ROLES = frozenset({"support", "kyc_officer", "finance", "risk_compliance", "admin"})
+PLAYER = Role.PLAYER.value
+OPERATOR_ROLES = frozenset(r.value for r in _OPERATOR_ROLES)
 ROLES = frozenset({PLAYER, *OPERATOR_ROLES})
 DENIED = "You do not have permission to do that."
+_ANY_OPERATOR = OPERATOR_ROLES
 
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "ops.dashboard.view": OPERATOR_ROLES,
+_OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
+    "ops.dashboard.view": _ANY_OPERATOR,
     "ops.draws.run_now": frozenset({"admin"}),
+    "ops.bets.void": frozenset({"risk_compliance", "admin"}),
     "ops.withdrawals.decide": frozenset({"finance", "admin"}),
     "ops.ledger.reverse": frozenset({"finance", "admin"}),
     "ops.operators.manage": frozenset({"admin"}),
     "ops.players.view": frozenset({"support", "kyc_officer", "risk_compliance", "admin"}),
     "ops.players.revoke_sessions": frozenset({"support", "risk_compliance", "admin"}),
     "ops.players.unlock": frozenset({"support", "admin"}),
-    "player.play": frozenset({"player"}),
-    "player.wallet": frozenset({"player"}),
-    "player.account": frozenset({"player"}),
+    "ops.security.manage": frozenset({"admin"}),
 }
+_PLAYER_PERMISSIONS = ("player.play", "player.wallet", "player.history", "player.account", "player.privacy")
+_SYSTEM_PERMISSIONS = ("system.jobs",)
+
+# The system role may do what an operator may (the shell is trusted), never what a player does.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    **{p: roles | {SYSTEM} for p, roles in _OPERATOR_PERMISSIONS.items()},
+    **{p: frozenset({PLAYER}) for p in _PLAYER_PERMISSIONS},
+    **{p: frozenset({SYSTEM}) for p in _SYSTEM_PERMISSIONS},
+}
+
+# "module.function" -> permission, for every service declared with `@guard`.
+GUARDED_SERVICES: dict[str, str] = {}
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def allowed(role: str | None, permission: str) -> bool:
@@ -37,41 +60,58 @@ def allowed(role: str | None, permission: str) -> bool:
     return role is not None and role in PERMISSIONS.get(permission, frozenset())
 
 
-def require(role: str | None, permission: str) -> None:
-    """Raise `PermissionDenied` unless `role` holds `permission`."""
-    if not allowed(role, permission):
-        raise PermissionDenied(DENIED)
-
-
 def is_operator(role: str | None) -> bool:
     return role in OPERATOR_ROLES
 
 
-def enforce(uow: UnitOfWork, role: str | None, actor: str, permission: str, now: datetime) -> None:
-    """`require`, and a denial is written to the audit log (in its own transaction) first.
+def enforce(uow: UnitOfWork, actor: Actor, permission: str) -> None:
+    """Raise `PermissionDenied` unless the actor holds `permission`; a denial is audited first.
 
-    Args:
-        uow: where to audit a denial.
-        role: the caller's role (None when signed out).
-        actor: who asked ("operator:3", "player:12", "anonymous").
-        permission: what they asked for.
-        now: the time of the request.
-
-    Raises:
-        PermissionDenied: `role` does not hold `permission`.
+    The audit record is written in its own transaction, so it stays although the call fails.
     """
-    if allowed(role, permission):
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+    if allowed(actor.role, permission):
         return
     from casino_app.services.security import audit
 
-    with uow:
+    with uow.fresh() as work:
         audit.record(
-            uow.session,
-            actor=actor,
+            work.session,
+            actor=actor.audit_name,
             action="authz.denied",
             subject=f"permission:{permission}",
-            details={"role": role or ""},
-            now=now,
+            details={"role": actor.role or ""},
+            now=uow.context.clock.now(),
         )
-        uow.commit()
+        work.commit()
     raise PermissionDenied(DENIED)
+
+
+def guard(
+    permission: str,
+) -> Callable[
+    [Callable[Concatenate[UnitOfWork, Actor, P], T]], Callable[Concatenate[UnitOfWork, Actor, P], T]
+]:
+    """Declare a service `fn(uow, actor, ...)` with the permission it needs; checked on every call."""
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def decorate(
+        fn: Callable[Concatenate[UnitOfWork, Actor, P], T],
+    ) -> Callable[Concatenate[UnitOfWork, Actor, P], T]:
+        @functools.wraps(fn)
+        def guarded(uow: UnitOfWork, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            enforce(uow, actor, permission)
+            return fn(uow, actor, *args, **kwargs)
+
+        guarded.permission = permission  # type: ignore[attr-defined]
+        GUARDED_SERVICES[f"{fn.__module__}.{fn.__qualname__}"] = permission
+        return guarded
+
+    return decorate
+
+
+def permission_of(fn: Any) -> str | None:
+    """The permission a guarded service declares (None for an unguarded function)."""
+    return getattr(fn, "permission", None)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
-from casino_app.adapters.clock import clock
 from casino_app.domain.errors import DomainError
+from casino_app.persistence.uow import UnitOfWork
+from casino_app.ui import wiring
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -18,8 +20,13 @@ async def call(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
-def now():
-    return clock.now()
+def uow() -> UnitOfWork:
+    """A unit of work from the app's wiring."""
+    return wiring.current().uow()
+
+
+def now() -> datetime:
+    return wiring.current().clock.now()
 
 
 def message(err: Exception) -> str:

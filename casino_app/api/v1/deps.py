@@ -1,4 +1,4 @@
-"""Who is calling: the bearer access token, and the permission each route declares."""
+"""Who is calling: the wiring, the bearer access token, and the actor each route hands on."""
 
 from __future__ import annotations
 
@@ -7,14 +7,23 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from casino_app.adapters.clock import clock
+from casino_app.bootstrap import Wiring
 from casino_app.domain.errors import InvalidToken
-from casino_app.persistence.uow import UnitOfWork
+from casino_app.domain.identity.actor import Actor
 from casino_app.services import authz
 from casino_app.services.identity import sessions
 from casino_app.services.identity.sessions import ClientInfo, Principal
 
 PUBLIC = "public"
+
+
+def get_wiring(request: Request) -> Wiring:
+    """The wiring `create_api` was built with."""
+    wiring: Wiring = request.app.state.wiring
+    return wiring
+
+
+WiringDep = Annotated[Wiring, Depends(get_wiring)]
 
 
 def client_info(request: Request) -> ClientInfo:
@@ -30,18 +39,24 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def principal(request: Request) -> Principal:
+def principal(request: Request, wiring: WiringDep) -> Principal:
     """The live access token's principal (401 otherwise)."""
-    return sessions.validate_access(UnitOfWork(), bearer_token(request), clock.now())
+    return sessions.validate_access(wiring.uow(), bearer_token(request), wiring.now())
 
 
-def requires(permission: str) -> Callable[[Principal], Principal]:
+def actor_of(who: Principal) -> Actor:
+    if who.role == authz.PLAYER:
+        return Actor.player(who.user_id, who.session_id)
+    return Actor.operator(who.user_id, who.role, who.session_id)
+
+
+def requires(permission: str) -> Callable[..., Actor]:
     """A dependency that lets the request through only with `permission` (a denial is audited)."""
 
-    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
-        actor = f"{'player' if who.role == 'player' else 'operator'}:{who.user_id}"
-        authz.enforce(UnitOfWork(), who.role, actor, permission, clock.now())
-        return who
+    def check(who: Annotated[Principal, Depends(principal)], wiring: WiringDep) -> Actor:
+        actor = actor_of(who)
+        authz.enforce(wiring.uow(), actor, permission)
+        return actor
 
     return check
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
+
+from casino_app.domain.errors import NotFound
 
 MIN_DEPOSIT_MINOR = 500  # 5.00
 MAX_DEPOSIT_MINOR = 1_000_000  # 10,000.00
@@ -46,3 +49,17 @@ class PaymentProvider(Protocol):
     def charge(self, request: ChargeRequest) -> ChargeResult:
         """Charge the method; must be idempotent on `attempt_id`."""
         ...
+
+
+@dataclass(frozen=True)
+class PaymentProviders:
+    """Payment providers by name (built by the wiring); `default` is the one offered first."""
+
+    by_name: Mapping[str, PaymentProvider]
+    default: str
+
+    def get(self, name: str | None = None) -> PaymentProvider:
+        provider = self.by_name.get(name or self.default)
+        if provider is None:
+            raise NotFound(f"Unknown payment provider {name!r}.")
+        return provider

@@ -26,8 +26,8 @@ GUARDED: dict[str, str] = {}
 def requires(permission: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Run the handler only for a live session whose role holds `permission`.
 
-    Put it under `@rx.event`. The handler's `self` gets nothing new: read the principal with
-    `await (await self.get_state(SessionState)).check_session()` when needed.
+    Put it under `@rx.event`. The handler reads the caller with
+    `(await self.get_state(SessionState)).actor()` and hands that `Actor` to the services.
     """
     if permission not in authz.PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
@@ -36,7 +36,7 @@ def requires(permission: str) -> Callable[[Callable[..., Any]], Callable[..., An
         @functools.wraps(fn)
         async def guarded(self: rx.State, *args: Any, **kwargs: Any) -> Any:
             session = await self.get_state(SessionState)
-            if await session.authorize(permission) is None:
+            if await session._authorize(permission) is None:
                 return _denied(session, permission)
             result = fn(self, *args, **kwargs)
             return await result if inspect.isawaitable(result) else result

@@ -20,7 +20,7 @@ from casino_app.domain.errors import (
     SessionExpired,
 )
 from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
-from casino_app.persistence.uow import UnitOfWork
+from casino_app.domain.identity.actor import Actor
 from casino_app.services import authz
 from casino_app.services.dto import PasswordProof, SignedIn
 from casino_app.services.identity import accounts, mfa, sessions, signin
@@ -28,7 +28,7 @@ from casino_app.services.identity.sessions import ClientInfo, Principal
 from casino_app.services.money import wallet
 from casino_app.ui import routes
 from casino_app.ui.format import when
-from casino_app.ui.services import call, message, now
+from casino_app.ui.services import call, message, now, uow
 
 FORM_LIMIT = 512  # no form field we read is longer; anything bigger is cut before the services see it
 
@@ -77,11 +77,13 @@ class SessionState(rx.State):
     def role(self) -> str | None:
         return (self._role or None) if self._session_token else None
 
-    def actor(self) -> str:
-        """How the audit log names this user ("player:12", "operator:3", "anonymous")."""
-        if self._user_id is None or not self._session_token:
-            return "anonymous"
-        return f"{'player' if self._role == 'player' else 'operator'}:{self._user_id}"
+    def actor(self) -> Actor:
+        """The caller as the services see it: the signed-in person with this session, or anonymous."""
+        if self._user_id is None or not self._session_token or not self._role:
+            return Actor.anonymous()
+        if self._role == "player":
+            return Actor.player(self._user_id, self._session_id)
+        return Actor.operator(self._user_id, self._role, self._session_id)
 
     def client(self) -> ClientInfo:
         """The browser's address and user agent as the server saw them."""
@@ -92,7 +94,7 @@ class SessionState(rx.State):
         if not self._session_token:
             return None
         try:
-            who = await call(sessions.validate_browser, UnitOfWork(), self._session_token, now())
+            who = await call(sessions.validate_browser, uow(), self._session_token, now())
         except SessionExpired as err:
             self._forget(err.message)
             return None
@@ -102,16 +104,15 @@ class SessionState(rx.State):
         self._role = who.role
         return who
 
-    async def authorize(self, permission: str) -> Principal | None:
-        """The principal when the session is live and holds `permission`; a denial is audited."""
-        who = await self.check_session()
+    async def _authorize(self, permission: str) -> Actor | None:
+        """The actor when the session is live and holds `permission`; a denial is audited."""
+        await self.check_session()
+        actor = self.actor()
         try:
-            await call(
-                authz.enforce, UnitOfWork(), who.role if who else None, self.actor(), permission, now()
-            )
+            await call(authz.enforce, uow(), actor, permission)
         except PermissionDenied:
             return None
-        return who
+        return actor
 
     def _signed_in(self, signed: SignedIn) -> None:
         user = signed.user
@@ -152,7 +153,7 @@ class SessionState(rx.State):
         try:
             return await call(
                 signin.verify_password,
-                UnitOfWork(),
+                uow(),
                 field(form, "email"),
                 form.get("password", ""),
                 now(),
@@ -168,7 +169,7 @@ class SessionState(rx.State):
 
     async def _complete(self, proof: PasswordProof, code: str, target: str):
         try:
-            signed = await call(signin.sign_in, UnitOfWork(), proof, now(), self.client(), code=code)
+            signed = await call(signin.sign_in, uow(), proof, now(), self.client(), code=code)
         except Exception as err:
             self.auth_error = message(err)
             return None
@@ -215,7 +216,7 @@ class SessionState(rx.State):
         self._proof = proof
         if proof.must_enroll:
             try:
-                enrollment = await call(mfa.begin_enrollment, UnitOfWork(), proof.user_id, proof.email, now())
+                enrollment = await call(mfa.begin_enrollment, uow(), proof.user_id, proof.email, now())
             except Exception as err:
                 self.auth_error = message(err)
                 return None
@@ -234,7 +235,7 @@ class SessionState(rx.State):
     @rx.event
     async def unlock_with_code(self, form: dict[str, str]):
         try:
-            await call(accounts.unlock_with_code, UnitOfWork(), self.login_email, field(form, "code"), now())
+            await call(accounts.unlock_with_code, uow(), self.login_email, field(form, "code"), now())
         except Exception as err:
             self.auth_error = message(err)
             return
@@ -243,7 +244,7 @@ class SessionState(rx.State):
 
     @rx.event
     async def resend_unlock(self):
-        await call(accounts.resend_unlock_link, UnitOfWork(), self.login_email, now())
+        await call(accounts.resend_unlock_link, uow(), self.login_email, now())
         self.auth_notice = "If this account is locked, a new unlock link is on its way."
 
     @rx.event
@@ -261,10 +262,8 @@ class SessionState(rx.State):
                 terms_version=TERMS_VERSION if accepted else "",
                 privacy_version=PRIVACY_VERSION if accepted else "",
             )
-            user = await call(signin.register_player, UnitOfWork(), cmd, now(), self.client())
-            signed = await call(
-                signin.start_session_after_registration, UnitOfWork(), user.id, now(), self.client()
-            )
+            user = await call(signin.register_player, uow(), cmd, now(), self.client())
+            signed = await call(signin.start_session_after_registration, uow(), user.id, now(), self.client())
         except Exception as err:
             self.auth_error = message(err)
             return None
@@ -282,7 +281,7 @@ class SessionState(rx.State):
             # Already ended (expired or revoked): signing out here is all that is left.
             with contextlib.suppress(DomainError):
                 await call(
-                    signin.sign_out, UnitOfWork(), self._session_id, self._user_id, now(), self.actor()
+                    signin.sign_out, uow(), self._session_id, self._user_id, now(), self.actor().audit_name
                 )
         self._forget()
         return rx.redirect(target)
@@ -290,7 +289,7 @@ class SessionState(rx.State):
     async def refresh_balance(self) -> None:
         uid = self.player_id()
         if uid is not None:
-            self.balance_text = (await call(wallet.cash_balance, UnitOfWork(), uid)).text
+            self.balance_text = (await call(wallet.cash_balance, uow(), uid)).text
 
     # --- page guards (they only redirect; handlers check for themselves) -----------------
 
