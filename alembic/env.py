@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
+import casino_app.persistence.tables  # noqa: F401  (registers the tables)
 from alembic import context
 from casino_app.config import load_settings
 from casino_app.persistence.db import create_db_engine, normalize_url

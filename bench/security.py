@@ -16,7 +16,6 @@ This is a measurement, not a test.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import threading
@@ -29,17 +28,18 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault(
-    "CASINO_KEYRING_PATH", str(Path(tempfile.mkdtemp(prefix="bench-keys-")) / "keyring.json")
-)
-
 
 from bench.ledger import fresh_database  # noqa: E402
+from casino_app import bootstrap  # noqa: E402
+from casino_app.adapters.keys import LocalKeyring  # noqa: E402
+from casino_app.config import Settings  # noqa: E402
+from casino_app.domain.identity.actor import Actor  # noqa: E402
 from casino_app.persistence.db import Database  # noqa: E402
-from casino_app.persistence.uow import UnitOfWork  # noqa: E402
 from casino_app.services.security import audit, crypto, key_management  # noqa: E402
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+KEYS = LocalKeyring(Path(tempfile.mkdtemp(prefix="bench-keys-")) / "keyring.json")
+BENCH = Actor.system("bench")
 META = sa.MetaData()
 SEALED = sa.Table(
     "bench_sealed",
@@ -61,7 +61,7 @@ def rate(label: str, n: int, fn: Callable[[], None], unit: str = "ops") -> float
 
 def bench_crypto(n: int) -> None:
     print("crypto (one core)")
-    where = {"table": "users", "column": "full_name_enc", "row_id": 42}
+    where = {"table": "users", "column": "full_name_enc", "row_id": 42, "keys": KEYS}
     tokens: list[str] = []
     rate(
         "seal (AES-256-GCM + key wrap)",
@@ -72,9 +72,16 @@ def bench_crypto(n: int) -> None:
     rate(
         "blind_index (HMAC-SHA256)",
         n,
-        lambda: [crypto.blind_index(f"p{i}@example.com", purpose="email") for i in range(n)] and None,
+        lambda: (
+            [crypto.blind_index(f"p{i}@example.com", purpose="email", keys=KEYS) for i in range(n)] and None
+        ),
     )
-    rate("rewrap (data key only)", n, lambda: [crypto.rewrap(t, 1) for t in tokens] and None)
+    rate("rewrap (data key only)", n, lambda: [crypto.rewrap(t, 1, keys=KEYS) for t in tokens] and None)
+
+
+def _wiring(db: Database) -> bootstrap.Wiring:
+    settings = Settings(db_url=db.url, scheduler_enabled=False)
+    return bootstrap.build(settings, database=db, keys=KEYS)
 
 
 def bench_rotation(db: Database, rows: int) -> None:
@@ -85,26 +92,32 @@ def bench_rotation(db: Database, rows: int) -> None:
             [
                 {
                     "id": i,
-                    "name_enc": crypto.seal(f"Player {i}", table="bench_sealed", column="name_enc", row_id=i),
-                    "iban_enc": crypto.seal(f"PL{i:026d}", table="bench_sealed", column="iban_enc", row_id=i),
+                    "name_enc": crypto.seal(
+                        f"Player {i}", table="bench_sealed", column="name_enc", row_id=i, keys=KEYS
+                    ),
+                    "iban_enc": crypto.seal(
+                        f"PL{i:026d}", table="bench_sealed", column="iban_enc", row_id=i, keys=KEYS
+                    ),
                 }
                 for i in range(1, rows + 1)
             ],
         )
     tables = [(SEALED, [SEALED.c.name_enc, SEALED.c.iban_enc])]
     report: list[key_management.RotationReport] = []
+    uow = _wiring(db).uow()
     rate(
         f"keys rotate ({rows:,} rows, 2 sealed columns)",
         2 * rows,
-        lambda: report.append(key_management.rotate(UnitOfWork(db), NOW, batch_size=500, tables=tables)),
+        lambda: report.append(key_management.rotate(uow, BENCH, NOW, batch_size=500, tables=tables)),
         "values",
     )
     assert report[0].rewrapped == 2 * rows
 
 
 def _append(db: Database, n: int, who: str) -> None:
+    wiring = _wiring(db)
     for i in range(n):
-        uow = UnitOfWork(db)
+        uow = wiring.uow()
         with uow:
             audit.record(
                 uow.session, actor=who, action="bench.op", subject=f"user:{i}", details={"i": i}, now=NOW
@@ -127,7 +140,7 @@ def bench_audit(db: Database, records: int) -> None:
 
     rate("audit append, 8 writers (serialized per chain)", per * 8, eight, "records")
     total = records + per * 8
-    with UnitOfWork(db).reader() as r:
+    with _wiring(db).uow().reader() as r:
         out: list[audit.ChainReport] = []
         rate("audit verify (whole chain)", total, lambda: out.append(audit.verify(r.session)), "records")
     assert out[0].ok and out[0].checked >= total, out[0]  # plus the rotation's own records

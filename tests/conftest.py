@@ -25,15 +25,16 @@ from sqlalchemy.engine import URL, Engine, make_url
 from alembic import command
 from casino_app.adapters.clock import FixedClock
 from casino_app.adapters.keys import LocalKeyring
-from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
+from casino_app.adapters.sandbox_payments import APPROVE_TOKEN
 from casino_app.bootstrap import Wiring
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database, normalize_url
-from casino_app.persistence.tables import Draw
+from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.backoffice import seed
 from casino_app.services.dto import UserView
 from casino_app.services.games import draws
-from casino_app.services.identity import signin
+from casino_app.services.identity import registration as registration_service
 from casino_app.services.payments import deposits
 from tests.support import (
     FIXED_NOW,
@@ -216,7 +217,7 @@ def register(uow: UnitOfWork, now: datetime) -> Callable[..., UserView]:
     """Register a player (no money): `register("a@example.com")`."""
 
     def _register(email: str = "player@example.com", password: str = PASSWORD) -> UserView:
-        return signin.register_player(uow, registration(email, password), now)
+        return registration_service.register_player(uow, registration(email, password), now)
 
     return _register
 
@@ -225,38 +226,38 @@ def register(uow: UnitOfWork, now: datetime) -> Callable[..., UserView]:
 def funded_player(
     register: Callable[..., UserView], uow: UnitOfWork, now: datetime
 ) -> Callable[..., UserView]:
-    """Register a player and deposit through the sandbox: `funded_player(amount_minor=50_00)`."""
+    """Register a player and deposit through the wiring's provider: `funded_player(amount_minor=50_00)`."""
     counter = iter(range(1, 10_000))
 
     def _funded(email: str | None = None, amount_minor: int = 100_00) -> UserView:
         n = next(counter)
         user = register(email or f"player{n}@example.com")
-        cmd = deposits.Deposit(user.id, f"order-{user.id}-{n}", amount_minor, "EUR", APPROVE_TOKEN)
-        deposits.deposit(uow, SandboxProvider(), cmd, now)
+        cmd = deposits.Deposit(f"order-{user.id}-{n}", amount_minor, user.currency, APPROVE_TOKEN)
+        deposits.deposit(uow, Actor.player(user.id), cmd, now)
         return user
 
     return _funded
 
 
 @pytest.fixture
-def games(uow: UnitOfWork, now: datetime) -> dict[str, Draw]:
-    """The seeded lotto games, each with one draw open for sales at `now`; code -> Draw."""
-    seed._seed_games(uow)
-    draws.schedule(uow, now, SALES_CLOSE_S)
+def games(uow: UnitOfWork, now: datetime) -> dict[str, Round]:
+    """The seeded lotto games, each with one draw open for sales at `now`; code -> its draw round."""
+    seed.seed_games(uow, now)
+    draws.schedule(uow, now)
     return open_draws(uow, now)
 
 
 @pytest.fixture
-def funded_player_on(now: datetime) -> Callable[[Database, int], UserView]:
+def funded_player_on(now: datetime, test_keyring: LocalKeyring) -> Callable[[Database, int], UserView]:
     """Register and fund a player on a given database (for tests that pick the engine)."""
     counter = iter(range(1, 10_000))
 
     def _funded(database: Database, amount_minor: int) -> UserView:
         n = next(counter)
-        uow = UnitOfWork(database)
-        user = signin.register_player(uow, registration(f"racer{n}@example.com"), now)
-        cmd = deposits.Deposit(user.id, f"race-{user.id}-{n}", amount_minor, "EUR", APPROVE_TOKEN)
-        deposits.deposit(uow, SandboxProvider(), cmd, now)
+        uow = make_wiring(database, keys=test_keyring).uow()
+        user = registration_service.register_player(uow, registration(f"racer{n}@example.com"), now)
+        cmd = deposits.Deposit(f"race-{user.id}-{n}", amount_minor, user.currency, APPROVE_TOKEN)
+        deposits.deposit(uow, Actor.player(user.id), cmd, now)
         return user
 
     return _funded

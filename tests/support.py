@@ -15,7 +15,7 @@ from casino_app.adapters.events import RecordingPublisher
 from casino_app.adapters.keys import KeyProvider
 from casino_app.config import Settings
 from casino_app.persistence.db import Database
-from casino_app.persistence.tables import Draw, LottoGame
+from casino_app.persistence.tables import Game, Round
 from casino_app.persistence.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ PASSWORD = "correct-horse-battery"
 def registration(email: str, password: str = PASSWORD, birth: date = date(1990, 1, 1), **fields: str):
     """A complete, valid player registration (override any field by keyword)."""
     from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
-    from casino_app.services.identity.signin import RegisterPlayer
+    from casino_app.services.identity.registration import RegisterPlayer
 
     values = {
         "full_name": "Test Player",
@@ -63,13 +63,13 @@ def scalar(database: Database, sql: str, **params: object) -> object:
         return conn.execute(sa.text(sql), params).scalar_one()
 
 
-def open_draws(uow: UnitOfWork, now: datetime) -> dict[str, Draw]:
-    """Per game code, the draw that is selling at `now`."""
+def open_draws(uow: UnitOfWork, now: datetime) -> dict[str, Round]:
+    """Per game code, the draw (round) that is selling at `now`."""
     with uow.reader() as r:
         rows = r.session.exec(
-            select(LottoGame.code, Draw)
-            .join(Draw, col(Draw.game_id) == LottoGame.id)
-            .where(Draw.status == "open", Draw.sales_close_at > now)
+            select(Game.code, Round)
+            .join(Round, col(Round.game_id) == Game.id)
+            .where(Round.status == "open", col(Round.closes_at) > now)
         ).all()
         return {code: draw for code, draw in rows}
 

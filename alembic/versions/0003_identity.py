@@ -134,6 +134,14 @@ _NEW_USER_COLUMNS = (
 _NEW_USER_TIMES = ("consent_at", "email_verified_at", "password_changed_at", "totp_enabled_at")
 
 
+def _keys():
+    """The data migration's key provider: the keyring the app's settings name."""
+    from casino_app.adapters.keys import LocalKeyring
+    from casino_app.config import load_settings
+
+    return LocalKeyring(load_settings().keyring_path)
+
+
 def _seal_existing_users() -> None:
     """Move plaintext emails and birth dates into the blind index and sealed columns."""
     bind = op.get_bind()
@@ -142,6 +150,7 @@ def _seal_existing_users() -> None:
         return
     from casino_app.services.security import crypto
 
+    keys = _keys()
     for user_id, email, birth in rows:
         bind.execute(
             sa.text(
@@ -149,9 +158,11 @@ def _seal_existing_users() -> None:
                 "email_verified_at = created_at WHERE id = :id"
             ),
             {
-                "ix": crypto.blind_index(email, purpose="email"),
-                "em": crypto.seal(email, table="users", column="email_enc", row_id=user_id),
-                "bd": crypto.seal(str(birth)[:10], table="users", column="birth_date_enc", row_id=user_id),
+                "ix": crypto.blind_index(email, purpose="email", keys=keys),
+                "em": crypto.seal(email, table="users", column="email_enc", row_id=user_id, keys=keys),
+                "bd": crypto.seal(
+                    str(birth)[:10], table="users", column="birth_date_enc", row_id=user_id, keys=keys
+                ),
                 "id": user_id,
             },
         )
@@ -185,10 +196,15 @@ def _unseal_users() -> None:
 
     from casino_app.services.security import crypto
 
+    keys = _keys()
     for user_id, email_enc, birth_enc in rows:
-        email = crypto.unseal(email_enc, table="users", column="email_enc", row_id=user_id) if email_enc else ""
+        email = (
+            crypto.unseal(email_enc, table="users", column="email_enc", row_id=user_id, keys=keys)
+            if email_enc
+            else ""
+        )
         birth = (
-            crypto.unseal(birth_enc, table="users", column="birth_date_enc", row_id=user_id)
+            crypto.unseal(birth_enc, table="users", column="birth_date_enc", row_id=user_id, keys=keys)
             if birth_enc
             else "1970-01-01"
         )

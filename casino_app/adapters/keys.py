@@ -1,8 +1,9 @@
 """Key provider: key-encryption keys (KEKs) by version, the blind-index key, the audit signing key.
 
-`LocalKeyring` keeps them in a JSON file outside the database (default `data/keyring.json`,
-`CASINO_KEYRING_PATH` to move it), created on first use with 0600 permissions. A KMS or HSM
-adapter implements the same `KeyProvider` protocol; nothing else in the code reads key files.
+`LocalKeyring` keeps them in a JSON file outside the database (the wiring builds it at
+`settings.keyring_path`: `CASINO_KEYRING_PATH`, default `data/keyring.json`), created on first
+use with 0600 permissions. A KMS or HSM adapter implements the same `KeyProvider` protocol;
+nothing else in the code reads key files, and no provider is held globally.
 
 Keyring file (format 1):
     {"format": 1, "current": 2,
@@ -25,15 +26,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from casino_app.config import ROOT
 from casino_app.domain.errors import KeyUnavailable
 
-KEYRING_ENV = "CASINO_KEYRING_PATH"
-DEFAULT_KEYRING = ROOT / "data" / "keyring.json"
 KEY_BYTES = 32  # AES-256, HMAC-SHA256 and Ed25519 seeds are all 32 bytes
 
 
@@ -230,24 +227,3 @@ class LocalKeyring:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
-
-
-def keyring_path() -> Path:
-    """The configured keyring file (`CASINO_KEYRING_PATH`, default data/keyring.json)."""
-    raw = os.environ.get(KEYRING_ENV, "").strip()
-    return Path(raw).expanduser().resolve() if raw else DEFAULT_KEYRING
-
-
-@lru_cache(maxsize=8)
-def _keyring_at(path: Path) -> LocalKeyring:
-    return LocalKeyring(path)
-
-
-def get_key_provider() -> KeyProvider:
-    """The process-wide key provider for the configured keyring path."""
-    return _keyring_at(keyring_path())
-
-
-def reset_key_provider() -> None:
-    """Forget cached providers (tests that switch keyrings)."""
-    _keyring_at.cache_clear()

@@ -1,4 +1,7 @@
-"""`python -m casino_app keys ...` and `audit ...`: key rotation and the audit log from the shell."""
+"""`python -m casino_app keys ...` and `audit ...`: key rotation and the audit log from the shell.
+
+Every handler is `fn(args, wiring)`: the CLI's one wiring, acting as `Actor.system("cli")`.
+"""
 
 from __future__ import annotations
 
@@ -10,35 +13,35 @@ import time
 from pathlib import Path
 from typing import Any
 
-from casino_app.adapters.clock import clock
-from casino_app.adapters.keys import get_key_provider, keyring_path
+from casino_app.bootstrap import Wiring
 from casino_app.domain.compliance.audit_chain import ChainReport
+from casino_app.domain.identity.actor import Actor
 from casino_app.jobs.scheduler import HOLDER, acquire_lease
-from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.security import audit, key_management, security_checks
+from casino_app.services.security import audit, audit_ops, key_management, security_checks
 
 ROTATION_LEASE = "key-rotation"
+CLI = Actor.system("cli")
 
 
-def _keys_rotate(args: argparse.Namespace) -> int:
+def _keys_rotate(args: argparse.Namespace, wiring: Wiring) -> int:
     # One rotation at a time across processes; the lease expires by itself if this one dies.
-    if not acquire_lease(UnitOfWork(), ROTATION_LEASE, HOLDER, clock.now(), ttl_s=3600):
+    if not acquire_lease(wiring.uow(), ROTATION_LEASE, HOLDER, wiring.now(), ttl_s=3600):
         print("error: another `keys rotate` is running; try again when it has finished", file=sys.stderr)
         return 2
     try:
-        return _rotate(args)
+        return _rotate(args, wiring)
     finally:
-        acquire_lease(UnitOfWork(), ROTATION_LEASE, HOLDER, clock.now(), ttl_s=0)
+        acquire_lease(wiring.uow(), ROTATION_LEASE, HOLDER, wiring.now(), ttl_s=0)
 
 
-def _rotate(args: argparse.Namespace) -> int:
+def _rotate(args: argparse.Namespace, wiring: Wiring) -> int:
     started = time.perf_counter()
 
     def progress(table: str, last_id: int) -> None:
         print(f"  {table}: re-wrapped up to id {last_id}", flush=True)
 
     report = key_management.rotate(
-        UnitOfWork(), clock.now(), batch_size=args.batch_size, after_batch=progress
+        wiring.uow(), CLI, wiring.now(), batch_size=args.batch_size, after_batch=progress
     )
     elapsed = time.perf_counter() - started
     verb = "resumed rotation to" if report.resumed else "rotated to"
@@ -47,20 +50,20 @@ def _rotate(args: argparse.Namespace) -> int:
         f"in {elapsed:.1f} s across {', '.join(report.tables) or 'no tables'}"
     )
     if args.retire_old:
-        retired = key_management.retire_old(UnitOfWork(), clock.now())
+        retired = key_management.retire_old(wiring.uow(), CLI, wiring.now())
         print(f"keys: retired version(s) {', '.join(map(str, retired)) or '(none)'}")
     return 0
 
 
-def _keys_retire(args: argparse.Namespace) -> int:
-    key_management.retire(UnitOfWork(), args.version, clock.now(), actor="cli")
+def _keys_retire(args: argparse.Namespace, wiring: Wiring) -> int:
+    key_management.retire(wiring.uow(), CLI, args.version, wiring.now())
     print(f"keys: version {args.version} retired")
     return 0
 
 
-def _keys_status(args: argparse.Namespace) -> int:
-    s = key_management.status(UnitOfWork(), clock.now())
-    print(f"keyring: {keyring_path()}")
+def _keys_status(args: argparse.Namespace, wiring: Wiring) -> int:
+    s = key_management.status(wiring.uow(), CLI, wiring.now())
+    print(f"keyring: {wiring.settings.keyring_path}")
     created = f"{s.current_created_at:%Y-%m-%d}"
     print(f"current version: {s.current_version} (created {created}, {s.age_days} days old)")
     print(f"active versions: {', '.join(map(str, s.active_versions))}")
@@ -70,7 +73,7 @@ def _keys_status(args: argparse.Namespace) -> int:
         print(f"unfinished rotation to version {s.running_rotation}: run `keys rotate` to resume")
     for version in s.active_versions:
         if version != s.current_version:
-            using = key_management.records_using(UnitOfWork(), version)
+            using = key_management.records_using(wiring.uow(), CLI, version)
             print(f"version {version} still protects {sum(using.values())} value(s)")
     return 0
 
@@ -87,7 +90,7 @@ def _print_report(report: ChainReport) -> int:
     return 1
 
 
-def _audit_verify(args: argparse.Namespace) -> int:
+def _audit_verify(args: argparse.Namespace, wiring: Wiring) -> int:
     started = time.perf_counter()
     if args.file:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
@@ -95,16 +98,14 @@ def _audit_verify(args: argparse.Namespace) -> int:
         if args.public_key is None:
             print(f"note: trusting the file's own public key {data['public_key']}; pin it with --public-key")
     else:
-        with UnitOfWork(write=False) as uow:
-            report = audit.verify(uow.session)
+        report = audit_ops.verify_log(wiring.uow(), CLI)
     code = _print_report(report)
     print(f"  ({time.perf_counter() - started:.2f} s)")
     return code
 
 
-def _audit_export(args: argparse.Namespace) -> int:
-    with UnitOfWork(write=False) as uow:
-        data: dict[str, Any] = audit.export_log(uow.session, clock.now())
+def _audit_export(args: argparse.Namespace, wiring: Wiring) -> int:
+    data: dict[str, Any] = audit_ops.export_log(wiring.uow(), CLI, wiring.now())
     out = Path(args.out)
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -114,24 +115,21 @@ def _audit_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit_sign(args: argparse.Namespace) -> int:
-    uow = UnitOfWork()
-    with uow:
-        signed = audit.sign_daily_heads(uow.session, clock.now())
-        uow.commit()
+def _audit_sign(args: argparse.Namespace, wiring: Wiring) -> int:
+    signed = audit_ops.sign_finished_days(wiring.uow(), CLI, wiring.now())
     for head in signed:
         print(f"signed {head.day}: record {head.seq} {head.hash[:16]}...")
     print(f"audit sign: {len(signed)} day(s) signed")
     return 0
 
 
-def _audit_public_key(args: argparse.Namespace) -> int:
-    print(audit.public_key_hex(get_key_provider()))
+def _audit_public_key(args: argparse.Namespace, wiring: Wiring) -> int:
+    print(audit_ops.public_key(wiring.uow(), CLI))
     return 0
 
 
-def _security_check(args: argparse.Namespace) -> int:
-    report = security_checks.run_checks(UnitOfWork(), clock.now())
+def _security_check(args: argparse.Namespace, wiring: Wiring) -> int:
+    report = security_checks.run_checks(wiring.uow(), CLI, wiring.now())
     print(
         f"audit chain: {'OK' if report.audit_ok else 'BROKEN: ' + report.audit_finding} "
         f"({report.audit_checked} records); heads signed: {report.heads_signed}; "

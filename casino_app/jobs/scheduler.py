@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from casino_app.adapters.clock import clock
-from casino_app.config import load_settings
+from casino_app.bootstrap import Wiring
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import JobLease
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import draws
@@ -19,6 +19,7 @@ from casino_app.services.games import draws
 log = logging.getLogger(__name__)
 LEASE_NAME = "draw-cycle"
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
+SCHEDULER = Actor.system("scheduler")
 
 
 def acquire_lease(uow: UnitOfWork, name: str, holder: str, now: datetime, ttl_s: int) -> bool:
@@ -38,22 +39,21 @@ def acquire_lease(uow: UnitOfWork, name: str, holder: str, now: datetime, ttl_s:
     return row is not None and row[0] == holder
 
 
-def tick(uow: UnitOfWork, now: datetime) -> draws.CycleReport | None:
+def tick(wiring: Wiring, now: datetime) -> draws.CycleReport | None:
     """One scheduler pass if this process leads; None when another process does."""
-    settings = load_settings()
-    if not acquire_lease(uow, LEASE_NAME, HOLDER, now, ttl_s=max(10, 5 * settings.scheduler_tick_seconds)):
+    ttl = max(10, 5 * wiring.settings.scheduler_tick_seconds)
+    if not acquire_lease(wiring.uow(), LEASE_NAME, HOLDER, now, ttl_s=ttl):
         return None
-    return draws.run_cycle(uow, now, settings.sales_close_seconds, settings.draw_interval_seconds)
+    return draws.run_cycle(wiring.uow(), SCHEDULER, now)
 
 
-async def run_forever() -> None:
+async def run_forever(wiring: Wiring) -> None:
     """The lifespan task: tick every few seconds, off the event loop, until cancelled."""
-    settings = load_settings()
-    if not settings.scheduler_enabled:
+    if not wiring.settings.scheduler_enabled:
         return
     while True:
         try:
-            await asyncio.to_thread(tick, UnitOfWork(), clock.now())
+            await asyncio.to_thread(tick, wiring, wiring.now())
         except Exception:  # keep the loop alive; the next tick retries
             log.exception("draw scheduler tick failed")
-        await asyncio.sleep(settings.scheduler_tick_seconds)
+        await asyncio.sleep(wiring.settings.scheduler_tick_seconds)

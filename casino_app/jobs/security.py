@@ -4,55 +4,63 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from casino_app.adapters.clock import clock
-from casino_app.config import load_security_settings, load_settings
+from casino_app.bootstrap import Wiring
+from casino_app.domain.identity.actor import Actor
 from casino_app.jobs.scheduler import HOLDER, acquire_lease
-from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.security import security_checks
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "security-checks"
 FULL_PASS_EVERY = timedelta(hours=24)
+ACTOR = Actor.system("security")
 
 
-class _Progress:
+@dataclass
+class Progress:
     """Where the last clean pass ended, so most passes only walk the new records."""
 
     checkpoint: tuple[int, str] | None = None
     full_at: datetime | None = None
 
 
-def tick(uow: UnitOfWork, now: datetime) -> security_checks.CheckReport | None:
+def tick(
+    wiring: Wiring, now: datetime, progress: Progress | None = None
+) -> security_checks.CheckReport | None:
     """One pass if this process holds the lease; None when another process does.
 
     The whole chain is walked at start and every 24 h; in between a pass checks the last
     verified record is unchanged and walks the records after it (signed heads every time).
+    `progress` carries that between the passes of one loop; without it a pass walks everything.
     """
-    interval = load_security_settings().check_interval_seconds
-    if not acquire_lease(uow, LEASE_NAME, HOLDER, now, ttl_s=3 * interval):
+    progress = progress if progress is not None else Progress()
+    interval = wiring.settings.security.check_interval_seconds
+    if not acquire_lease(wiring.uow(), LEASE_NAME, HOLDER, now, ttl_s=3 * interval):
         return None
-    full = _Progress.full_at is None or now - _Progress.full_at >= FULL_PASS_EVERY
-    report = security_checks.run_checks(uow, now, after=None if full else _Progress.checkpoint)
+    full = progress.full_at is None or now - progress.full_at >= FULL_PASS_EVERY
+    after = None if full else progress.checkpoint
+    report = security_checks.run_checks(wiring.uow(), ACTOR, now, after=after)
     if not report.audit_ok:
         log.error("audit chain verification failed: %s", report.audit_finding)
-        _Progress.checkpoint = _Progress.full_at = None
+        progress.checkpoint = progress.full_at = None
         return report
-    _Progress.checkpoint = report.head
+    progress.checkpoint = report.head
     if full:
-        _Progress.full_at = now
+        progress.full_at = now
     return report
 
 
-async def run_forever() -> None:
+async def run_forever(wiring: Wiring) -> None:
     """The lifespan task: run the checks at start and then every interval, until cancelled."""
-    if not load_settings().scheduler_enabled:
+    if not wiring.settings.scheduler_enabled:
         return
-    interval = load_security_settings().check_interval_seconds
+    interval = wiring.settings.security.check_interval_seconds
+    progress = Progress()
     while True:
         try:
-            await asyncio.to_thread(tick, UnitOfWork(), clock.now())
+            await asyncio.to_thread(tick, wiring, wiring.now(), progress)
         except Exception:  # keep the loop alive; the next pass retries
             log.exception("security checks failed")
         await asyncio.sleep(interval)

@@ -12,7 +12,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 

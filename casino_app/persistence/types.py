@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,3 +27,9 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def check_in(column: str, enum: type[StrEnum], name: str) -> sa.CheckConstraint:
+    """A CHECK constraint that admits exactly the enum's values (the vocabulary lives in the domain)."""
+    allowed = ", ".join(f"'{member.value}'" for member in enum)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=name)

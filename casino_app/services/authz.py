@@ -37,6 +37,7 @@ _OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
     "ops.players.revoke_sessions": frozenset({"support", "risk_compliance", "admin"}),
     "ops.players.unlock": frozenset({"support", "admin"}),
     "ops.security.manage": frozenset({"admin"}),
+    "ops.games.manage": frozenset({"admin"}),
 }
 _PLAYER_PERMISSIONS = ("player.play", "player.wallet", "player.history", "player.account", "player.privacy")
 _SYSTEM_PERMISSIONS = ("system.jobs",)

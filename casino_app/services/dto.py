@@ -158,6 +158,7 @@ class TicketReceipt:
     issued_at: datetime
     balance_after: MoneyLine
     replayed: bool
+    draw_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,6 @@ class DashboardTotals:
     ggr: MoneyLine
     deposits: MoneyLine
     players: int
-    tickets: int
-    open_draws: int
+    bets: int
+    open_rounds: int
     player_liability: MoneyLine

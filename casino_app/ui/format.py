@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-KIND_LABELS = {
-    "deposit": "Deposit",
-    "stake": "Lotto ticket",
-    "win": "Lotto win",
-    "refund": "Refund",
-    "withdrawal": "Withdrawal",
+from casino_app.domain.money.vocabulary import TransactionKind
+
+KIND_LABELS: dict[str, str] = {
+    TransactionKind.DEPOSIT: "Deposit",
+    TransactionKind.STAKE: "Lotto ticket",
+    TransactionKind.WIN: "Lotto win",
+    TransactionKind.REVERSAL: "Refund",
+    TransactionKind.TRANSFER: "Transfer",
+    TransactionKind.BONUS_GRANT: "Bonus",
+    TransactionKind.FX: "Currency exchange",
+    TransactionKind.WITHDRAWAL_HOLD: "Withdrawal",
+    TransactionKind.WITHDRAWAL_PAID: "Withdrawal paid",
+    TransactionKind.WITHDRAWAL_REJECTED: "Withdrawal returned",
 }
 
 

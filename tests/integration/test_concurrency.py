@@ -8,10 +8,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from casino_app.bootstrap import Wiring
 from casino_app.domain.errors import InsufficientFunds
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.persistence.tables import Draw
-from casino_app.persistence.uow import UnitOfWork
+from casino_app.persistence.tables import Round
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.money import ledger, wallet
@@ -33,23 +34,25 @@ def _run_parallel(threads: int, work: Callable[[int], list[str]]) -> Counter[str
 
 def test_parallel_tickets_spend_the_balance_exactly_and_never_below_zero(
     db: Database,
-    games: dict[str, Draw],
+    wiring: Wiring,
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
     user = funded_player(amount_minor=50_00)
+    player = Actor.player(user.id)
     threads, per_thread = _threads_and_tickets(db)
     assert threads * per_thread > 50
     start = threading.Barrier(threads)
 
     def buy(worker: int) -> list[str]:
-        uow = UnitOfWork(db)  # one unit of work per thread, as per request in the app
+        uow = wiring.uow()  # one unit of work per thread, as per request in the app
         start.wait()
         outcomes = []
         for n in range(per_thread):
-            cmd = lotto.PlaceLottoTicket(user.id, "lotto649", SELECTION, 1_00, f"w{worker}-{n}")
+            cmd = lotto.PlaceLottoTicket("lotto649", SELECTION, 1_00, f"w{worker}-{n}")
             try:
-                lotto.place_lotto_ticket(uow, cmd, now)
+                lotto.place_lotto_ticket(uow, player, cmd, now)
                 outcomes.append("ok")
             except InsufficientFunds:
                 outcomes.append("insufficient")
@@ -58,8 +61,8 @@ def test_parallel_tickets_spend_the_balance_exactly_and_never_below_zero(
     outcomes = _run_parallel(threads, buy)
 
     assert outcomes == Counter({"ok": 50, "insufficient": threads * per_thread - 50})
-    assert wallet.cash_balance(UnitOfWork(db), user.id).minor == 0
-    assert count_rows(db, "tickets") == 50
+    assert wallet.cash_balance(wiring.uow(), user.id).minor == 0
+    assert count_rows(db, "bets") == 50
     assert count_rows(db, "ledger_transactions", "kind = 'stake'") == 50
     assert (
         scalar(
@@ -69,26 +72,28 @@ def test_parallel_tickets_spend_the_balance_exactly_and_never_below_zero(
         )
         == 0
     )
-    with UnitOfWork(db) as uow:
+    with wiring.uow() as uow:
         assert ledger.check_integrity(uow.session) == []
 
 
 def test_parallel_duplicates_of_one_request_make_one_ticket_and_one_debit(
     db: Database,
-    games: dict[str, Draw],
+    wiring: Wiring,
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
     user = funded_player(amount_minor=10_00)
+    player = Actor.player(user.id)
     threads = 10
     start = threading.Barrier(threads)
     receipts = []
 
     def buy(_: int) -> list[str]:
-        uow = UnitOfWork(db)
+        uow = wiring.uow()
         start.wait()
-        cmd = lotto.PlaceLottoTicket(user.id, "lotto649", SELECTION, 2_00, "double-click")
-        receipt = lotto.place_lotto_ticket(uow, cmd, now)
+        cmd = lotto.PlaceLottoTicket("lotto649", SELECTION, 2_00, "double-click")
+        receipt = lotto.place_lotto_ticket(uow, player, cmd, now)
         receipts.append(receipt)
         return ["replayed" if receipt.replayed else "issued"]
 
@@ -96,6 +101,6 @@ def test_parallel_duplicates_of_one_request_make_one_ticket_and_one_debit(
 
     assert outcomes == Counter({"issued": 1, "replayed": threads - 1})
     assert len({r.validation_number for r in receipts}) == 1
-    assert count_rows(db, "tickets") == 1
+    assert count_rows(db, "bets") == 1
     assert count_rows(db, "ledger_transactions", "kind = 'stake'") == 1
-    assert wallet.cash_balance(UnitOfWork(db), user.id).minor == 8_00
+    assert wallet.cash_balance(wiring.uow(), user.id).minor == 8_00

@@ -7,26 +7,34 @@ from datetime import datetime
 
 import pytest
 
-from casino_app.adapters.sandbox_payments import (
-    APPROVE_TOKEN,
-    DECLINE_TOKEN,
-    SandboxProvider,
+from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, DECLINE_TOKEN, SandboxProvider
+from casino_app.domain.errors import InvalidAmount, InvalidInput, PaymentDeclined, PermissionDenied
+from casino_app.domain.identity.actor import Actor
+from casino_app.domain.payments.ports import (
+    MAX_DEPOSIT_MINOR,
+    MIN_DEPOSIT_MINOR,
+    ChargeRequest,
+    ChargeResult,
+    PaymentMethod,
+    PaymentProviders,
 )
-from casino_app.domain.errors import InvalidAmount, PaymentDeclined
-from casino_app.domain.payments.ports import MAX_DEPOSIT_MINOR, MIN_DEPOSIT_MINOR
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.dto import UserView
+from casino_app.services.dto import DepositResult, UserView
 from casino_app.services.money import ledger, wallet
 from casino_app.services.payments import deposits
-from tests.support import count_rows
+from tests.support import count_rows, make_wiring
 
 
 def _deposit(
     uow: UnitOfWork, user: UserView, now: datetime, amount: int, order: str, token: str
-) -> deposits.DepositResult:
-    cmd = deposits.Deposit(user.id, order, amount, "EUR", token)
-    return deposits.deposit(uow, SandboxProvider(), cmd, now)
+) -> DepositResult:
+    cmd = deposits.Deposit(order, amount, "EUR", token)
+    return deposits.deposit(uow, Actor.player(user.id), cmd, now)
+
+
+def _audits(db: Database, action: str) -> int:
+    return count_rows(db, "audit_log", f"action = '{action}'")
 
 
 def _entries(db: Database, kind: str) -> list[tuple[str, int, int | None]]:
@@ -51,7 +59,7 @@ def test_approved_deposit_credits_cash_with_a_balanced_ledger_posting(
         2500,
     )
     assert result.balance.text == "€25.00"
-    view = wallet.wallet_view(uow, user.id)
+    view = wallet.wallet_view(uow, Actor.player(user.id))
     assert view.balance.minor == 2500
     assert [(t.kind, t.amount.minor, t.balance_after.minor) for t in view.transactions] == [
         ("deposit", 2500, 2500)
@@ -75,6 +83,7 @@ def test_same_order_id_twice_credits_once(
     assert wallet.cash_balance(uow, user.id).minor == 4000
     assert count_rows(db, "payments") == 1
     assert count_rows(db, "ledger_transactions", "kind = 'deposit'") == 1
+    assert _audits(db, "payment.deposit") == 1  # the replay writes no second audit record
 
 
 def test_declined_card_raises_and_moves_no_money(
@@ -120,3 +129,55 @@ def test_minimum_deposit_is_accepted(
 ) -> None:
     user = register()
     assert _deposit(uow, user, now, MIN_DEPOSIT_MINOR, "o-min", APPROVE_TOKEN).balance.minor == 500
+
+
+def test_a_deposit_is_made_only_by_the_signed_in_player_and_a_refusal_is_audited(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register()
+    cmd = deposits.Deposit("order-op", 20_00, "EUR", APPROVE_TOKEN)
+    for actor in (Actor.operator(user.id, "finance"), Actor.anonymous(), Actor.system()):
+        with pytest.raises(PermissionDenied):
+            deposits.deposit(uow, actor, cmd, now)
+    assert _audits(db, "authz.denied") == 3
+    assert count_rows(db, "payments") == 0
+
+
+def test_a_deposit_in_another_currency_than_the_wallet_is_refused(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register()
+    with pytest.raises(InvalidInput, match="Your wallet is in EUR"):
+        deposits.deposit(
+            uow, Actor.player(user.id), deposits.Deposit("o-pln", 20_00, "PLN", APPROVE_TOKEN), now
+        )
+    assert count_rows(db, "payments") == 0
+
+
+class _Acquirer:
+    """A second provider with its own name: a payment row must record it."""
+
+    name = "acquirer"
+
+    def methods(self) -> list[PaymentMethod]:
+        return [PaymentMethod("tok_acq", "Acquirer card")]
+
+    def charge(self, request: ChargeRequest) -> ChargeResult:
+        return ChargeResult("approved", f"acq-{request.attempt_id}")
+
+
+def test_the_provider_comes_from_the_wiring_and_the_payment_records_its_name(
+    db: Database, register: Callable[..., UserView], now: datetime
+) -> None:
+    sandbox = SandboxProvider()
+    providers = PaymentProviders({"acquirer": _Acquirer(), sandbox.name: sandbox}, "acquirer")
+    uow = make_wiring(db, payments=providers).uow()
+    user = register()
+    actor = Actor.player(user.id)
+    assert [m.label for m in deposits.payment_methods(uow, actor)] == ["Acquirer card"]
+    deposits.deposit(uow, actor, deposits.Deposit("o-acq", 20_00, "EUR", "tok_acq"), now)
+    deposits.deposit(uow, actor, deposits.Deposit("o-sbx", 20_00, "EUR", APPROVE_TOKEN, "sandbox"), now)
+    with db.read_engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT order_id, provider, status FROM payments ORDER BY id").all()
+    assert [tuple(r) for r in rows] == [("o-acq", "acquirer", "approved"), ("o-sbx", "sandbox", "approved")]
+    assert wallet.cash_balance(uow, user.id).minor == 40_00

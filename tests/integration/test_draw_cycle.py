@@ -10,21 +10,23 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from casino_app.domain.errors import NotFound
+from casino_app.domain.errors import NotFound, PermissionDenied
 from casino_app.domain.games import lotto as rules
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.persistence.tables import Draw, LottoGame, Ticket
+from casino_app.persistence.tables import Bet, Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import TicketReceipt, UserView
-from casino_app.services.games import draws, lotto
-from casino_app.services.money import ledger, wallet
-from tests.support import SALES_CLOSE_S, count_rows, open_draws
+from casino_app.services.games import catalog, draw_queries, draws, lotto
+from casino_app.services.money import ledger
+from tests.support import count_rows, open_draws
+
+SYSTEM = Actor.system()
+ADMIN = Actor.operator(999, "admin")
 
 
 def _rules(uow: UnitOfWork, code: str) -> rules.LottoRules:
-    with uow.reader() as r:
-        game = r.session.exec(select(LottoGame).where(LottoGame.code == code)).one()
-        return lotto.game_rules(game)
+    return lotto.lotto_rules(catalog.game_facts(uow, code))
 
 
 def _buy(
@@ -35,18 +37,23 @@ def _buy(
     stake: int,
     now: datetime,
 ) -> TicketReceipt:
-    cmd = lotto.PlaceLottoTicket(user.id, game, tuple(selection), stake, uuid.uuid4().hex)
-    return lotto.place_lotto_ticket(uow, cmd, now)
+    cmd = lotto.PlaceLottoTicket(game, tuple(selection), stake, uuid.uuid4().hex)
+    return lotto.place_lotto_ticket(uow, Actor.player(user.id), cmd, now)
 
 
-def _tickets(uow: UnitOfWork) -> dict[str, Ticket]:
+def _tickets(uow: UnitOfWork) -> dict[str, Bet]:
     with uow.reader() as r:
-        return {t.validation_number: t for t in r.session.exec(select(Ticket)).all()}
+        return {t.public_id: t for t in r.session.exec(select(Bet)).all()}
 
 
-def _stored(uow: UnitOfWork, draw: Draw) -> Draw:
+def _cash(uow: UnitOfWork, user: UserView) -> int:
     with uow.reader() as r:
-        stored = r.session.get(Draw, draw.id)
+        return ledger.balance(r.session, ledger.player_cash_account(r.session, user.id, "EUR"))
+
+
+def _stored(uow: UnitOfWork, draw: Round) -> Round:
+    with uow.reader() as r:
+        stored = r.session.get(Round, draw.id)
     assert stored is not None
     return stored
 
@@ -60,22 +67,23 @@ def _three_hits(winning: list[int], pick: int, pool: int) -> list[int]:
 
 
 def test_schedule_opens_one_draw_per_game_committed_to_its_seed(
-    db: Database, uow: UnitOfWork, games: dict[str, Draw], now: datetime
+    db: Database, uow: UnitOfWork, games: dict[str, Round], now: datetime
 ) -> None:
     assert set(games) == {"lotto649", "quick535"}
     for draw in games.values():
+        assert draw.server_seed is not None and draw.closes_at and draw.draw_at
         assert draw.seed_commitment == hashlib.sha256(bytes.fromhex(draw.server_seed)).hexdigest()
         assert draw.status == "open"
-        assert now < draw.sales_close_at < draw.draw_at
-        assert draw.numbers is None
-    assert draws.schedule(uow, now, SALES_CLOSE_S) == 0
-    assert count_rows(db, "draws") == 2
+        assert now < draw.closes_at < draw.draw_at
+        assert draw.outcome is None
+    assert draws.schedule(uow, now) == 0
+    assert count_rows(db, "rounds") == 2
 
 
 def test_seed_stays_secret_until_the_draw(
-    db: Database, uow: UnitOfWork, games: dict[str, Draw], now: datetime
+    db: Database, uow: UnitOfWork, games: dict[str, Round], now: datetime
 ) -> None:
-    upcoming = lotto.upcoming_draws(uow, now)
+    upcoming = draw_queries.upcoming_draws(uow, now)
     assert {v.game_code for v in upcoming} == {"lotto649", "quick535"}
     assert all(v.server_seed == "" and v.seed_commitment for v in upcoming)
 
@@ -83,40 +91,41 @@ def test_seed_stays_secret_until_the_draw(
 def test_draw_numbers_follow_from_the_committed_seed_and_wins_pay_stake_times_multiplier(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
     draw, r = games["lotto649"], _rules(uow, "lotto649")
+    assert draw.server_seed is not None
     winning = rules.draw_numbers(r, draw.server_seed, draw.code)
     user = funded_player(amount_minor=20_00)
     jackpot = _buy(uow, user, "lotto649", winning, 1_00, now)
     three = _buy(uow, user, "lotto649", _three_hits(winning, 6, 49), 2_00, now)
     blank = _buy(uow, user, "lotto649", _losing(winning, 6, 49), 3_00, now)
-    assert wallet.cash_balance(uow, user.id).minor == 14_00
+    assert _cash(uow, user) == 14_00
 
-    result = draws.run_draw_now(uow, "lotto649", now, SALES_CLOSE_S)
+    result = draws.run_draw_now(uow, ADMIN, "lotto649", now)
 
     assert result.status == "settled"
-    assert result.numbers == ",".join(map(str, winning))
+    assert list(result.numbers) == winning
     tickets = _tickets(uow)
-    outcome = {v: (t.status, t.matches, t.win) for v, t in tickets.items()}
+    outcome = {v: (t.status, t.result, t.win) for v, t in tickets.items()}
     assert outcome == {
-        jackpot.validation_number: ("win", 6, 1_00 * 1_000_000),
-        three.validation_number: ("win", 3, 2_00 * 10),
-        blank.validation_number: ("lose", 0, 0),
+        jackpot.validation_number: ("win", "6", 1_00 * 1_000_000),
+        three.validation_number: ("win", "3", 2_00 * 10),
+        blank.validation_number: ("lose", "0", 0),
     }
-    assert wallet.cash_balance(uow, user.id).minor == 14_00 + 100_000_000 + 20_00
+    assert _cash(uow, user) == 14_00 + 100_000_000 + 20_00
     assert count_rows(db, "ledger_transactions", "kind = 'win'") == 2
     with uow:
         assert ledger.check_integrity(uow.session) == []
 
 
 def test_anyone_can_recompute_a_drawn_result_from_the_revealed_seed(
-    db: Database, uow: UnitOfWork, games: dict[str, Draw], now: datetime
+    db: Database, uow: UnitOfWork, games: dict[str, Round], now: datetime
 ) -> None:
-    draws.run_draw_now(uow, "quick535", now, SALES_CLOSE_S)
-    (view,) = lotto.recent_results(uow)
+    draws.run_draw_now(uow, ADMIN, "quick535", now)
+    (view,) = draw_queries.recent_results(uow)
     assert view.game_code == "quick535"
     assert view.server_seed == games["quick535"].server_seed
     assert hashlib.sha256(bytes.fromhex(view.server_seed)).hexdigest() == view.seed_commitment
@@ -127,24 +136,25 @@ def test_anyone_can_recompute_a_drawn_result_from_the_revealed_seed(
 def test_running_the_cycle_again_pays_nothing_twice(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
     draw, r = games["quick535"], _rules(uow, "quick535")
+    assert draw.server_seed is not None
     winning = rules.draw_numbers(r, draw.server_seed, draw.code)
     user = funded_player(amount_minor=10_00)
     _buy(uow, user, "quick535", winning, 1_00, now)
-    draws.run_draw_now(uow, "quick535", now, SALES_CLOSE_S)
-    paid = wallet.cash_balance(uow, user.id).minor
+    draws.run_draw_now(uow, ADMIN, "quick535", now)
+    paid = _cash(uow, user)
     assert paid == 9_00 + 1_00 * 20_000
     wins = count_rows(db, "ledger_transactions", "kind = 'win'")
 
     for later in (now, now + timedelta(minutes=10), now + timedelta(hours=1)):
-        draws.run_cycle(uow, later, SALES_CLOSE_S)
+        draws.run_cycle(uow, SYSTEM, later)
         draws.settle_due(uow, later)
 
-    assert wallet.cash_balance(uow, user.id).minor == paid
+    assert _cash(uow, user) == paid
     assert count_rows(db, "ledger_transactions", "kind = 'win'") == wins == 1
     with uow:
         assert ledger.check_integrity(uow.session) == []
@@ -153,7 +163,7 @@ def test_running_the_cycle_again_pays_nothing_twice(
 def test_cycle_stops_sales_at_close_then_draws_and_settles_at_the_draw_time(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
@@ -167,17 +177,18 @@ def test_cycle_stops_sales_at_close_then_draws_and_settles_at_the_draw_time(
         1_00,
         now,
     )
-    draws.run_cycle(uow, draw.sales_close_at, SALES_CLOSE_S)
+    assert draw.closes_at is not None and draw.draw_at is not None
+    draws.run_cycle(uow, SYSTEM, draw.closes_at)
     assert _stored(uow, draw).status == "closed"
-    late = _buy(uow, user, "lotto649", [7, 8, 9, 10, 11, 12], 1_00, draw.sales_close_at)
+    late = _buy(uow, user, "lotto649", [7, 8, 9, 10, 11, 12], 1_00, draw.closes_at)
     assert late.replayed is False
-    assert late.draw_code != draw.code  # sold for the next draw, never the closed one
+    assert late.draw_code != draw.code  # no draw named: sold for the draw now selling
 
-    report = draws.run_cycle(uow, draw.draw_at, SALES_CLOSE_S)
+    report = draws.run_cycle(uow, SYSTEM, draw.draw_at)
 
     assert report.drawn >= 1 and report.settled_tickets == 1  # the late ticket waits
     stored = _stored(uow, draw)
-    assert (stored.status, stored.drawn_at, stored.settled_at) == (
+    assert (stored.status, stored.resulted_at, stored.settled_at) == (
         "settled",
         draw.draw_at,
         draw.draw_at,
@@ -188,26 +199,35 @@ def test_cycle_stops_sales_at_close_then_draws_and_settles_at_the_draw_time(
 
 
 def test_after_a_draw_is_run_early_the_game_sells_the_next_draw(
-    db: Database, uow: UnitOfWork, games: dict[str, Draw], now: datetime
+    db: Database, uow: UnitOfWork, games: dict[str, Round], now: datetime
 ) -> None:
-    done = draws.run_draw_now(uow, "lotto649", now, SALES_CLOSE_S)
+    done = draws.run_draw_now(uow, ADMIN, "lotto649", now)
     selling = open_draws(uow, now)
     assert set(selling) == {"lotto649", "quick535"}
     nxt = selling["lotto649"]
     assert nxt.id != done.id and nxt.code != done.code
-    assert nxt.sales_close_at > now
+    assert nxt.closes_at is not None and nxt.closes_at > now
     assert nxt.seed_commitment != done.seed_commitment
 
 
 def test_run_draw_now_of_an_unknown_game_is_not_found(
-    db: Database, uow: UnitOfWork, games: dict[str, Draw], now: datetime
+    db: Database, uow: UnitOfWork, games: dict[str, Round], now: datetime
 ) -> None:
     with pytest.raises(NotFound):
-        draws.run_draw_now(uow, "no-such-game", now, SALES_CLOSE_S)
+        draws.run_draw_now(uow, ADMIN, "no-such-game", now)
 
 
 def test_running_a_draw_early_is_audited_with_the_operator(
-    db: Database, uow: UnitOfWork, games: dict[str, Draw], now: datetime
+    db: Database, uow: UnitOfWork, games: dict[str, Round], now: datetime
 ) -> None:
-    draws.run_draw_now(uow, "lotto649", now, SALES_CLOSE_S, actor="operator:7")
+    draws.run_draw_now(uow, Actor.operator(7, "admin"), "lotto649", now)
     assert count_rows(db, "audit_log", "action = 'draw.run_now' AND actor = 'operator:7'") == 1
+
+
+def test_run_draw_now_is_refused_to_operators_without_the_permission_and_audited(
+    db: Database, uow: UnitOfWork, games: dict[str, Round], now: datetime
+) -> None:
+    with pytest.raises(PermissionDenied):
+        draws.run_draw_now(uow, Actor.operator(8, "finance"), "lotto649", now)
+    assert count_rows(db, "audit_log", "action = 'authz.denied' AND actor = 'operator:8'") == 1
+    assert count_rows(db, "rounds", "status = 'open'") == 2

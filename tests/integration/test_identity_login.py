@@ -9,16 +9,18 @@ from unittest import mock
 import pytest
 
 from casino_app.domain.errors import AccountLocked, InvalidCredentials, InvalidToken, TooManyAttempts
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import accounts, mail, passwords, signin
+from casino_app.services.identity import accounts, mail, passwords, registration, signin
 from casino_app.services.identity.sessions import ClientInfo
 from tests.support import PASSWORD, count_rows
 
 ATTACKER = ClientInfo("203.0.113.66", "curl/8")
 HOME = ClientInfo("198.51.100.7", "Firefox")
+SHELL = Actor.system("test")
 
 
 def _fail(uow: UnitOfWork, email: str, at: datetime, client: ClientInfo = HOME) -> type[Exception]:
@@ -86,7 +88,7 @@ def test_a_successful_login_resets_the_consecutive_failures(
 def test_operator_locks_after_ten_failures_for_30_minutes_pci_dss_8_3_4(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
-    signin.create_operator(uow, "op@example.com", PASSWORD, "support", now)
+    registration.create_operator(uow, SHELL, "op@example.com", PASSWORD, "support", now)
     at, results = now, []
     for _ in range(10):
         results.append(_fail(uow, "op@example.com", at))

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
+from casino_app.config import IdentitySettings, Settings
 from casino_app.domain.errors import (
     EmailTaken,
     InvalidCredentials,
     InvalidToken,
+    PermissionDenied,
     SessionExpired,
     StepUpRequired,
     WeakPassword,
 )
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import accounts, mail, sessions, signin
+from casino_app.services.identity import accounts, mail, registration, sessions, signin, users
 from casino_app.services.identity.sessions import ClientInfo
-from tests.support import PASSWORD, count_rows
+from tests.support import PASSWORD, count_rows, make_wiring
+from tests.support import registration as player_form
 
 HOME = ClientInfo("198.51.100.7", "Firefox")
 NEW_PASSWORD = "a-fresh-and-long-secret"
@@ -42,7 +47,7 @@ def test_the_verification_link_confirms_the_email_once(
     )
     assert count_rows(db, "action_tokens", f"token_hash = '{token}'") == 0
     assert accounts.confirm_email_link(uow, token, now + timedelta(minutes=29)) == "Your email is confirmed."
-    assert signin.get_user(uow, user.id).email_verified
+    assert users.get_user(uow, Actor.player(user.id)).email_verified
     with pytest.raises(InvalidToken):
         accounts.confirm_email_link(uow, token, now + timedelta(minutes=29))
 
@@ -53,7 +58,7 @@ def test_a_link_expires_after_30_minutes(
     user = register("late@example.com")
     with pytest.raises(InvalidToken, match="no longer valid"):
         accounts.confirm_email_link(uow, _token(uow, "verify_email", user.email), now + timedelta(minutes=30))
-    assert not signin.get_user(uow, user.id).email_verified
+    assert not users.get_user(uow, Actor.player(user.id)).email_verified
 
 
 def test_password_reset_sets_the_password_and_ends_every_session(
@@ -118,16 +123,17 @@ def test_an_email_change_needs_a_step_up_and_a_confirmed_new_address(
     user = register("old@example.com")
     register("taken@example.com")
     signed = signin.sign_in(uow, signin.verify_password(uow, user.email, PASSWORD, now, HOME), now, HOME)
+    me = Actor.player(user.id, signed.session_id)
     with pytest.raises(StepUpRequired):
-        accounts.request_email_change(uow, user.id, signed.session_id, "new@example.com", now)
-    accounts.step_up_with_password(uow, user.id, signed.session_id, PASSWORD, now)
+        accounts.request_email_change(uow, me, "new@example.com", now)
+    accounts.step_up_with_password(uow, me, PASSWORD, now)
     with pytest.raises(EmailTaken):
-        accounts.request_email_change(uow, user.id, signed.session_id, "TAKEN@example.com", now)
-    accounts.request_email_change(uow, user.id, signed.session_id, "New@Example.com", now)
-    assert signin.get_user(uow, user.id).email == "old@example.com"
+        accounts.request_email_change(uow, me, "TAKEN@example.com", now)
+    accounts.request_email_change(uow, me, "New@Example.com", now)
+    assert users.get_user(uow, me).email == "old@example.com"
     token = _token(uow, "change_email", "new@example.com")
     accounts.confirm_email_link(uow, token, now + timedelta(minutes=1))
-    assert signin.get_user(uow, user.id).email == "new@example.com"
+    assert users.get_user(uow, me).email == "new@example.com"
     assert any(m.kind == "email_changed" and m.recipient == "old@example.com" for m in mail.recent(uow))
     signin.verify_password(uow, "new@example.com", PASSWORD, now + timedelta(minutes=2), HOME)
     with pytest.raises(InvalidCredentials):
@@ -144,3 +150,21 @@ def test_outgoing_mail_is_sealed_at_rest(
         row = conn.execute(sa.text("SELECT recipient_enc, body_enc FROM mail_outbox")).one()
     assert all(value.startswith("e1.") for value in row)
     assert "sealed-mail" not in "".join(row)
+
+
+def test_links_point_at_the_configured_public_url_and_the_mailbox_is_demo_only(
+    db: Database, now: datetime
+) -> None:
+    settings = Settings(
+        db_url=db.url,
+        demo_mode=False,
+        scheduler_enabled=False,
+        identity=IdentitySettings(public_url="https://lotto.example/"),
+    )
+    live = make_wiring(db, settings=settings)
+    registration.register_player(live.uow(), player_form("links@example.com"), now)
+    with pytest.raises(PermissionDenied):
+        mail.recent(live.uow())  # the outbox carries live links: no demo mailbox in production
+    demo = make_wiring(db, keys=live.keys, settings=replace(settings, demo_mode=True))
+    (message,) = mail.recent(demo.uow())
+    assert "https://lotto.example/verify-email?token=" in message.body

@@ -11,20 +11,22 @@ from casino_app.domain.errors import (
     AccountLocked,
     InvalidCode,
     InvalidCredentials,
-    InvalidInput,
+    PermissionDenied,
     SecondFactorRequired,
     StepUpRequired,
     TooManyAttempts,
 )
 from casino_app.domain.identity import totp
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import SignedIn, UserView
-from casino_app.services.identity import accounts, mfa, sessions, signin
+from casino_app.services.identity import accounts, mfa, registration, sessions, signin
 from casino_app.services.identity.sessions import ClientInfo
 from tests.support import PASSWORD, count_rows, scalar
 
 HOME = ClientInfo("198.51.100.7", "Firefox")
+SHELL = Actor.system("test")
 
 
 def _code(secret: str, at: datetime) -> str:
@@ -32,9 +34,14 @@ def _code(secret: str, at: datetime) -> str:
 
 
 def _enrolled(uow: UnitOfWork, user: UserView, now: datetime) -> tuple[str, tuple[str, ...]]:
-    enrollment = mfa.begin_enrollment(uow, user.id, user.email, now)
-    codes = mfa.confirm_enrollment(uow, user.id, _code(enrollment.secret, now), now)
+    player = Actor.player(user.id)
+    enrollment = mfa.begin_enrollment(uow, player, now)
+    codes = mfa.confirm_enrollment(uow, player, _code(enrollment.secret, now), now)
     return enrollment.secret, codes
+
+
+def _me(signed: SignedIn) -> Actor:
+    return Actor.player(signed.user.id, signed.session_id)
 
 
 def _login(uow: UnitOfWork, email: str, at: datetime, code: str = "") -> SignedIn:
@@ -46,14 +53,16 @@ def test_enrollment_shows_a_qr_code_and_needs_a_first_code(
     db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
 ) -> None:
     user = register("enrol@example.com")
-    enrollment = mfa.begin_enrollment(uow, user.id, user.email, now)
+    player = Actor.player(user.id)
+    enrollment = mfa.begin_enrollment(uow, player, now)
     assert enrollment.qr_svg_data_uri.startswith("data:image/svg+xml")
     assert enrollment.uri.startswith("otpauth://totp/") and enrollment.secret in enrollment.uri
+    assert "enrol%40example.com" in enrollment.uri or "enrol@example.com" in enrollment.uri
     with pytest.raises(InvalidCode):
-        mfa.confirm_enrollment(uow, user.id, "000000", now)
-    assert not mfa.status(uow, user.id).enabled
-    codes = mfa.confirm_enrollment(uow, user.id, _code(enrollment.secret, now), now)
-    assert len(codes) == 10 and mfa.status(uow, user.id) == mfa.MfaStatus(True, now, 10)
+        mfa.confirm_enrollment(uow, player, "000000", now)
+    assert not mfa.status(uow, player).enabled
+    codes = mfa.confirm_enrollment(uow, player, _code(enrollment.secret, now), now)
+    assert len(codes) == 10 and mfa.status(uow, player) == mfa.MfaStatus(True, now, 10)
     stored = str(scalar(db, "SELECT totp_secret_enc FROM users WHERE id = :id", id=user.id))
     assert stored.startswith("e1.") and enrollment.secret not in stored
     hashes = [
@@ -86,7 +95,7 @@ def test_a_recovery_code_works_once(
     assert _login(uow, user.email, now, codes[3].lower().replace("-", " ")).session_token
     with pytest.raises(InvalidCode):
         _login(uow, user.email, now + timedelta(seconds=1), codes[3])
-    assert mfa.status(uow, user.id).recovery_codes_left == 9
+    assert mfa.status(uow, Actor.player(user.id)).recovery_codes_left == 9
     assert count_rows(db, "audit_log", "action = 'mfa.recovery_code_used'") == 1
 
 
@@ -112,12 +121,12 @@ def test_step_up_is_needed_to_turn_2fa_off_and_lasts_five_minutes(
     secret, _ = _enrolled(uow, user, now - timedelta(minutes=10))
     signed = _login(uow, user.email, now - timedelta(minutes=6), _code(secret, now - timedelta(minutes=6)))
     with pytest.raises(StepUpRequired):
-        mfa.disable(uow, user.id, signed.session_id, now)
-    mfa.step_up(uow, user.id, signed.session_id, _code(secret, now), now)
+        mfa.disable(uow, _me(signed), now)
+    mfa.step_up(uow, _me(signed), _code(secret, now), now)
     with pytest.raises(StepUpRequired):
-        mfa.disable(uow, user.id, signed.session_id, now + timedelta(minutes=5, seconds=1))
-    mfa.disable(uow, user.id, signed.session_id, now + timedelta(minutes=4))
-    assert not mfa.status(uow, user.id).enabled
+        mfa.disable(uow, _me(signed), now + timedelta(minutes=5, seconds=1))
+    mfa.disable(uow, _me(signed), now + timedelta(minutes=4))
+    assert not mfa.status(uow, _me(signed)).enabled
     assert count_rows(db, "mfa_recovery_codes") == 0
     assert count_rows(db, "audit_log", "action = 'mfa.disable'") == 1
 
@@ -128,11 +137,11 @@ def test_a_player_without_2fa_steps_up_with_the_password(
     user = register("pw-step@example.com")
     signed = _login(uow, user.email, now)
     with pytest.raises(StepUpRequired):
-        sessions.require_step_up(uow, signed.session_id, now)
+        sessions.require_step_up(uow, _me(signed), now)
     with pytest.raises(InvalidCredentials):
-        accounts.step_up_with_password(uow, user.id, signed.session_id, "wrong-password-123", now)
-    accounts.step_up_with_password(uow, user.id, signed.session_id, PASSWORD, now)
-    sessions.require_step_up(uow, signed.session_id, now + timedelta(minutes=4))
+        accounts.step_up_with_password(uow, _me(signed), "wrong-password-123", now)
+    accounts.step_up_with_password(uow, _me(signed), PASSWORD, now)
+    sessions.require_step_up(uow, _me(signed), now + timedelta(minutes=4))
 
 
 def test_a_locked_player_unlocks_with_a_valid_totp_code(
@@ -158,17 +167,24 @@ def test_a_locked_player_unlocks_with_a_valid_totp_code(
 def test_an_operator_enrolls_totp_at_the_first_sign_in_and_cannot_turn_it_off(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
-    op = signin.create_operator(uow, "newop@example.com", PASSWORD, "finance", now)
+    op = registration.create_operator(uow, SHELL, "newop@example.com", PASSWORD, "finance", now)
     proof = signin.verify_password(uow, op.email, PASSWORD, now, HOME)
     assert proof.must_enroll and not proof.mfa_enabled
     with pytest.raises(SecondFactorRequired):
         signin.sign_in(uow, proof, now, HOME)
-    enrollment = mfa.begin_enrollment(uow, op.id, op.email, now)
+    enrollment = signin.begin_operator_enrollment(uow, proof, now)
     signed = signin.sign_in(uow, proof, now, HOME, code=_code(enrollment.secret, now))
     assert len(signed.recovery_codes) == 10 and signed.user.mfa_enabled
-    mfa.step_up(uow, op.id, signed.session_id, _code(enrollment.secret, now + timedelta(seconds=30)), now)
-    with pytest.raises(InvalidInput):
-        mfa.disable(uow, op.id, signed.session_id, now)
+    operator = Actor.operator(op.id, "finance", signed.session_id)
+    # The player's self-service (turning TOTP off among it) is refused to an operator, and audited.
+    with pytest.raises(PermissionDenied):
+        mfa.step_up(uow, operator, _code(enrollment.secret, now + timedelta(seconds=30)), now)
+    with pytest.raises(PermissionDenied):
+        mfa.disable(uow, operator, now)
+    assert count_rows(db, "audit_log", "action = 'authz.denied'") == 2
+    assert count_rows(db, "audit_log", "action = 'mfa.disable'") == 0
+    with pytest.raises(InvalidCredentials):  # the first-sign-in enrollment needs a fresh password
+        signin.begin_operator_enrollment(uow, proof, now + timedelta(minutes=6))
 
 
 def test_recovery_codes_can_be_replaced_after_a_step_up(
@@ -177,7 +193,7 @@ def test_recovery_codes_can_be_replaced_after_a_step_up(
     user = register("regen@example.com")
     secret, old = _enrolled(uow, user, now - timedelta(minutes=1))
     signed = _login(uow, user.email, now, _code(secret, now))
-    new = mfa.regenerate_recovery_codes(uow, user.id, signed.session_id, now)
+    new = mfa.regenerate_recovery_codes(uow, _me(signed), now)
     assert set(new).isdisjoint(old) and len(new) == 10
     with pytest.raises(InvalidCode):
         mfa.check_code(uow, user.id, old[0], now)

@@ -17,26 +17,38 @@ from datetime import datetime
 import pytest
 
 from casino_app.domain.errors import InsufficientFunds
+from casino_app.domain.identity.actor import Actor
+from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.money import ledger, transfers
-from tests.support import FIXED_NOW, count_rows, scalar
+from tests.support import FIXED_NOW, count_rows, make_wiring, scalar
 
 Funded = Callable[..., UserView]
+SYSTEM = Actor.system("race")
+
+
+def _uow(db: Database) -> UnitOfWork:
+    """A unit of work of a wiring over `db` (one per request, as in the app)."""
+    return make_wiring(db).uow()
 
 
 def _accounts(uow: UnitOfWork, user: UserView) -> tuple[int, int]:
     with uow:
         cash = ledger.player_cash_account(uow.session, user.id, "EUR")
-        house = ledger.ensure_account(uow.session, kind="house_revenue", currency="EUR", owner="race")
+        house = ledger.ensure_account(
+            uow.session, kind=AccountKind.HOUSE_REVENUE, currency="EUR", owner="race"
+        )
         uow.commit()
         return cash, house
 
 
 def _debit(db: Database, cash: int, house: int, key: str, now: datetime) -> str:
     try:
-        transfers.transfer(UnitOfWork(db), transfers.Transfer(cash, house, 10, "EUR", key, kind="stake"), now)
+        transfers.transfer(
+            _uow(db), SYSTEM, transfers.Transfer(cash, house, 10, "EUR", key, kind=TransactionKind.STAKE), now
+        )
         return "ok"
     except InsufficientFunds:
         return "insufficient"
@@ -59,7 +71,7 @@ def _never_negative(db: Database, account: int) -> None:
 
 
 def _assert_ledger_clean(db: Database) -> None:
-    with UnitOfWork(db).reader() as r:
+    with _uow(db).reader() as r:
         assert ledger.check_integrity(r.session) == []
 
 
@@ -67,7 +79,7 @@ def _assert_ledger_clean(db: Database) -> None:
 def test_fifty_threads_of_twenty_debits_spend_exactly_one_thousand(
     pg_db: Database, funded_player_on: Callable[[Database, int], UserView], now: datetime
 ) -> None:
-    cash, house = _accounts(UnitOfWork(pg_db), funded_player_on(pg_db, 1_000))
+    cash, house = _accounts(_uow(pg_db), funded_player_on(pg_db, 1_000))
     outcomes = _race(50, lambda w: [_debit(pg_db, cash, house, f"d-{w}-{i}", now) for i in range(20)])
     assert outcomes == Counter({"ok": 100, "insufficient": 900})
     _never_negative(pg_db, cash)
@@ -78,7 +90,7 @@ def test_fifty_threads_of_twenty_debits_spend_exactly_one_thousand(
 def test_twenty_threads_sending_one_idempotency_key_make_one_effect(
     pg_db: Database, funded_player_on: Callable[[Database, int], UserView], now: datetime
 ) -> None:
-    cash, house = _accounts(UnitOfWork(pg_db), funded_player_on(pg_db, 1_000))
+    cash, house = _accounts(_uow(pg_db), funded_player_on(pg_db, 1_000))
     outcomes = _race(20, lambda w: [_debit(pg_db, cash, house, "the-same-key", now)])
     assert outcomes == Counter({"ok": 20})
     assert scalar(pg_db, "SELECT balance FROM accounts WHERE id = :a", a=cash) == 990
@@ -90,14 +102,14 @@ def test_twenty_threads_sending_one_idempotency_key_make_one_effect(
 def test_transfers_both_ways_between_two_accounts_never_deadlock_for_the_caller(
     pg_db: Database, funded_player_on: Callable[[Database, int], UserView], now: datetime
 ) -> None:
-    a, _ = _accounts(UnitOfWork(pg_db), funded_player_on(pg_db, 100_000))
-    b, _ = _accounts(UnitOfWork(pg_db), funded_player_on(pg_db, 100_000))
+    a, _ = _accounts(_uow(pg_db), funded_player_on(pg_db, 100_000))
+    b, _ = _accounts(_uow(pg_db), funded_player_on(pg_db, 100_000))
 
     def shuttle(worker: int) -> list[str]:
         src, dst = (a, b) if worker % 2 else (b, a)
         for i in range(25):
             transfers.transfer(
-                UnitOfWork(pg_db), transfers.Transfer(src, dst, 7, "EUR", f"x-{worker}-{i}"), now
+                _uow(pg_db), SYSTEM, transfers.Transfer(src, dst, 7, "EUR", f"x-{worker}-{i}"), now
             )
         return ["ok"] * 25
 
@@ -117,7 +129,7 @@ def _process_debits(url: str, cash: int, house: int, worker: int, count: int) ->
 def test_several_processes_cannot_double_spend_on_sqlite(
     sqlite_db: Database, funded_player_on: Callable[[Database, int], UserView]
 ) -> None:
-    cash, house = _accounts(UnitOfWork(sqlite_db), funded_player_on(sqlite_db, 1_000))
+    cash, house = _accounts(_uow(sqlite_db), funded_player_on(sqlite_db, 1_000))
     sqlite_db.dispose()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(4) as pool:

@@ -20,20 +20,24 @@ from hypothesis.stateful import (
 )
 
 from casino_app.domain.errors import DomainError, IdempotencyConflict, InsufficientFunds
+from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.funding import fund_stake
+from casino_app.domain.money.vocabulary import TransactionKind
 from casino_app.persistence.db import Database
-from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.backoffice import seed
 from casino_app.services.games import draws, lotto
-from casino_app.services.identity import signin
+from casino_app.services.identity import registration as registering
+from casino_app.services.identity import sessions
 from casino_app.services.money import ledger, transfers
 from casino_app.services.payments import withdrawals
 from casino_app.services.payments.withdrawals import AlreadyResolved
-from tests.support import FIXED_NOW, SALES_CLOSE_S, registration
+from tests.support import FIXED_NOW, SALES_CLOSE_S, make_wiring, registration
 
 PLAYERS = 2
 amounts = st.integers(min_value=1, max_value=50_00)
 players = st.integers(min_value=0, max_value=PLAYERS - 1)
+SYSTEM = Actor.system("model")
+FINANCE = Actor.operator(2, "finance")
 
 
 def make_machine(template: Path) -> type[RuleBasedStateMachine]:
@@ -43,14 +47,15 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
             self.dir = Path(tempfile.mkdtemp(prefix="ledger-sm-"))
             shutil.copyfile(template, self.dir / "db.sqlite")
             self.db = Database(f"sqlite:///{self.dir / 'db.sqlite'}")
-            self.uow = UnitOfWork(self.db)
+            self.uow = make_wiring(self.db).uow()
             self.now = FIXED_NOW
             seed._seed_games(self.uow)
             draws.schedule(self.uow, self.now, SALES_CLOSE_S)
             self.users = [
-                signin.register_player(self.uow, registration(f"sm{i}@example.com"), self.now).id
+                registering.register_player(self.uow, registration(f"sm{i}@example.com"), self.now).id
                 for i in range(PLAYERS)
             ]
+            self.actors = {user: self._stepped_up(user) for user in self.users}
             with self.uow as u:
                 self.clearing = ledger.ensure_account(
                     u.session, kind="provider_clearing", currency="EUR", owner="sm"
@@ -67,6 +72,15 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
             self.reversed: set[int] = set()
             self.pending: list[tuple[int, int, int]] = []  # (withdrawal, user, amount)
 
+        def _stepped_up(self, user: int) -> Actor:
+            """The player in a browser session that has just confirmed a code (withdrawals need it)."""
+            with self.uow as u:
+                _, session_id = sessions.open_browser_session(
+                    u, user, sessions.ClientInfo(), self.now, step_up=True
+                )
+                u.commit()
+            return Actor.player(user, session_id)
+
         def teardown(self) -> None:
             self.db.dispose()
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -81,16 +95,21 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
 
         def _transfer(self, src: int, dst: int, amount: int, key: str, kind: str) -> ledger.PostedTransaction:
             return transfers.transfer(
-                self.uow, transfers.Transfer(src, dst, amount, "EUR", key, kind=kind), self.now
+                self.uow, SYSTEM, transfers.Transfer(src, dst, amount, "EUR", key, kind=kind), self.now
             )
 
         @rule(p=players, amount=amounts)
         def deposit(self, p: int, amount: int) -> None:
             user = self.users[p]
             cmd = transfers.Transfer(
-                self.clearing, self.account(user, "cash"), amount, "EUR", self.key("dep"), "deposit"
+                self.clearing,
+                self.account(user, "cash"),
+                amount,
+                "EUR",
+                self.key("dep"),
+                TransactionKind.DEPOSIT,
             )
-            posted = transfers.transfer(self.uow, cmd, self.now)
+            posted = transfers.transfer(self.uow, SYSTEM, cmd, self.now)
             self.model[(user, "cash")] += amount
             self.deposits.append((posted.id, user, amount))
             self.done.append(("transfer", cmd, {}))
@@ -98,7 +117,7 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         @rule(p=players, amount=amounts)
         def grant_bonus(self, p: int, amount: int) -> None:
             user = self.users[p]
-            transfers.grant_bonus(self.uow, user, amount, "EUR", self.key("bonus"), self.now)
+            transfers.grant_bonus(self.uow, SYSTEM, user, amount, "EUR", self.key("bonus"), self.now)
             self.model[(user, "bonus")] += amount
 
         @rule(p=players, stake=st.integers(min_value=1_00, max_value=30_00))
@@ -128,9 +147,9 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         def win(self, p: int, amount: int) -> None:
             user = self.users[p]
             cmd = transfers.Transfer(
-                self.house, self.account(user, "cash"), amount, "EUR", self.key("win"), "win"
+                self.house, self.account(user, "cash"), amount, "EUR", self.key("win"), TransactionKind.WIN
             )
-            transfers.transfer(self.uow, cmd, self.now)
+            transfers.transfer(self.uow, SYSTEM, cmd, self.now)
             self.model[(user, "cash")] += amount
             self.done.append(("transfer", cmd, {}))
 
@@ -138,7 +157,7 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         @rule(i=st.integers(min_value=0))
         def refund_stake(self, i: int) -> None:
             txn, user, cash, bonus = self.stakes[i % len(self.stakes)]
-            transfers.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="void round")
+            transfers.reverse_transaction(self.uow, FINANCE, txn, self.now, reason="void round")
             if txn not in self.reversed:
                 self.reversed.add(txn)
                 self.model[(user, "cash")] += cash
@@ -149,24 +168,25 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         def chargeback_deposit(self, i: int) -> None:
             txn, user, amount = self.deposits[i % len(self.deposits)]
             if txn in self.reversed:
-                transfers.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
+                transfers.reverse_transaction(self.uow, FINANCE, txn, self.now, reason="chargeback")
                 return
             if self.model[(user, "cash")] < amount:
                 with pytest.raises(InsufficientFunds):
-                    transfers.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
+                    transfers.reverse_transaction(self.uow, FINANCE, txn, self.now, reason="chargeback")
                 return
-            transfers.reverse_transaction(self.uow, txn, self.now, actor="ops:1", reason="chargeback")
+            transfers.reverse_transaction(self.uow, FINANCE, txn, self.now, reason="chargeback")
             self.reversed.add(txn)
             self.model[(user, "cash")] -= amount
 
         @rule(p=players, amount=amounts)
         def request_withdrawal(self, p: int, amount: int) -> None:
             user = self.users[p]
+            actor = self.actors[user]
             if self.model[(user, "cash")] < amount:
                 with pytest.raises(InsufficientFunds):
-                    withdrawals.request_withdrawal(self.uow, user, amount, self.key("wd"), self.now)
+                    withdrawals.request_withdrawal(self.uow, actor, amount, self.key("wd"), self.now)
                 return
-            w = withdrawals.request_withdrawal(self.uow, user, amount, self.key("wd"), self.now)
+            w = withdrawals.request_withdrawal(self.uow, actor, amount, self.key("wd"), self.now)
             self.model[(user, "cash")] -= amount
             self.model[(user, "hold")] += amount
             self.pending.append((w.id, user, amount))
@@ -176,26 +196,22 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         def resolve_withdrawal(self, i: int, pay: bool) -> None:
             wid, user, amount = self.pending.pop(i % len(self.pending))
             outcome = "paid" if pay else "rejected"
-            withdrawals.resolve_withdrawal(
-                self.uow, wid, outcome, role="finance", actor="ops:2", now=self.now, reason="model"
-            )
+            withdrawals.resolve_withdrawal(self.uow, FINANCE, wid, outcome, now=self.now, reason="model")
             self.model[(user, "hold")] -= amount
             if not pay:
                 self.model[(user, "cash")] += amount
             with pytest.raises(AlreadyResolved):
-                withdrawals.resolve_withdrawal(
-                    self.uow, wid, "paid", role="finance", actor="ops:2", now=self.now
-                )
+                withdrawals.resolve_withdrawal(self.uow, FINANCE, wid, "paid", now=self.now)
 
         @precondition(lambda self: bool(self.done))
         @rule(i=st.integers(min_value=0))
         def duplicate(self, i: int) -> None:
             kind, cmd, _ = self.done[i % len(self.done)]
             if kind == "transfer":
-                assert transfers.transfer(self.uow, cmd, self.now).replayed  # type: ignore[arg-type]
+                assert transfers.transfer(self.uow, SYSTEM, cmd, self.now).replayed  # type: ignore[arg-type]
                 other = transfers.Transfer(**{**cmd.__dict__, "amount_minor": cmd.amount_minor + 1})  # type: ignore[attr-defined]
                 with pytest.raises(IdempotencyConflict):
-                    transfers.transfer(self.uow, other, self.now)
+                    transfers.transfer(self.uow, SYSTEM, other, self.now)
             else:
                 try:
                     assert lotto.place_lotto_ticket(self.uow, cmd, self.now).replayed  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
+import casino_app.persistence.tables  # noqa: F401  (registers the tables)
 from casino_app.persistence.db import Database
 from tests.support import alembic_config
 

@@ -16,11 +16,13 @@ from casino_app.domain.errors import (
     Underage,
     WeakPassword,
 )
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import accounts, signin
+from casino_app.services.identity import accounts
+from casino_app.services.identity import registration as signup
 from casino_app.services.money import wallet
 from tests.support import PASSWORD, count_rows, registration, scalar
 
@@ -28,7 +30,7 @@ from tests.support import PASSWORD, count_rows, registration, scalar
 def test_registration_creates_a_player_with_an_empty_cash_account(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
-    user = signin.register_player(uow, registration(" New.Player@Example.COM "), now)
+    user = signup.register_player(uow, registration(" New.Player@Example.COM "), now)
     assert user.email == "new.player@example.com"
     assert (user.role, user.currency, user.previous_login_at) == ("player", "EUR", None)
     assert count_rows(db, "users") == 1
@@ -42,7 +44,7 @@ def test_registration_stores_personal_data_sealed_and_consent_versions(
     cmd = registration(
         "sealed@example.com", full_name="Ada  Lovelace", country="gb", phone="+44 20 7946 0000"
     )
-    user = signin.register_player(uow, cmd, now)
+    user = signup.register_player(uow, cmd, now)
     with uow.reader() as r:
         row = r.session.get(User, user.id)
         assert row is not None
@@ -52,7 +54,7 @@ def test_registration_stores_personal_data_sealed_and_consent_versions(
     assert "sealed@example.com" not in str(row.model_dump())
     assert "Lovelace" not in str(row.model_dump())
     assert (row.country, row.terms_version, row.privacy_version) == ("GB", "2026-01", "2026-01")
-    view = accounts.account_view(uow, user.id)
+    view = accounts.account_view(uow, Actor.player(user.id))
     assert (view.full_name, view.phone, view.birth_date) == ("Ada Lovelace", "+442079460000", "1990-01-01")
     assert not view.email_verified
 
@@ -124,7 +126,7 @@ def test_invalid_registration_raises_a_typed_error_and_writes_nothing(
     error: type[DomainError],
 ) -> None:
     with pytest.raises(error):
-        signin.register_player(uow, registration(email, password, birth, **fields), now)
+        signup.register_player(uow, registration(email, password, birth, **fields), now)
     assert count_rows(db, "users") == 0
     assert count_rows(db, "accounts") == 0
     assert count_rows(db, "mail_outbox") == 0
@@ -132,22 +134,42 @@ def test_invalid_registration_raises_a_typed_error_and_writes_nothing(
 
 def test_markup_in_a_name_is_kept_as_text(db: Database, uow: UnitOfWork, now: datetime) -> None:
     name = '<script>alert("x")</script> Bobby'
-    user = signin.register_player(uow, registration("markup@example.com", full_name=name), now)
-    assert accounts.account_view(uow, user.id).full_name == name
+    user = signup.register_player(uow, registration("markup@example.com", full_name=name), now)
+    assert accounts.account_view(uow, Actor.player(user.id)).full_name == name
 
 
 def test_player_who_turns_18_on_registration_day_is_accepted(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
     birth = now.date().replace(year=now.year - 18)
-    signin.register_player(uow, registration("adult@example.com", birth=birth), now)
+    signup.register_player(uow, registration("adult@example.com", birth=birth), now)
     assert count_rows(db, "users") == 1
 
 
 def test_registration_sends_a_verification_mail_and_is_audited(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
-    user = signin.register_player(uow, registration("mail@example.com"), now)
+    user = signup.register_player(uow, registration("mail@example.com"), now)
     assert count_rows(db, "mail_outbox", f"user_id = {user.id} AND kind = 'verify_email'") == 1
     assert count_rows(db, "action_tokens", f"user_id = {user.id} AND purpose = 'verify_email'") == 1
     assert count_rows(db, "audit_log", f"action = 'auth.register' AND subject = 'user:{user.id}'") == 1
+
+
+def test_a_session_after_registration_is_only_for_the_account_just_made(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    """Opening the first session needs no password, so it must not open one into an older account."""
+    from datetime import timedelta
+
+    from casino_app.domain.errors import PermissionDenied
+    from casino_app.services.identity import signin
+
+    fresh = register("fresh@example.com")
+    signed = signin.start_session_after_registration(uow, fresh.id, now)
+    assert signed.user.id == fresh.id
+    with pytest.raises(PermissionDenied):  # a second one: it already has a session
+        signin.start_session_after_registration(uow, fresh.id, now)
+    older = register("older@example.com")
+    with pytest.raises(PermissionDenied):
+        signin.start_api_session_after_registration(uow, older.id, now + timedelta(minutes=10))
+    assert count_rows(db, "user_sessions") == 1

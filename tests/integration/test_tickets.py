@@ -14,12 +14,13 @@ from casino_app.domain.errors import (
     InvalidAmount,
     InvalidSelection,
 )
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.persistence.tables import Draw
+from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import TicketReceipt, UserView
 from casino_app.services.games import draws, lotto
-from casino_app.services.money import ledger, wallet
+from casino_app.services.money import ledger
 from tests.support import count_rows
 
 SELECTION = (3, 11, 19, 27, 35, 43)
@@ -34,21 +35,27 @@ def _buy(
     stake: int = 2_00,
     request_id: str = "req-1",
     game: str = "lotto649",
+    draw_id: int | None = None,
 ) -> TicketReceipt:
-    cmd = lotto.PlaceLottoTicket(user.id, game, selection, stake, request_id)
-    return lotto.place_lotto_ticket(uow, cmd, now)
+    cmd = lotto.PlaceLottoTicket(game, selection, stake, request_id, draw_id)
+    return lotto.place_lotto_ticket(uow, Actor.player(user.id), cmd, now)
+
+
+def _cash(uow: UnitOfWork, user: UserView) -> int:
+    with uow.reader() as r:
+        return ledger.balance(r.session, ledger.player_cash_account(r.session, user.id, "EUR"))
 
 
 def _nothing_written(db: Database, uow: UnitOfWork, user: UserView, balance: int) -> None:
-    assert count_rows(db, "tickets") == 0
+    assert count_rows(db, "bets") == 0
     assert count_rows(db, "ledger_transactions", "kind = 'stake'") == 0
-    assert wallet.cash_balance(uow, user.id).minor == balance
+    assert _cash(uow, user) == balance
 
 
 def test_ticket_purchase_debits_the_stake_and_issues_the_ticket_in_one_posting(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
@@ -61,15 +68,15 @@ def test_ticket_purchase_debits_the_stake_and_issues_the_ticket_in_one_posting(
         False,
     )
     assert receipt.draw_code == games["lotto649"].code
-    assert wallet.cash_balance(uow, user.id).minor == 750
+    assert _cash(uow, user) == 750
     with db.read_engine.connect() as conn:
         ticket = conn.exec_driver_sql(
-            "SELECT t.validation_number, t.stake, t.status, t.draw_id, x.kind, x.reference "
-            "FROM tickets t JOIN ledger_transactions x ON x.id = t.transaction_id"
+            "SELECT t.public_id, t.stake, t.status, t.round_id, x.kind, x.reference "
+            "FROM bets t JOIN ledger_transactions x ON x.id = t.stake_transaction_id"
         ).one()
         legs = conn.exec_driver_sql(
             "SELECT a.kind, e.amount FROM ledger_entries e JOIN accounts a ON a.id = e.account_id "
-            "JOIN tickets t ON t.transaction_id = e.transaction_id ORDER BY e.amount"
+            "JOIN bets t ON t.stake_transaction_id = e.transaction_id ORDER BY e.amount"
         ).all()
     assert tuple(ticket) == (
         receipt.validation_number,
@@ -90,7 +97,7 @@ def test_ticket_purchase_debits_the_stake_and_issues_the_ticket_in_one_posting(
 def test_every_ticket_gets_its_own_validation_number(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
@@ -103,7 +110,7 @@ def test_every_ticket_gets_its_own_validation_number(
 def test_stake_above_balance_is_refused_and_writes_nothing(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
@@ -116,7 +123,7 @@ def test_stake_above_balance_is_refused_and_writes_nothing(
 def test_stake_equal_to_the_balance_empties_it_to_exactly_zero(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
@@ -124,7 +131,7 @@ def test_stake_equal_to_the_balance_empties_it_to_exactly_zero(
     assert _buy(uow, user, now, stake=5_00).balance_after.minor == 0
     with pytest.raises(InsufficientFunds):
         _buy(uow, user, now, stake=1_00, request_id="req-2")
-    assert count_rows(db, "tickets") == 1
+    assert count_rows(db, "bets") == 1
 
 
 @pytest.mark.parametrize(
@@ -141,7 +148,7 @@ def test_stake_equal_to_the_balance_empties_it_to_exactly_zero(
 def test_bad_selection_is_refused_and_writes_nothing(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
     selection: tuple[int, ...],
@@ -156,7 +163,7 @@ def test_bad_selection_is_refused_and_writes_nothing(
 def test_stake_outside_the_game_limits_is_refused_and_writes_nothing(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
     stake: int,
@@ -170,29 +177,29 @@ def test_stake_outside_the_game_limits_is_refused_and_writes_nothing(
 def test_ticket_after_sales_close_time_is_refused_with_draw_closed(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
     user = funded_player(amount_minor=10_00)
-    close_at = games["lotto649"].sales_close_at
+    close_at = games["lotto649"].closes_at
     _buy(uow, user, close_at - timedelta(seconds=1), request_id="just-in-time")
     with pytest.raises(DrawClosed) as err:
         _buy(uow, user, close_at, request_id="too-late")
     assert err.value.code == "draw_closed"
-    assert count_rows(db, "tickets") == 1
-    assert wallet.cash_balance(uow, user.id).minor == 800
+    assert count_rows(db, "bets") == 1
+    assert _cash(uow, user) == 800
 
 
 def test_ticket_after_close_sales_ran_is_refused_with_draw_closed(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
     user = funded_player(amount_minor=10_00)
-    closed = draws.close_sales(uow, games["lotto649"].sales_close_at)
+    closed = draws.close_sales(uow, games["lotto649"].closes_at)
     assert closed >= 1
     with pytest.raises(DrawClosed):
         _buy(uow, user, now)
@@ -202,7 +209,7 @@ def test_ticket_after_close_sales_ran_is_refused_with_draw_closed(
 def test_same_request_id_twice_returns_the_stored_receipt_and_debits_once(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
@@ -212,14 +219,14 @@ def test_same_request_id_twice_returns_the_stored_receipt_and_debits_once(
     assert again.replayed is True
     assert again.validation_number == first.validation_number
     assert again.balance_after.minor == first.balance_after.minor == 800
-    assert count_rows(db, "tickets") == 1
+    assert count_rows(db, "bets") == 1
     assert count_rows(db, "ledger_transactions", "kind = 'stake'") == 1
 
 
 def test_same_request_id_for_a_different_ticket_is_an_idempotency_conflict(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
@@ -229,14 +236,14 @@ def test_same_request_id_for_a_different_ticket_is_an_idempotency_conflict(
         _buy(uow, user, now, request_id="tab-2", selection=(1, 2, 3, 4, 5, 6))
     with pytest.raises(IdempotencyConflict):
         _buy(uow, user, now, request_id="tab-2", stake=3_00)
-    assert count_rows(db, "tickets") == 1
-    assert wallet.cash_balance(uow, user.id).minor == 800
+    assert count_rows(db, "bets") == 1
+    assert _cash(uow, user) == 800
 
 
 def test_request_ids_are_scoped_to_the_player(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
@@ -244,13 +251,13 @@ def test_request_ids_are_scoped_to_the_player(
     _buy(uow, alice, now, request_id="shared")
     receipt = _buy(uow, bob, now, request_id="shared")
     assert receipt.replayed is False
-    assert count_rows(db, "tickets") == 2
+    assert count_rows(db, "bets") == 2
 
 
 def test_ticket_history_lists_the_players_own_tickets_newest_first(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
@@ -258,7 +265,7 @@ def test_ticket_history_lists_the_players_own_tickets_newest_first(
     older = _buy(uow, alice, now, request_id="a1")
     newer = _buy(uow, alice, now + timedelta(seconds=1), request_id="a2", stake=1_00)
     _buy(uow, bob, now, request_id="b1")
-    history = lotto.ticket_history(uow, alice.id)
+    history = lotto.ticket_history(uow, Actor.player(alice.id))
     assert [t.validation_number for t in history] == [
         newer.validation_number,
         older.validation_number,
@@ -267,3 +274,38 @@ def test_ticket_history_lists_the_players_own_tickets_newest_first(
         ("pending", 100, ()),
         ("pending", 200, ()),
     ]
+
+
+def test_a_ticket_for_a_named_draw_that_closed_is_refused_and_the_next_draw_offered(
+    db: Database,
+    uow: UnitOfWork,
+    games: dict[str, Round],
+    funded_player: Callable[..., UserView],
+    now: datetime,
+) -> None:
+    """The player buys into the draw they were shown; never a silent switch to the next one."""
+    user = funded_player(amount_minor=10_00)
+    shown = games["lotto649"]
+    assert shown.closes_at is not None
+    later = shown.closes_at + timedelta(seconds=1)
+    draws.close_sales(uow, later)
+    draws.schedule(uow, later)
+    with pytest.raises(DrawClosed) as err:
+        _buy(uow, user, later, draw_id=shown.id, request_id="shown-draw")
+    assert err.value.code == "draw_closed"
+    assert "The next draw is" in err.value.message
+    nxt = err.value.next_draw_id  # type: ignore[attr-defined]
+    assert nxt is not None and nxt != shown.id
+    _nothing_written(db, uow, user, 10_00)
+    receipt = _buy(uow, user, later, draw_id=nxt, request_id="next-draw")
+    assert receipt.draw_id == nxt
+
+
+def test_a_stake_limit_message_names_the_limit_in_the_games_currency(
+    uow: UnitOfWork, games: dict[str, Round], funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    user = funded_player(amount_minor=200_00)
+    with pytest.raises(InvalidAmount, match="maximum stake for this game is"):
+        _buy(uow, user, now, stake=100_01)
+    with pytest.raises(InvalidAmount, match="minimum stake for this game is"):
+        _buy(uow, user, now, stake=99)

@@ -11,7 +11,7 @@ from casino_app.bootstrap import Wiring
 from casino_app.domain.errors import InvalidToken
 from casino_app.domain.identity.actor import Actor
 from casino_app.services import authz
-from casino_app.services.identity import sessions
+from casino_app.services.identity import api_tokens
 from casino_app.services.identity.sessions import ClientInfo, Principal
 
 PUBLIC = "public"
@@ -41,7 +41,7 @@ def bearer_token(request: Request) -> str:
 
 def principal(request: Request, wiring: WiringDep) -> Principal:
     """The live access token's principal (401 otherwise)."""
-    return sessions.validate_access(wiring.uow(), bearer_token(request), wiring.now())
+    return api_tokens.validate_access(wiring.uow(), bearer_token(request), wiring.now())
 
 
 def actor_of(who: Principal) -> Actor:

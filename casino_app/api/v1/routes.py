@@ -1,7 +1,8 @@
 """v1 routes: register, login (with a TOTP code when 2FA is on), refresh, logout, the account.
 
 Route functions are plain `def`: FastAPI runs them in a worker thread, so argon2 never
-blocks the event loop. Every route that reads private data or acts names its permission.
+blocks the event loop. Every route that reads private data or acts names its permission and
+hands the caller's `Actor` to the services; units of work come from the app's wiring.
 """
 
 from __future__ import annotations
@@ -11,18 +12,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from casino_app.adapters.clock import clock
 from casino_app.api.v1 import schemas
-from casino_app.api.v1.deps import PUBLIC, client_info, declared, principal, requires
+from casino_app.api.v1.deps import PUBLIC, WiringDep, actor_of, client_info, declared, principal, requires
 from casino_app.api.v1.problems import ProblemRoute
 from casino_app.domain.errors import InvalidInput
-from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.identity import accounts, mfa, sessions, signin
-from casino_app.services.identity.sessions import ClientInfo, Principal, TokenPair
+from casino_app.domain.identity.actor import Actor
+from casino_app.services.identity import accounts, api_tokens, mfa, registration, sessions, signin
+from casino_app.services.identity.api_tokens import TokenPair
+from casino_app.services.identity.sessions import ClientInfo, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["v1"], route_class=ProblemRoute)
 Client = Annotated[ClientInfo, Depends(client_info)]
-Account = Annotated[Principal, Depends(requires("player.account"))]
+Account = Annotated[Actor, Depends(requires("player.account"))]
 
 
 def _tokens(pair: TokenPair) -> schemas.TokenResponse:
@@ -35,10 +36,10 @@ def _tokens(pair: TokenPair) -> schemas.TokenResponse:
 
 
 @router.post("/auth/register", status_code=201, openapi_extra=declared(PUBLIC))
-def register(body: schemas.RegisterRequest, client: Client) -> schemas.TokenResponse:
+def register(body: schemas.RegisterRequest, client: Client, wiring: WiringDep) -> schemas.TokenResponse:
     """Create a player account and sign it in."""
-    now = clock.now()
-    cmd = signin.RegisterPlayer(
+    now = wiring.now()
+    cmd = registration.RegisterPlayer(
         body.email,
         body.password,
         body.birth_date,
@@ -49,42 +50,42 @@ def register(body: schemas.RegisterRequest, client: Client) -> schemas.TokenResp
         terms_version=body.terms_version,
         privacy_version=body.privacy_version,
     )
-    user = signin.register_player(UnitOfWork(), cmd, now, client)
-    return _tokens(signin.start_api_session_after_registration(UnitOfWork(), user.id, now, client))
+    user = registration.register_player(wiring.uow(), cmd, now, client)
+    return _tokens(signin.start_api_session_after_registration(wiring.uow(), user.id, now, client))
 
 
 @router.post("/auth/login", openapi_extra=declared(PUBLIC))
-def login(body: schemas.LoginRequest, client: Client) -> schemas.TokenResponse:
+def login(body: schemas.LoginRequest, client: Client, wiring: WiringDep) -> schemas.TokenResponse:
     """Sign in; with 2FA on, send `code` too (401 `mfa_required` without it)."""
-    now = clock.now()
-    proof = signin.verify_password(UnitOfWork(), body.email, body.password, now, client)
-    return _tokens(signin.sign_in_api(UnitOfWork(), proof, now, client, code=body.code))
+    now = wiring.now()
+    proof = signin.verify_password(wiring.uow(), body.email, body.password, now, client)
+    return _tokens(signin.sign_in_api(wiring.uow(), proof, now, client, code=body.code))
 
 
 @router.post("/auth/refresh", openapi_extra=declared(PUBLIC))
-def refresh(body: schemas.RefreshRequest) -> schemas.TokenResponse:
+def refresh(body: schemas.RefreshRequest, wiring: WiringDep) -> schemas.TokenResponse:
     """Rotate the refresh token; a reused one revokes its whole family (401 `invalid_token`)."""
-    return _tokens(sessions.refresh_tokens(UnitOfWork(), body.refresh_token, clock.now()))
+    return _tokens(api_tokens.refresh_tokens(wiring.uow(), body.refresh_token, wiring.now()))
 
 
 @router.post("/auth/password-reset", status_code=202, openapi_extra=declared(PUBLIC))
-def password_reset(body: schemas.PasswordResetRequest, client: Client) -> dict[str, str]:
+def password_reset(body: schemas.PasswordResetRequest, client: Client, wiring: WiringDep) -> dict[str, str]:
     """Email a reset link when the account exists; the answer never tells."""
-    accounts.request_password_reset(UnitOfWork(), body.email, clock.now(), client)
+    accounts.request_password_reset(wiring.uow(), body.email, wiring.now(), client)
     return {"detail": "If an account uses this address, we have sent it a link."}
 
 
 @router.post("/auth/logout", status_code=204, openapi_extra=declared("authenticated"))
-def logout(who: Annotated[Principal, Depends(principal)]) -> Response:
+def logout(who: Annotated[Principal, Depends(principal)], wiring: WiringDep) -> Response:
     """End this token family (the access and refresh tokens stop working)."""
-    signin.sign_out(UnitOfWork(), who.session_id, who.user_id, clock.now(), f"player:{who.user_id}")
+    signin.sign_out(wiring.uow(), actor_of(who), wiring.now())
     return Response(status_code=204)
 
 
 @router.get("/me", openapi_extra=declared("player.account"))
-def me(who: Account) -> schemas.MeResponse:
+def me(actor: Account, wiring: WiringDep) -> schemas.MeResponse:
     """The signed-in player's account, with the previous login time and address."""
-    view = accounts.account_view(UnitOfWork(), who.user_id)
+    view = accounts.account_view(wiring.uow(), actor)
     return schemas.MeResponse(
         id=view.id,
         email=view.email,
@@ -98,29 +99,27 @@ def me(who: Account) -> schemas.MeResponse:
 
 
 @router.get("/me/sessions", openapi_extra=declared("player.account"))
-def my_sessions(who: Account) -> list[schemas.SessionResponse]:
+def my_sessions(actor: Account, wiring: WiringDep) -> list[schemas.SessionResponse]:
     """The player's live sessions (browsers and devices)."""
-    lines = sessions.list_sessions(UnitOfWork(), who.user_id, who.session_id, clock.now())
+    lines = sessions.list_sessions(wiring.uow(), actor, wiring.now())
     return [schemas.SessionResponse(**asdict(line)) for line in lines]
 
 
 @router.delete("/me/sessions/{session_id}", status_code=204, openapi_extra=declared("player.account"))
-def revoke_session(session_id: int, who: Account) -> Response:
+def revoke_session(session_id: int, actor: Account, wiring: WiringDep) -> Response:
     """Sign one of the player's sessions out."""
-    sessions.revoke(
-        UnitOfWork(), who.user_id, session_id, clock.now(), actor=f"player:{who.user_id}", reason="player"
-    )
+    sessions.revoke(wiring.uow(), actor, session_id, wiring.now(), reason="player")
     return Response(status_code=204)
 
 
 @router.post("/me/step-up", status_code=204, openapi_extra=declared("player.account"))
-def step_up(body: schemas.StepUpRequest, who: Account) -> Response:
+def step_up(body: schemas.StepUpRequest, actor: Account, wiring: WiringDep) -> Response:
     """Confirm it is you before a sensitive action: a TOTP code (2FA on) or the password (2FA off)."""
-    now = clock.now()
+    now = wiring.now()
     if body.code:
-        mfa.step_up(UnitOfWork(), who.user_id, who.session_id, body.code, now)
+        mfa.step_up(wiring.uow(), actor, body.code, now)
     elif body.password:
-        accounts.step_up_with_password(UnitOfWork(), who.user_id, who.session_id, body.password, now)
+        accounts.step_up_with_password(wiring.uow(), actor, body.password, now)
     else:
         raise InvalidInput("Send a code or your password.")
     return Response(status_code=204)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from fractions import Fraction
 from math import comb
 
-from casino_app.domain.errors import InvalidAmount, InvalidSelection
+from casino_app.domain.errors import InvalidInput, InvalidSelection
 from casino_app.domain.games import rng
 
 
@@ -38,15 +40,21 @@ def validate_selection(rules: LottoRules, numbers: list[int]) -> list[int]:
     return sorted(numbers)
 
 
-def validate_stake(rules: LottoRules, stake_minor: int) -> int:
-    """Return the stake when it is within the game's limits, else raise `InvalidAmount`."""
-    if stake_minor <= 0:
-        raise InvalidAmount("The stake must be greater than zero.")
-    if stake_minor < rules.min_stake_minor:
-        raise InvalidAmount("The stake is below this game's minimum.")
-    if stake_minor > rules.max_stake_minor:
-        raise InvalidAmount("The stake is above this game's maximum.")
-    return stake_minor
+def rules_from(data: Mapping[str, Any], min_stake_minor: int, max_stake_minor: int) -> LottoRules:
+    """A game version's stored rules ({"pick", "pool", "paytable": [[matches, multiplier], ...]})."""
+    try:
+        paytable = tuple(sorted((int(m), int(x)) for m, x in data["paytable"]))
+        rules = LottoRules(int(data["pick"]), int(data["pool"]), paytable, min_stake_minor, max_stake_minor)
+    except (KeyError, TypeError, ValueError) as err:
+        raise InvalidInput(f"Lotto rules need pick, pool and a paytable ({err}).") from None
+    if not 1 <= rules.pick < rules.pool or any(not 0 <= m <= rules.pick or x < 0 for m, x in paytable):
+        raise InvalidInput("Lotto rules: pick fewer numbers than the pool, paytable within the pick.")
+    return rules
+
+
+def rules_data(rules: LottoRules) -> dict[str, Any]:
+    """The stored form of a lotto version's rules (stake limits live beside them)."""
+    return {"pick": rules.pick, "pool": rules.pool, "paytable": [list(p) for p in rules.paytable]}
 
 
 def quick_pick(rules: LottoRules) -> list[int]:

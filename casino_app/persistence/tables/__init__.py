@@ -3,7 +3,7 @@
 Table models are never handed to the UI or the API: services return DTOs.
 """
 
-from casino_app.persistence.tables.games import Draw, LottoGame, Ticket
+from casino_app.persistence.tables.games import Bet, Game, GameVersion, Round
 from casino_app.persistence.tables.identity import (
     ActionToken,
     ApiToken,
@@ -26,17 +26,18 @@ __all__ = [
     "AuditHead",
     "AuditRecord",
     "AuthThrottle",
-    "Draw",
+    "Bet",
+    "Game",
+    "GameVersion",
     "JobLease",
     "KeyRotation",
     "LedgerEntry",
     "LedgerTransaction",
-    "LottoGame",
     "MailMessage",
     "Payment",
     "RecoveryCode",
+    "Round",
     "SecurityAlert",
-    "Ticket",
     "User",
     "UserSession",
     "Withdrawal",

@@ -1,4 +1,9 @@
-"""Game tables: lotto games, draws and tickets."""
+"""Game tables, one model for every game: games and their versions, rounds, bets.
+
+A round is a lotto draw, an instant-game round or a provider's round; bets belong to one round
+and settle under the game version the round started with. The bet engine
+(`services/games/engine.py`) is the only writer of stakes and settlements.
+"""
 
 from __future__ import annotations
 
@@ -7,57 +12,90 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from casino_app.persistence.types import UtcDateTime
+from casino_app.domain.games.vocabulary import BetStatus, GameKind, RoundStatus
+from casino_app.persistence.types import UtcDateTime, check_in
 
 
-class LottoGame(SQLModel, table=True):
-    __tablename__ = "lotto_games"
+class Game(SQLModel, table=True):
+    """A game in the catalogue; its rules live in versions (a changed paytable is a new version)."""
+
+    __tablename__ = "games"
+    __table_args__ = (check_in("kind", GameKind, "ck_games_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, sa_column_kwargs={"unique": True})
     name: str = Field(max_length=64)
-    pick: int
-    pool: int
-    paytable: str = Field(max_length=255)  # "3:10,4:100,..." (matches:multiplier)
-    min_stake: int = Field(sa_type=sa.BigInteger)
-    max_stake: int = Field(sa_type=sa.BigInteger)
-    currency: str = Field(default="EUR", max_length=3)
-    draw_interval_seconds: int
+    kind: str = Field(max_length=16)
+    currency: str = Field(max_length=3)
+    version: int = Field(default=1)  # the version new rounds start under
+    draw_interval_seconds: int | None = Field(default=None)  # scheduled games only
+    created_at: datetime = Field(sa_type=UtcDateTime)
 
 
-class Draw(SQLModel, table=True):
-    """A draw: the seed's commitment is public from creation; the seed after the draw."""
+class GameVersion(SQLModel, table=True):
+    """One immutable version of a game's rules (JSON) and stake limits."""
 
-    __tablename__ = "draws"
-    __table_args__ = (sa.UniqueConstraint("game_id", "code", name="uq_draws_game_code"),)
+    __tablename__ = "game_versions"
+    __table_args__ = (sa.UniqueConstraint("game_id", "version", name="uq_game_versions_game_version"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    game_id: int = Field(foreign_key="lotto_games.id", index=True)
+    game_id: int = Field(foreign_key="games.id")
+    version: int
+    rules: str = Field(sa_type=sa.Text)
+    min_stake: int = Field(sa_type=sa.BigInteger)
+    max_stake: int = Field(sa_type=sa.BigInteger)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class Round(SQLModel, table=True):
+    """A round of a game. Lotto draws commit to their seed before sales open (write-once)."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        sa.UniqueConstraint("game_id", "code", name="uq_rounds_game_code"),
+        check_in("status", RoundStatus, "ck_rounds_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    game_id: int = Field(foreign_key="games.id", index=True)
+    game_version: int
     code: str = Field(max_length=32)
-    status: str = Field(default="open", max_length=16, index=True)
-    sales_close_at: datetime = Field(sa_type=UtcDateTime)
-    draw_at: datetime = Field(sa_type=UtcDateTime, index=True)
-    seed_commitment: str = Field(max_length=64)
-    server_seed: str = Field(max_length=64)  # never shown before the draw
-    numbers: str | None = Field(default=None, max_length=64)
-    drawn_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    status: str = Field(default=RoundStatus.OPEN, max_length=16, index=True)
+    opened_at: datetime = Field(sa_type=UtcDateTime)
+    closes_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # no bets from then on
+    draw_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)  # scheduled result
+    seed_commitment: str | None = Field(default=None, max_length=64)
+    server_seed: str | None = Field(default=None, max_length=64)  # never shown before the result
+    outcome: str | None = Field(default=None, max_length=255)
+    resulted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     settled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
-class Ticket(SQLModel, table=True):
-    __tablename__ = "tickets"
+class Bet(SQLModel, table=True):
+    """A stake on a round; the ledger holds its money, this row its story."""
+
+    __tablename__ = "bets"
+    __table_args__ = (
+        sa.Index("ix_bets_round_status", "round_id", "status"),
+        check_in("status", BetStatus, "ck_bets_status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    validation_number: str = Field(max_length=32, sa_column_kwargs={"unique": True})
+    public_id: str = Field(max_length=32, sa_column_kwargs={"unique": True})  # non-sequential receipt id
+    round_id: int = Field(foreign_key="rounds.id")
     user_id: int = Field(foreign_key="users.id", index=True)
-    draw_id: int = Field(foreign_key="draws.id", index=True)
-    selection: str = Field(max_length=64)
+    game_id: int = Field(foreign_key="games.id")
+    game_version: int
+    currency: str = Field(max_length=3)
     stake: int = Field(sa_type=sa.BigInteger)
     stake_bonus: int = Field(default=0, sa_type=sa.BigInteger)  # the part funded by bonus money
-    currency: str = Field(max_length=3)
-    status: str = Field(default="pending", max_length=16)
-    matches: int | None = Field(default=None)
     win: int = Field(default=0, sa_type=sa.BigInteger)
-    transaction_id: int = Field(foreign_key="ledger_transactions.id", unique=True, index=True)
+    win_bonus: int = Field(default=0, sa_type=sa.BigInteger)  # the part of the win paid as bonus
+    status: str = Field(default=BetStatus.PENDING, max_length=16)
+    selection: str = Field(max_length=512)
+    result: str = Field(default="", max_length=64)  # the game's summary ("3" matches, "17 red")
+    idempotency_key: str = Field(max_length=128)
+    stake_transaction_id: int = Field(foreign_key="ledger_transactions.id", sa_column_kwargs={"unique": True})
+    settle_transaction_id: int | None = Field(default=None, foreign_key="ledger_transactions.id")
     created_at: datetime = Field(sa_type=UtcDateTime)
     settled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

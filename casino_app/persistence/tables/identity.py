@@ -12,7 +12,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from casino_app.persistence.types import UtcDateTime
+from casino_app.domain.identity.vocabulary import Role, UserStatus
+from casino_app.persistence.types import UtcDateTime, check_in
 
 
 class User(SQLModel, table=True):
@@ -20,6 +21,10 @@ class User(SQLModel, table=True):
     the email is found through its blind index."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        check_in("role", Role, "ck_users_role"),
+        check_in("status", UserStatus, "ck_users_status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     email_index: str = Field(max_length=64, sa_column_kwargs={"unique": True})

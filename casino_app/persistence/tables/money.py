@@ -7,9 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from casino_app.persistence.types import UtcDateTime
+from casino_app.domain.money.vocabulary import PLAYER_FUNDS, AccountKind, TransactionKind
+from casino_app.persistence.types import UtcDateTime, check_in
 
-PLAYER_ACCOUNT_KINDS = ("player_cash", "player_bonus", "player_hold")
+PLAYER_ACCOUNT_KINDS = tuple(sorted(kind.value for kind in PLAYER_FUNDS))
 
 
 class Account(SQLModel, table=True):
@@ -21,6 +22,7 @@ class Account(SQLModel, table=True):
             "balance >= 0 OR kind NOT IN ('player_cash', 'player_bonus', 'player_hold')",
             name="ck_accounts_player_not_negative",
         ),
+        check_in("kind", AccountKind, "ck_accounts_kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -36,6 +38,7 @@ class LedgerTransaction(SQLModel, table=True):
     """One posting; append-only (triggers refuse UPDATE and DELETE)."""
 
     __tablename__ = "ledger_transactions"
+    __table_args__ = (check_in("kind", TransactionKind, "ck_ledger_transactions_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=32)

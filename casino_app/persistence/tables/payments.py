@@ -7,11 +7,16 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from casino_app.persistence.types import UtcDateTime
+from casino_app.domain.payments.vocabulary import PaymentDirection, PaymentStatus, WithdrawalStatus
+from casino_app.persistence.types import UtcDateTime, check_in
 
 
 class Payment(SQLModel, table=True):
     __tablename__ = "payments"
+    __table_args__ = (
+        check_in("status", PaymentStatus, "ck_payments_status"),
+        check_in("direction", PaymentDirection, "ck_payments_direction"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: str = Field(max_length=64, sa_column_kwargs={"unique": True})
@@ -31,7 +36,10 @@ class Withdrawal(SQLModel, table=True):
     """A withdrawal and its two-phase hold: requested -> paid | rejected, exactly once."""
 
     __tablename__ = "withdrawals"
-    __table_args__ = (sa.UniqueConstraint("user_id", "request_id", name="uq_withdrawals_request"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "request_id", name="uq_withdrawals_request"),
+        check_in("status", WithdrawalStatus, "ck_withdrawals_status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)

@@ -5,46 +5,47 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import select
-
 from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
 from casino_app.domain.errors import EmailTaken
+from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity import totp
+from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
-from casino_app.persistence.tables import LottoGame, User
+from casino_app.domain.money.vocabulary import AccountKind
+from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.games.lotto import HOUSE_SHARDS, house_account
+from casino_app.services.games import catalog
+from casino_app.services.games.catalog import GameSpec
 from casino_app.services.identity import mfa, signin
+from casino_app.services.money import ledger
 from casino_app.services.payments import deposits
 
 DEMO_PLAYER = ("demo@kasyno.example", "lucky-numbers-2026")
 DEMO_OPERATOR = ("ops@kasyno.example", "back-office-2026")
 DEMO_DEPOSIT_MINOR = 100_00
 
-GAMES = (
-    LottoGame(
-        code="lotto649",
-        name="Lotto 6/49",
-        pick=6,
-        pool=49,
-        paytable="3:10,4:100,5:5000,6:1000000",
-        min_stake=100,
-        max_stake=100_00,
-        currency="EUR",
-        draw_interval_seconds=300,
-    ),
-    LottoGame(
-        code="quick535",
-        name="Quick 5/35",
-        pick=5,
-        pool=35,
-        paytable="2:1,3:15,4:200,5:20000",
-        min_stake=100,
-        max_stake=100_00,
-        currency="EUR",
-        draw_interval_seconds=120,
-    ),
+LOTTO_649 = GameSpec(
+    code="lotto649",
+    name="Lotto 6/49",
+    kind=GameKind.LOTTO,
+    currency="EUR",
+    rules={"pick": 6, "pool": 49, "paytable": [[3, 10], [4, 100], [5, 5000], [6, 1_000_000]]},
+    min_stake=100,
+    max_stake=100_00,
+    draw_interval_seconds=300,
 )
+QUICK_535 = GameSpec(
+    code="quick535",
+    name="Quick 5/35",
+    kind=GameKind.LOTTO,
+    currency="EUR",
+    rules={"pick": 5, "pool": 35, "paytable": [[2, 1], [3, 15], [4, 200], [5, 20_000]]},
+    min_stake=100,
+    max_stake=100_00,
+    draw_interval_seconds=120,
+)
+GAMES = (LOTTO_649, QUICK_535)
+SEED_ACTOR = Actor.system("seed")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class SeedReport:
 
 def seed_demo(uow: UnitOfWork, now: datetime) -> SeedReport:
     """Create what is missing; running it again changes nothing."""
-    games = _seed_games(uow)
+    games = seed_games(uow, now)
     player = _seed_user(uow, now, operator=False)
     operator = _seed_user(uow, now, operator=True)
     if player:
@@ -64,18 +65,23 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> SeedReport:
     return SeedReport(games, player, operator)
 
 
-def _seed_games(uow: UnitOfWork) -> int:
-    created = 0
+def seed_games(uow: UnitOfWork, now: datetime) -> int:
+    """The demo lotto games and their house shards; returns how many games were new."""
+    before = {g.code for g in catalog.all_games(uow)}
+    for spec in GAMES:
+        catalog.ensure_game(uow, SEED_ACTOR, spec, now)
+    shards = max(1, uow.context.settings.house_shards)
     with uow:
-        for template in GAMES:
-            exists = uow.session.exec(select(LottoGame.id).where(LottoGame.code == template.code)).first()
-            if exists is None:
-                uow.session.add(LottoGame.model_validate(template.model_dump()))
-                created += 1
-            for shard in range(HOUSE_SHARDS):
-                house_account(uow.session, template.code, template.currency, shard)
+        ledger.ensure_accounts(
+            uow.session,
+            [
+                (AccountKind.HOUSE_REVENUE, g.currency, g.code, shard)
+                for g in GAMES
+                for shard in range(shards)
+            ],
+        )
         uow.commit()
-    return created
+    return len({g.code for g in GAMES} - before)
 
 
 DEMO_PLAYER_PROFILE = {

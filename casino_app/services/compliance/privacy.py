@@ -15,35 +15,42 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from casino_app.adapters.keys import KeyProvider
 from casino_app.domain.errors import InvalidInput, NotFound, PermissionDenied
+from casino_app.domain.identity.actor import Actor
+from casino_app.domain.identity.vocabulary import Role, UserStatus
 from casino_app.domain.money.amounts import Money, format_money, to_decimal_string
+from casino_app.domain.money.vocabulary import FUNDS_LABELS, PLAYER_FUNDS, AccountKind
 from casino_app.persistence.tables import (
     Account,
-    Draw,
+    Bet,
+    Game,
     LedgerEntry,
     LedgerTransaction,
-    LottoGame,
     Payment,
-    Ticket,
+    Round,
     User,
     Withdrawal,
 )
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import authz
+from casino_app.services.identity import users
 from casino_app.services.security import audit, crypto
 
-EXPORT_FORMAT = "kasyno-player-data/1"
-ERASED_STATUS = "erased"
+EXPORT_FORMAT = "kasyno-player-data/2"  # 2: bets of every game replace lotto tickets
+ERASED_STATUS = UserStatus.ERASED
 PII_FIELDS = ("full_name", "birth_date", "address", "phone")
 # Kept: the ledger and the records tied to money (AML/accounting retention), without identity.
 _SKIP_ERASE = frozenset({"users"})
 _ACC = Account.__table__  # type: ignore[attr-defined]
 _TXN = LedgerTransaction.__table__  # type: ignore[attr-defined]
 _ENT = LedgerEntry.__table__  # type: ignore[attr-defined]
-_TIX = Ticket.__table__  # type: ignore[attr-defined]
-_DRAWS = Draw.__table__  # type: ignore[attr-defined]
-_GAMES = LottoGame.__table__  # type: ignore[attr-defined]
+_BETS = Bet.__table__  # type: ignore[attr-defined]
+_ROUNDS = Round.__table__  # type: ignore[attr-defined]
+_GAMES = Game.__table__  # type: ignore[attr-defined]
 _PAY = Payment.__table__  # type: ignore[attr-defined]
 _WD = Withdrawal.__table__  # type: ignore[attr-defined]
+_FUNDS = sorted(kind.value for kind in PLAYER_FUNDS)
 
 
 def _amount(minor: int, currency: str) -> dict[str, str]:
@@ -54,52 +61,48 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
 
-def _open(user: User, column: str) -> str:
-    token = getattr(user, column)
-    if not token:
-        return ""
-    assert user.id is not None
-    return crypto.unseal(token, table="users", column=column, row_id=user.id)
-
-
 def _player(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("Unknown player.")
-    if user.role != "player":
+    if user.role != Role.PLAYER:
         raise PermissionDenied("Only player accounts have a self-service data export.")
     return user
 
 
-def export_player_data(uow: UnitOfWork, user_id: int, now: datetime | None = None) -> dict[str, Any]:
-    """Everything we hold about a player, decrypted, as a JSON-ready dict.
+@authz.guard("player.privacy")
+def export_player_data(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[str, Any]:
+    """Everything we hold about the acting player, decrypted, as a JSON-ready dict.
 
     Secrets are never exported: no password hash, TOTP secret, token or session token hash.
     """
     with uow.reader() as r:
-        s = r.session
-        user = _player(s, user_id)
-        data = {
-            "format": EXPORT_FORMAT,
-            "generated_at": _iso(now or datetime.now(UTC)),
-            "profile": _profile(user),
-            "accounts": _accounts(s, user_id),
-            "transactions": _transactions(s, user_id),
-            "tickets": _tickets(s, user_id),
-            "payments": _payments(s, user_id),
-            "withdrawals": _withdrawals(s, user_id),
-            "sessions": _sessions(s, user_id),
-            "activity": _activity(s, user_id),
-        }
-    return data
+        return _export(r, actor.player_id(), now)
 
 
-def _profile(user: User) -> dict[str, Any]:
+def _export(uow: UnitOfWork, user_id: int, now: datetime) -> dict[str, Any]:
+    s = uow.session
+    user = _player(s, user_id)
+    return {
+        "format": EXPORT_FORMAT,
+        "generated_at": _iso(now),
+        "profile": _profile(user, uow.context.keys),
+        "accounts": _accounts(s, user_id),
+        "transactions": _transactions(s, user_id),
+        "bets": _bets(s, user_id),
+        "payments": _payments(s, user_id),
+        "withdrawals": _withdrawals(s, user_id),
+        "sessions": _sessions(s, user_id),
+        "activity": _activity(s, user_id),
+    }
+
+
+def _profile(user: User, keys: KeyProvider) -> dict[str, Any]:
     erased = user.status == ERASED_STATUS
     return {
         "id": user.id,
-        "email": "" if erased else _open(user, "email_enc"),
-        **{field: _open(user, f"{field}_enc") for field in PII_FIELDS},
+        "email": "" if erased else users.email_of(keys, user),
+        **{field: crypto.open_column(keys, user, f"{field}_enc") for field in PII_FIELDS},
         "country": user.country,
         "currency": user.currency,
         "status": user.status,
@@ -117,8 +120,13 @@ def _profile(user: User) -> dict[str, Any]:
 
 
 def _accounts(s: Session, user_id: int) -> list[dict[str, Any]]:
-    rows = s.execute(sa.select(_ACC).where(_ACC.c.owner_id == user_id).order_by(_ACC.c.id)).all()
+    rows = s.execute(sa.select(_ACC).where(*_funds_of(user_id)).order_by(_ACC.c.id)).all()
     return [{"kind": a.kind, **_amount(a.balance, a.currency)} for a in rows]
+
+
+def _funds_of(user_id: int) -> tuple[sa.ColumnElement[bool], ...]:
+    """The player's own funds accounts (`PLAYER_FUNDS`): what is exported and must be empty to erase."""
+    return (_ACC.c.owner_id == user_id, _ACC.c.kind.in_(_FUNDS))
 
 
 def _transactions(s: Session, user_id: int) -> list[dict[str, Any]]:
@@ -135,7 +143,7 @@ def _transactions(s: Session, user_id: int) -> list[dict[str, Any]]:
         )
         .join(_ENT, _ENT.c.transaction_id == _TXN.c.id)
         .join(_ACC, _ACC.c.id == _ENT.c.account_id)
-        .where(_ACC.c.owner_id == user_id)
+        .where(*_funds_of(user_id))
         .order_by(_TXN.c.id, _ENT.c.id)
     ).all()
     return [
@@ -154,27 +162,29 @@ def _transactions(s: Session, user_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _tickets(s: Session, user_id: int) -> list[dict[str, Any]]:
+def _bets(s: Session, user_id: int) -> list[dict[str, Any]]:
     rows = s.execute(
-        sa.select(_TIX, _DRAWS.c.code.label("draw_code"), _GAMES.c.name.label("game"))
-        .join(_DRAWS, _DRAWS.c.id == _TIX.c.draw_id)
-        .join(_GAMES, _GAMES.c.id == _DRAWS.c.game_id)
-        .where(_TIX.c.user_id == user_id)
-        .order_by(_TIX.c.id)
+        sa.select(_BETS, _ROUNDS.c.code.label("round_code"), _GAMES.c.name.label("game"))
+        .join(_ROUNDS, _ROUNDS.c.id == _BETS.c.round_id)
+        .join(_GAMES, _GAMES.c.id == _BETS.c.game_id)
+        .where(_BETS.c.user_id == user_id)
+        .order_by(_BETS.c.id)
     ).all()
     return [
         {
-            "validation_number": t.validation_number,
-            "game": t.game,
-            "draw": t.draw_code,
-            "selection": t.selection,
-            "stake": to_decimal_string(Money(t.stake, t.currency)),
-            "win": to_decimal_string(Money(t.win, t.currency)),
-            "currency": t.currency,
-            "status": t.status,
-            "created_at": _iso(t.created_at),
+            "receipt": b.public_id,
+            "game": b.game,
+            "round": b.round_code,
+            "selection": b.selection,
+            "stake": to_decimal_string(Money(b.stake, b.currency)),
+            "win": to_decimal_string(Money(b.win, b.currency)),
+            "currency": b.currency,
+            "status": b.status,
+            "result": b.result,
+            "created_at": _iso(b.created_at),
+            "settled_at": _iso(b.settled_at),
         }
-        for t in rows
+        for b in rows
     ]
 
 
@@ -229,7 +239,7 @@ def _activity(s: Session, user_id: int) -> list[dict[str, Any]]:
     log = audit.AuditRecord.__table__  # type: ignore[attr-defined]
     rows = s.execute(
         sa.select(log.c.at, log.c.action, log.c.actor)
-        .where(sa.or_(log.c.subject == f"user:{user_id}", log.c.actor == f"player:{user_id}"))
+        .where(sa.or_(log.c.subject == f"user:{user_id}", log.c.actor == Actor.player(user_id).audit_name))
         .order_by(log.c.seq)
     ).all()
     return [{"at": _iso(r.at), "action": r.action, "by": r.actor} for r in rows]
@@ -240,40 +250,43 @@ def _activity(s: Session, user_id: int) -> list[dict[str, Any]]:
 
 def _money_left(s: Session, user_id: int) -> list[str]:
     balances = s.execute(
-        sa.select(_ACC.c.kind, _ACC.c.balance, _ACC.c.currency).where(
-            _ACC.c.owner_id == user_id, _ACC.c.balance != 0
-        )
+        sa.select(_ACC.c.kind, _ACC.c.balance, _ACC.c.currency)
+        .where(*_funds_of(user_id), _ACC.c.balance != 0)
+        .order_by(_ACC.c.id)
     ).all()
-    labels = {"player_cash": "cash", "player_bonus": "bonus", "player_hold": "pending withdrawal"}
-    return [f"{format_money(Money(bal, cur))} {labels.get(kind, kind)}" for kind, bal, cur in balances]
+    return [
+        f"{format_money(Money(bal, cur))} {FUNDS_LABELS[AccountKind(kind)]}" for kind, bal, cur in balances
+    ]
 
 
-def erase_player(uow: UnitOfWork, user_id: int, *, actor: str, reason: str, now: datetime) -> int:
-    """Pseudonymize a player's personal data, keep the ledger; returns the values cleared.
+@authz.guard("player.privacy")
+def erase_player(uow: UnitOfWork, actor: Actor, *, reason: str, now: datetime) -> int:
+    """Pseudonymize the acting player's personal data, keep the ledger; returns the values cleared.
 
     Raises:
-        NotFound, PermissionDenied: no such player.
-        InvalidInput: money is still in the player's accounts (withdraw it first), or no reason.
+        PermissionDenied: not a signed-in player.
+        InvalidInput: money is still in the player's funds (withdraw it first), or no reason.
     """
+    player_id = actor.player_id()
     if not reason.strip():
         raise InvalidInput("An erasure needs a reason.")
     with uow:
         s = uow.session
-        user = _player(s, user_id)
+        user = _player(s, player_id)
         if user.status == ERASED_STATUS:
             return 0
-        left = _money_left(s, user_id)
+        left = _money_left(s, player_id)
         if left:
             raise InvalidInput("Withdraw or close your balance before erasing your data: " + ", ".join(left))
-        cleared = _pseudonymize_user(user)
+        cleared = _pseudonymize_user(user, uow.context.keys)
         s.add(user)
-        cleared += _clear_linked(s, user_id)
-        _end_sessions(s, user_id, now)
+        cleared += _clear_linked(s, player_id)
+        _end_sessions(s, player_id, now)
         audit.record(
             s,
-            actor=actor,
+            actor=actor.audit_name,
             action="privacy.erased",
-            subject=f"user:{user_id}",
+            subject=f"user:{player_id}",
             details={"reason": reason[:200], "values_cleared": cleared},
             now=now,
         )
@@ -281,7 +294,7 @@ def erase_player(uow: UnitOfWork, user_id: int, *, actor: str, reason: str, now:
     return cleared
 
 
-def _pseudonymize_user(user: User) -> int:
+def _pseudonymize_user(user: User, keys: KeyProvider) -> int:
     assert user.id is not None
     pseudonym = f"erased-{user.id}-{secrets.token_hex(6)}@erased.invalid"
     cleared = 0
@@ -289,8 +302,7 @@ def _pseudonymize_user(user: User) -> int:
         if column.name.endswith("_enc") and column.name != "email_enc" and getattr(user, column.name):
             setattr(user, column.name, None)
             cleared += 1
-    user.email_enc = crypto.seal(pseudonym, table="users", column="email_enc", row_id=user.id)
-    user.email_index = crypto.blind_index(pseudonym, purpose="email")
+    users.set_email(keys, user, pseudonym)
     user.phone_index = None
     user.last_login_ip = user.previous_login_ip = ""
     user.password_hash = "!erased"
@@ -326,15 +338,17 @@ def _end_sessions(s: Session, user_id: int, now: datetime) -> None:
         )
 
 
-def download_player_data(uow: UnitOfWork, user_id: int, *, actor: str, now: datetime) -> str:
-    """The player's data as pretty JSON text; the access itself is audited."""
-    data = export_player_data(uow, user_id, now)
+@authz.guard("player.privacy")
+def download_player_data(uow: UnitOfWork, actor: Actor, now: datetime) -> str:
+    """The acting player's data as pretty JSON text; the access is audited in the same transaction."""
+    player_id = actor.player_id()
     with uow:
+        data = _export(uow, player_id, now)
         audit.record(
             uow.session,
-            actor=actor,
+            actor=actor.audit_name,
             action="privacy.exported",
-            subject=f"user:{user_id}",
+            subject=f"user:{player_id}",
             details={},
             now=now,
         )
@@ -342,7 +356,9 @@ def download_player_data(uow: UnitOfWork, user_id: int, *, actor: str, now: date
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def erasure_blockers(uow: UnitOfWork, user_id: int) -> list[str]:
-    """Why an erasure would be refused right now (money left); empty when it can go ahead."""
+@authz.guard("player.privacy")
+def erasure_blockers(uow: UnitOfWork, actor: Actor) -> list[str]:
+    """Why the acting player's erasure would be refused right now (money left); empty when it can go."""
+    player_id = actor.player_id()
     with uow.reader() as r:
-        return _money_left(r.session, user_id)
+        return _money_left(r.session, player_id)

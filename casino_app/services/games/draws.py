@@ -1,4 +1,9 @@
-"""The draw cycle: schedule, close sales, draw with the RNG module, settle wins."""
+"""The lotto draw cycle on rounds: schedule, close sales, draw with the RNG module, settle.
+
+Every step is idempotent and runs as the system (the scheduler holds a lease so one worker
+runs it). Settlement goes through the bet engine, set-based, under the game version each
+draw started with.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,23 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from casino_app.domain.errors import NotFound
+from casino_app.domain.errors import NotFound, PermissionDenied
 from casino_app.domain.games import lotto as rules
 from casino_app.domain.games import rng
-from casino_app.domain.money.funding import split_win
-from casino_app.persistence.tables import Draw, LottoGame, Ticket
+from casino_app.domain.games.vocabulary import GameKind, RoundStatus
+from casino_app.domain.identity.actor import Actor
+from casino_app.persistence.tables import Game, Round
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import authz
 from casino_app.services.common import join_numbers, parse_numbers
-from casino_app.services.games.lotto import game_rules, house_account
-from casino_app.services.money import ledger
+from casino_app.services.dto import DrawView
+from casino_app.services.games import catalog, draw_queries, settlement
+from casino_app.services.games.lotto import lotto_rules
 from casino_app.services.security import audit
 
-SETTLE_BATCH = 200
+_ROUNDS = Round.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -41,40 +49,48 @@ def next_slot(now: datetime, interval_s: int, close_s: int) -> datetime:
     return datetime.fromtimestamp(slot, UTC)
 
 
-def schedule(uow: UnitOfWork, now: datetime, close_s: int, interval_override: int | None = None) -> int:
-    """Make sure every game has a draw that is selling; returns how many were created."""
+def _draw_code(draw_at: datetime) -> str:
+    return draw_at.strftime("%Y%m%d-%H%M%S")
+
+
+def _lotto_games(uow: UnitOfWork) -> list[Game]:
+    with uow.reader() as r:
+        return list(
+            r.session.exec(select(Game).where(Game.kind == GameKind.LOTTO).order_by(col(Game.id))).all()
+        )
+
+
+def schedule(uow: UnitOfWork, now: datetime) -> int:
+    """Make sure every lotto game has a draw that is selling; returns how many were created."""
+    settings = uow.context.settings
     created = 0
-    with uow:
-        games = uow.session.exec(select(LottoGame)).all()
-    for game in games:
-        interval = interval_override or game.draw_interval_seconds
-        close = min(close_s, max(1, interval // 2))
+    for game in _lotto_games(uow):
+        interval = settings.draw_interval_seconds or game.draw_interval_seconds or 300
+        close = min(settings.sales_close_seconds, max(1, interval // 2))
         created += _ensure_open_draw(uow, game, now, interval, close)
     return created
 
 
-def _ensure_open_draw(uow: UnitOfWork, game: LottoGame, now: datetime, interval: int, close: int) -> int:
+def _ensure_open_draw(uow: UnitOfWork, game: Game, now: datetime, interval: int, close: int) -> int:
     with uow:
         s = uow.session
-        selling = s.exec(
-            select(Draw.id).where(Draw.game_id == game.id, Draw.status == "open", Draw.sales_close_at > now)
-        ).first()
-        if selling is not None:
+        if draw_queries.open_draw(s, game, now) is not None:
             return 0
         draw_at = next_slot(now, interval, close)
-        # A draw run early (run_draw_now) keeps its slot's code: take the next free slot.
-        while (
-            s.exec(select(Draw.id).where(Draw.game_id == game.id, Draw.code == _draw_code(draw_at))).first()
-            is not None
-        ):
+        # A draw run early keeps its slot's code: take the next free slot.
+        while s.exec(
+            select(Round.id).where(Round.game_id == game.id, Round.code == _draw_code(draw_at))
+        ).first():
             draw_at += timedelta(seconds=interval)
         seed = rng.new_server_seed()
         s.add(
-            Draw(
+            Round(
                 game_id=game.id or 0,
+                game_version=game.version,
                 code=_draw_code(draw_at),
-                status="open",
-                sales_close_at=draw_at - timedelta(seconds=close),
+                status=RoundStatus.OPEN,
+                opened_at=now,
+                closes_at=draw_at - timedelta(seconds=close),
                 draw_at=draw_at,
                 seed_commitment=rng.commitment(seed),
                 server_seed=seed,
@@ -87,20 +103,20 @@ def _ensure_open_draw(uow: UnitOfWork, game: LottoGame, now: datetime, interval:
         return 1
 
 
-def _draw_code(draw_at: datetime) -> str:
-    return draw_at.strftime("%Y%m%d-%H%M%S")
-
-
 def close_sales(uow: UnitOfWork, now: datetime) -> int:
     """Stop sales of every draw whose closing time has passed."""
     with uow:
         result = uow.session.execute(
-            sa.update(Draw)
-            .where(col(Draw.status) == "open", col(Draw.sales_close_at) <= now)
-            .values(status="closed")
+            sa.update(_ROUNDS)
+            .where(
+                _ROUNDS.c.status == RoundStatus.OPEN,
+                _ROUNDS.c.closes_at.is_not(None),
+                _ROUNDS.c.closes_at <= now,
+            )
+            .values(status=RoundStatus.CLOSED)
         )
         uow.commit()
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def draw_due(uow: UnitOfWork, now: datetime) -> int:
@@ -108,151 +124,112 @@ def draw_due(uow: UnitOfWork, now: datetime) -> int:
     with uow:
         s = uow.session
         due = s.exec(
-            select(Draw, LottoGame)
-            .join(LottoGame, col(LottoGame.id) == Draw.game_id)
-            .where(Draw.status == "closed", Draw.draw_at <= now)
+            select(Round, Game)
+            .join(Game, col(Game.id) == Round.game_id)
+            .where(Round.status == RoundStatus.CLOSED, col(Round.draw_at) <= now, Game.kind == GameKind.LOTTO)
         ).all()
         for draw, game in due:
-            numbers = rules.draw_numbers(game_rules(game), draw.server_seed, draw.code)
+            version = catalog.game_facts(uow, game.code, draw.game_version)
+            assert draw.server_seed is not None
+            numbers = rules.draw_numbers(lotto_rules(version), draw.server_seed, draw.code)
             s.execute(
-                sa.update(Draw)
-                .where(col(Draw.id) == draw.id, col(Draw.status) == "closed")
-                .values(status="drawn", numbers=join_numbers(numbers), drawn_at=now)
+                sa.update(_ROUNDS)
+                .where(_ROUNDS.c.id == draw.id, _ROUNDS.c.status == RoundStatus.CLOSED)
+                .values(status=RoundStatus.DRAWN, outcome=join_numbers(numbers), resulted_at=now)
             )
         uow.commit()
         return len(due)
 
 
+def _payout(uow: UnitOfWork, numbers: list[int]) -> settlement.Payout:
+    """A lotto ticket pays stake x the paytable multiplier of its version for its matches."""
+
+    def payout(bet: settlement.PendingBet) -> settlement.Outcome:
+        r = lotto_rules(catalog.game_facts(uow, bet.game_code, bet.game_version))
+        selection = list(parse_numbers(bet.selection))
+        matches = rules.count_matches(selection, numbers)
+        return settlement.Outcome(rules.win_amount(r, bet.stake, selection, numbers), result=str(matches))
+
+    return payout
+
+
 def settle_due(uow: UnitOfWork, now: datetime) -> tuple[int, int]:
-    """Settle pending tickets of drawn draws; returns (tickets, draws) settled."""
-    with uow:
-        draws = [d for d in uow.session.exec(select(Draw.id).where(Draw.status == "drawn")).all() if d]
+    """Settle the pending tickets of drawn draws; returns (tickets, draws) settled."""
+    with uow.reader() as r:
+        due = r.session.exec(select(Round.id, Round.outcome).where(Round.status == RoundStatus.DRAWN)).all()
     tickets = 0
-    for draw_id in draws:
-        while (n := _settle_batch(uow, draw_id, now)) > 0:
-            tickets += n
+    system = Actor.system("draw-settlement")
+    for draw_id, outcome in due:
+        assert draw_id is not None
+        payout = _payout(uow, list(parse_numbers(outcome or "")))
+        tickets += settlement.settle_round(uow, system, draw_id, payout, now)
         _mark_settled(uow, draw_id, now)
-    return tickets, len(draws)
-
-
-def _settle_batch(uow: UnitOfWork, draw_id: int, now: datetime) -> int:
-    with uow:
-        s = uow.session
-        draw = s.get(Draw, draw_id)
-        assert draw is not None
-        game = s.get(LottoGame, draw.game_id)
-        assert game is not None
-        r, winning = game_rules(game), list(parse_numbers(draw.numbers or ""))
-        batch = s.exec(
-            select(Ticket)
-            .where(Ticket.draw_id == draw_id, Ticket.status == "pending")
-            .order_by(col(Ticket.id))
-            .limit(SETTLE_BATCH)
-        ).all()
-        for ticket in batch:
-            _settle_ticket(s, ticket, game, r, winning, now)
-        uow.commit()
-        return len(batch)
-
-
-def _settle_ticket(
-    s: Session, ticket: Ticket, game: LottoGame, r: rules.LottoRules, winning: list[int], now: datetime
-) -> None:
-    selection = list(parse_numbers(ticket.selection))
-    win = rules.win_amount(r, ticket.stake, selection, winning)
-    if win > 0:
-        _pay_win(s, ticket, game, win, now)
-    ticket.status = "win" if win > 0 else "lose"
-    ticket.matches = rules.count_matches(selection, winning)
-    ticket.win = win
-    ticket.settled_at = now
-    s.add(ticket)
-
-
-def _pay_win(s: Session, ticket: Ticket, game: LottoGame, win: int, now: datetime) -> None:
-    """Credit a win, split between cash and bonus as the stake was funded."""
-    split = split_win(win, ticket.stake, ticket.stake_bonus)
-    house = house_account(s, game.code, ticket.currency, ticket.id or 0)
-    postings = [ledger.Posting(house, -win)]
-    if split.cash:
-        postings.append(
-            ledger.Posting(ledger.player_cash_account(s, ticket.user_id, ticket.currency), split.cash)
-        )
-    if split.bonus:
-        bonus = ledger.ensure_account(s, kind="player_bonus", currency=ticket.currency, owner=ticket.user_id)
-        postings.append(ledger.Posting(bonus, split.bonus))
-    ledger.post(
-        s,
-        kind="win",
-        idempotency_key=f"win:{ticket.id}",
-        request={"ticket": ticket.id, "win": win},
-        postings=postings,
-        currency=ticket.currency,
-        now=now,
-        reference=ticket.validation_number,
-    )
+    return tickets, len(due)
 
 
 def _mark_settled(uow: UnitOfWork, draw_id: int, now: datetime) -> None:
     with uow:
         uow.session.execute(
-            sa.update(Draw)
-            .where(col(Draw.id) == draw_id, col(Draw.status) == "drawn")
-            .values(status="settled", settled_at=now)
+            sa.update(_ROUNDS)
+            .where(_ROUNDS.c.id == draw_id, _ROUNDS.c.status == RoundStatus.DRAWN)
+            .values(status=RoundStatus.SETTLED, settled_at=now)
         )
         uow.commit()
 
 
-def run_cycle(
-    uow: UnitOfWork, now: datetime, close_s: int, interval_override: int | None = None
-) -> CycleReport:
+@authz.guard("system.jobs")
+def run_cycle(uow: UnitOfWork, actor: Actor, now: datetime) -> CycleReport:
     """One pass of the whole cycle, in order; every step is idempotent."""
     closed = close_sales(uow, now)
     drawn = draw_due(uow, now)
     tickets, draws = settle_due(uow, now)
-    scheduled = schedule(uow, now, close_s, interval_override)
+    scheduled = schedule(uow, now)
     return CycleReport(scheduled, closed, drawn, tickets, draws)
 
 
-def run_draw_now(
-    uow: UnitOfWork,
-    game_code: str,
-    now: datetime,
-    close_s: int,
-    interval_override: int | None = None,
-    *,
-    actor: str = "cli",
-) -> Draw:
-    """Demo and test hook: close the selling draw of a game now, draw and settle it (audited)."""
+@authz.guard("ops.draws.run_now")
+def run_draw_now(uow: UnitOfWork, actor: Actor, game_code: str, now: datetime) -> DrawView:
+    """Demo and test hook: close the selling draw of a game now, draw and settle it (audited).
+
+    Raises:
+        PermissionDenied: outside demo mode (the shell may always). NotFound: unknown game or no open draw.
+    """
+    if not uow.context.settings.demo_mode and actor.role != "system":
+        raise PermissionDenied("Running a draw early is a demo tool; it is off on this deployment.")
+    draw_id = _bring_forward(uow, actor, game_code, now)
+    draw_queries.forget(uow, game_code)
+    run_cycle(uow, Actor.system(f"draw-now:{actor.audit_name}"), now)
+    with uow.reader() as r:
+        draw = r.session.get(Round, draw_id)
+        assert draw is not None
+        return draw_queries.draw_view(draw, catalog.find_game(r.session, game_code))
+
+
+def _bring_forward(uow: UnitOfWork, actor: Actor, game_code: str, now: datetime) -> int:
     with uow:
         s = uow.session
-        game = s.exec(select(LottoGame).where(LottoGame.code == game_code)).first()
-        if game is None:
-            raise NotFound(f"Unknown game {game_code!r}.")
+        game = catalog.find_game(s, game_code)
         draw = s.exec(
-            select(Draw).where(Draw.game_id == game.id, Draw.status == "open").order_by(col(Draw.draw_at))
+            select(Round)
+            .where(Round.game_id == game.id, Round.status == RoundStatus.OPEN)
+            .order_by(col(Round.draw_at))
         ).first()
-        if draw is None:
+        if draw is None or draw.id is None:
             raise NotFound("No open draw to run.")
-        draw_id = draw.id
         audit.record(
             s,
-            actor=actor,
+            actor=actor.audit_name,
             action="draw.run_now",
-            subject=f"draw:{draw_id}",
+            subject=f"draw:{draw.id}",
             details={
                 "game": game_code,
                 "code": draw.code,
-                "before": {"draw_at": draw.draw_at.isoformat()},
+                "before": {"draw_at": draw.draw_at.isoformat() if draw.draw_at else None},
                 "after": {"draw_at": now.isoformat()},
                 "reason": "demo: run the draw now",
             },
             now=now,
         )
-        s.execute(sa.update(Draw).where(col(Draw.id) == draw_id).values(sales_close_at=now, draw_at=now))
+        s.execute(sa.update(_ROUNDS).where(_ROUNDS.c.id == draw.id).values(closes_at=now, draw_at=now))
         uow.commit()
-    run_cycle(uow, now, close_s, interval_override)
-    with uow:
-        result = uow.session.get(Draw, draw_id)
-        assert result is not None
-        return result
+        return draw.id

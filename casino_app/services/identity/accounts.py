@@ -2,6 +2,8 @@
 
 Emailed links are single-use tokens valid for 30 minutes, stored hashed. A password change or
 reset ends the other sessions. An email change needs a step-up in the last 5 minutes.
+The signed-in player's services take the `Actor` (`player.account`); the emailed-link and
+unlock flows are public and take no actor.
 """
 
 from __future__ import annotations
@@ -16,29 +18,28 @@ from casino_app.domain.errors import (
     InvalidCode,
     InvalidCredentials,
     InvalidInput,
-    NotFound,
 )
 from casino_app.domain.identity import rules
 from casino_app.domain.identity import throttle as limits
+from casino_app.domain.identity.actor import Actor
+from casino_app.domain.identity.vocabulary import Role, UserStatus
 from casino_app.persistence.tables import User, UserSession
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import authz
 from casino_app.services.dto import AccountView
-from casino_app.services.identity import mfa, passwords, sessions, throttle, tokens
+from casino_app.services.identity import mail, mfa, passwords, sessions, throttle, tokens, users
 from casino_app.services.identity.sessions import ClientInfo
-from casino_app.services.identity.signin import actor_of, email_index, find_by_email, open_field, seal_field
-from casino_app.services.security import audit
-
-
-def _user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("Unknown user.")
-    return user
+from casino_app.services.security import audit, crypto
 
 
 def _audit(session: Session, user: User, action: str, now: datetime, **details: object) -> None:
     audit.record(
-        session, actor=actor_of(user), action=action, subject=f"user:{user.id}", details=details, now=now
+        session,
+        actor=users.audit_name(user),
+        action=action,
+        subject=f"user:{user.id}",
+        details=details,
+        now=now,
     )
 
 
@@ -51,19 +52,21 @@ def _unlock(session: Session, user: User) -> bool:
     return counter.locked_at is not None
 
 
-def account_view(uow: UnitOfWork, user_id: int) -> AccountView:
-    """Everything the account page shows, unsealed."""
+@authz.guard("player.account")
+def account_view(uow: UnitOfWork, actor: Actor) -> AccountView:
+    """Everything the player's account page shows, unsealed."""
+    keys = uow.context.keys
     with uow.reader() as r:
-        user = _user(r.session, user_id)
-    status = mfa.status(uow, user_id)
+        user = users.load(r.session, actor.player_id())
+        factor = mfa.status_of(r.session, actor.player_id())
     assert user.id is not None
     return AccountView(
         user.id,
-        open_field(user, "email_enc"),
-        open_field(user, "full_name_enc"),
-        open_field(user, "birth_date_enc"),
+        users.email_of(keys, user),
+        crypto.open_column(keys, user, "full_name_enc"),
+        crypto.open_column(keys, user, "birth_date_enc"),
         user.country,
-        open_field(user, "phone_enc"),
+        crypto.open_column(keys, user, "phone_enc"),
         user.role,
         user.email_verified_at is not None,
         user.created_at,
@@ -71,24 +74,26 @@ def account_view(uow: UnitOfWork, user_id: int) -> AccountView:
         user.last_login_ip,
         user.previous_login_at,
         user.previous_login_ip,
-        status.enabled,
-        status.recovery_codes_left,
+        factor.enabled,
+        factor.recovery_codes_left,
     )
 
 
 # --- email verification and unlock ----------------------------------------------------------
 
 
-def resend_verification(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
+@authz.guard("player.account")
+def resend_verification(uow: UnitOfWork, actor: Actor, now: datetime) -> bool:
     """Send a new verification link unless the email is verified or one went out a minute ago."""
+    user_id = actor.player_id()
     with uow:
-        user = _user(uow.session, user_id)
+        user = users.load(uow.session, user_id)
         if user.email_verified_at is not None or tokens.recently_sent(
             uow.session, user_id, "verify_email", now
         ):
             return False
         tokens.revoke_unused(uow.session, user_id, "verify_email", now)
-        tokens.send_link(uow.session, user_id, open_field(user, "email_enc"), "verify_email", now)
+        tokens.send_link(uow, user_id, users.email_of(uow.context.keys, user), "verify_email", now)
         uow.commit()
     return True
 
@@ -101,23 +106,40 @@ def confirm_email_link(uow: UnitOfWork, raw_token: str, now: datetime) -> str:
     """
     with uow:
         row = tokens.spend(uow.session, raw_token, ("verify_email", "unlock", "change_email"), now)
-        user = _user(uow.session, row.user_id)
+        user = users.load(uow.session, row.user_id)
         if row.purpose == "change_email":
-            _apply_email_change(uow.session, user, tokens.payload(row), now)
+            _apply_email_change(uow, user, tokens.payload(uow.context.keys, row), now)
             outcome = "Your new email address is confirmed."
         else:
-            user.email_verified_at = user.email_verified_at or now
-            uow.session.add(user)
-            unlocked = _unlock(uow.session, user)
-            _audit(uow.session, user, "auth.email_verified", now, via=row.purpose)
-            if unlocked:
-                _audit(uow.session, user, "auth.unlock", now, via="email")
-            outcome = "Your email is confirmed" + (" and your account is unlocked." if unlocked else ".")
+            outcome = _confirm_email(uow.session, user, row.purpose, now)
         try:
             uow.commit()
         except IntegrityError:
-            raise EmailTaken("An account with this email already exists.") from None
+            raise EmailTaken(users.EMAIL_TAKEN) from None
     return outcome
+
+
+def _confirm_email(session: Session, user: User, via: str, now: datetime) -> str:
+    user.email_verified_at = user.email_verified_at or now
+    session.add(user)
+    unlocked = _unlock(session, user)
+    _audit(session, user, "auth.email_verified", now, via=via)
+    if unlocked:
+        _audit(session, user, "auth.unlock", now, via="email")
+    return "Your email is confirmed" + (" and your account is unlocked." if unlocked else ".")
+
+
+def _locked_player(uow: UnitOfWork, email: str, now: datetime) -> User | None:
+    """The locked player account at `email`, read in the entered unit of work (None otherwise)."""
+    try:
+        normalized = rules.normalize_email(email)
+    except InvalidInput:
+        return None
+    user = users.find_by_email(uow, normalized)
+    if user is None or user.id is None or user.role != Role.PLAYER:
+        return None
+    locked = limits.is_locked(throttle.peek(uow.session, throttle.login_key(user.email_index)), now)
+    return user if locked else None
 
 
 def unlock_with_code(uow: UnitOfWork, email: str, code: str, now: datetime) -> None:
@@ -127,20 +149,13 @@ def unlock_with_code(uow: UnitOfWork, email: str, code: str, now: datetime) -> N
         InvalidCode: wrong code, or no locked account with a second factor at this email.
         TooManyAttempts: the 5-per-5-minutes code limit.
     """
-    try:
-        normalized = rules.normalize_email(email)
-    except InvalidInput:
-        raise InvalidCode(mfa.WRONG_CODE) from None
     with uow.reader() as r:
-        user = find_by_email(r.session, normalized)
-        locked = user is not None and limits.is_locked(
-            throttle.peek(r.session, throttle.login_key(user.email_index)), now
-        )
-    if user is None or user.id is None or user.role != "player" or not locked or user.totp_enabled_at is None:
+        user = _locked_player(r, email, now)
+    if user is None or user.id is None or user.totp_enabled_at is None:
         raise InvalidCode(mfa.WRONG_CODE)
     mfa.check_code(uow, user.id, code, now)
     with uow:
-        user = _user(uow.session, user.id)
+        user = users.load(uow.session, user.id)
         _unlock(uow.session, user)
         _audit(uow.session, user, "auth.unlock", now, via="totp")
         uow.commit()
@@ -148,19 +163,12 @@ def unlock_with_code(uow: UnitOfWork, email: str, code: str, now: datetime) -> N
 
 def resend_unlock_link(uow: UnitOfWork, email: str, now: datetime) -> None:
     """Send the unlock link again to a locked player (at most once a minute); silent otherwise."""
-    try:
-        normalized = rules.normalize_email(email)
-    except InvalidInput:
-        return
     with uow:
-        user = find_by_email(uow.session, normalized)
-        if user is None or user.id is None or user.role != "player":
-            return
-        counter = throttle.peek(uow.session, throttle.login_key(user.email_index))
-        if not limits.is_locked(counter, now) or tokens.recently_sent(uow.session, user.id, "unlock", now):
+        user = _locked_player(uow, email, now)
+        if user is None or user.id is None or tokens.recently_sent(uow.session, user.id, "unlock", now):
             return
         tokens.revoke_unused(uow.session, user.id, "unlock", now)
-        tokens.send_link(uow.session, user.id, normalized, "unlock", now)
+        tokens.send_link(uow, user.id, rules.normalize_email(email), "unlock", now)
         uow.commit()
 
 
@@ -177,13 +185,13 @@ def request_password_reset(
     except InvalidInput:
         return
     with uow:
-        user = find_by_email(uow.session, normalized)
-        if user is None or user.id is None or user.status != "active":
+        user = users.find_by_email(uow, normalized)
+        if user is None or user.id is None or user.status != UserStatus.ACTIVE:
             return
         if tokens.recently_sent(uow.session, user.id, "reset_password", now):
             return
         tokens.revoke_unused(uow.session, user.id, "reset_password", now)
-        tokens.send_link(uow.session, user.id, normalized, "reset_password", now)
+        tokens.send_link(uow, user.id, normalized, "reset_password", now)
         _audit(uow.session, user, "auth.password_reset_requested", now, ip=client.ip)
         uow.commit()
 
@@ -200,12 +208,12 @@ def reset_password(uow: UnitOfWork, raw_token: str, new_password: str, now: date
     """
     with uow.reader() as r:
         row = tokens.peek(r.session, raw_token, ("reset_password",), now)
-        email = open_field(_user(r.session, row.user_id), "email_enc")
+        email = users.email_of(uow.context.keys, users.load(r.session, row.user_id))
     rules.check_password(new_password, email)
     new_hash = passwords.hash_secret(new_password)
     with uow:
         row = tokens.spend(uow.session, raw_token, ("reset_password",), now)
-        user = _user(uow.session, row.user_id)
+        user = users.load(uow.session, row.user_id)
         user.password_hash = new_hash
         user.password_changed_at = now
         user.email_verified_at = user.email_verified_at or now
@@ -217,49 +225,59 @@ def reset_password(uow: UnitOfWork, raw_token: str, new_password: str, now: date
         return user.role
 
 
-def change_password(
-    uow: UnitOfWork, user_id: int, session_id: int, current: str, new_password: str, now: datetime
-) -> int:
+def _check_current_password(uow: UnitOfWork, user: User, password: str, action: str, now: datetime) -> bool:
+    """True when `password` is the user's; a wrong one is audited (in its own transaction)."""
+    if passwords.verify(password or "", user.password_hash):
+        return True
+    with uow:
+        assert user.id is not None
+        _audit(uow.session, users.load(uow.session, user.id), action, now)
+        uow.commit()
+    return False
+
+
+@authz.guard("player.account")
+def change_password(uow: UnitOfWork, actor: Actor, current: str, new_password: str, now: datetime) -> int:
     """Change the password (the current one is required); ends the other sessions, returns how many.
 
     Raises:
+        PermissionDenied: the session is not the actor's.
         InvalidCredentials: the current password is wrong. WeakPassword: the policy refused the new one.
     """
     with uow.reader() as r:
-        user = _user(r.session, user_id)
-    if not passwords.verify(current or "", user.password_hash):
-        with uow:
-            _audit(uow.session, _user(uow.session, user_id), "auth.password_change_failed", now)
-            uow.commit()
+        session_id = sessions.own_session(r.session, actor).id
+        user = users.load(r.session, actor.player_id())
+    if not _check_current_password(uow, user, current, "auth.password_change_failed", now):
         raise InvalidCredentials("Your current password is not right.")
-    rules.check_password(new_password, open_field(user, "email_enc"))
+    rules.check_password(new_password, users.email_of(uow.context.keys, user))
     new_hash = passwords.hash_secret(new_password)
     with uow:
-        user = _user(uow.session, user_id)
+        user = users.load(uow.session, actor.player_id())
         user.password_hash, user.password_changed_at = new_hash, now
         uow.session.add(user)
-        ended = sessions.revoke_all(uow.session, user_id, now, reason="password_change", keep=session_id)
+        ended = sessions.revoke_all(
+            uow.session, actor.player_id(), now, reason="password_change", keep=session_id
+        )
         _audit(uow.session, user, "auth.password_change", now, sessions_ended=ended)
         uow.commit()
     return ended
 
 
-def step_up_with_password(
-    uow: UnitOfWork, user_id: int, session_id: int, password: str, now: datetime
-) -> None:
+@authz.guard("player.account")
+def step_up_with_password(uow: UnitOfWork, actor: Actor, password: str, now: datetime) -> None:
     """The step-up for accounts without TOTP: the password again (with TOTP on, a code is required).
 
     Raises:
+        PermissionDenied: the session is not the actor's.
         InvalidCode: TOTP is on. InvalidCredentials: wrong password.
     """
     with uow.reader() as r:
-        user = _user(r.session, user_id)
+        session_id = sessions.own_session(r.session, actor).id
+        user = users.load(r.session, actor.player_id())
+    assert session_id is not None
     if user.totp_enabled_at is not None:
         raise InvalidCode("Enter a code from your authenticator app.")
-    if not passwords.verify(password or "", user.password_hash):
-        with uow:
-            _audit(uow.session, _user(uow.session, user_id), "auth.step_up_failed", now)
-            uow.commit()
+    if not _check_current_password(uow, user, password, "auth.step_up_failed", now):
         raise InvalidCredentials("That password is not right.")
     with uow:
         sessions.record_step_up(uow.session, session_id, now)
@@ -269,42 +287,42 @@ def step_up_with_password(
 # --- email change ----------------------------------------------------------------------------
 
 
-def request_email_change(
-    uow: UnitOfWork, user_id: int, session_id: int, new_email: str, now: datetime
-) -> None:
+@authz.guard("player.account")
+def request_email_change(uow: UnitOfWork, actor: Actor, new_email: str, now: datetime) -> None:
     """Send a confirmation link to the new address (needs a step-up in the last 5 minutes).
 
     Raises:
+        PermissionDenied: the session is not the actor's.
         StepUpRequired. InvalidEmail. EmailTaken: the address belongs to another account.
     """
-    sessions.require_step_up(uow, session_id, now)
+    sessions.require_step_up(uow, actor, now)
     email = rules.normalize_email(new_email)
+    user_id = actor.player_id()
     with uow:
-        user = _user(uow.session, user_id)
-        if find_by_email(uow.session, email) is not None:
-            raise EmailTaken("An account with this email already exists.")
+        user = users.load(uow.session, user_id)
+        if users.find_by_email(uow, email) is not None:
+            raise EmailTaken(users.EMAIL_TAKEN)
         tokens.revoke_unused(uow.session, user_id, "change_email", now)
-        tokens.send_link(uow.session, user_id, email, "change_email", now, payload=email)
+        tokens.send_link(uow, user_id, email, "change_email", now, payload=email)
         _audit(uow.session, user, "auth.email_change_requested", now)
         uow.commit()
 
 
-def _apply_email_change(session: Session, user: User, new_email: str, now: datetime) -> None:
+def _apply_email_change(uow: UnitOfWork, user: User, new_email: str, now: datetime) -> None:
     assert user.id is not None
-    old_email = open_field(user, "email_enc")
-    if find_by_email(session, new_email) is not None:
-        raise EmailTaken("An account with this email already exists.")
-    user.email_index = email_index(new_email)
-    user.email_enc = seal_field(user.id, "email_enc", new_email)
+    keys = uow.context.keys
+    old_email = users.email_of(keys, user)
+    if users.find_by_email(uow, new_email) is not None:
+        raise EmailTaken(users.EMAIL_TAKEN)
+    users.set_email(keys, user, new_email)
     user.email_verified_at = now
-    session.add(user)
-    from casino_app.services.identity import mail
-
-    mail.enqueue(session, kind="email_changed", to=old_email, user_id=user.id, now=now, new_email=new_email)
-    _audit(session, user, "auth.email_changed", now)
+    uow.session.add(user)
+    mail.enqueue(uow, kind="email_changed", to=old_email, user_id=user.id, now=now, new_email=new_email)
+    _audit(uow.session, user, "auth.email_changed", now)
 
 
 def live_session_count(session: Session, user_id: int, now: datetime) -> int:
+    """How many of the user's sessions are live (for the back office's player view)."""
     rows = session.exec(
         select(UserSession).where(UserSession.user_id == user_id, col(UserSession.revoked_at).is_(None))
     ).all()

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from casino_app.adapters.keys import KeyProvider
+from casino_app.domain.errors import PermissionDenied
 from casino_app.persistence.tables import MailMessage
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.security import crypto
 
-TABLE = "mail_outbox"
 MAILBOX_LIMIT = 50
 
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -69,7 +70,7 @@ class MailView:
 
 
 def enqueue(
-    session: Session,
+    uow: UnitOfWork,
     *,
     kind: str,
     to: str,
@@ -77,44 +78,44 @@ def enqueue(
     now: datetime,
     **values: str,
 ) -> int:
-    """Add one message from a template to the outbox (the caller commits).
+    """Add one message from a template to the outbox, in the caller's entered unit of work.
 
     Returns:
         The message id.
     """
     subject, body = TEMPLATES[kind]
     message = MailMessage(user_id=user_id, kind=kind, subject=subject, created_at=now)
-    session.add(message)
-    session.flush()
+    uow.session.add(message)
+    uow.session.flush()
     assert message.id is not None
-    message.recipient_enc = crypto.seal(to, table=TABLE, column="recipient_enc", row_id=message.id)
-    message.body_enc = crypto.seal(body.format(**values), table=TABLE, column="body_enc", row_id=message.id)
-    session.add(message)
+    crypto.seal_column(uow.context.keys, message, "recipient_enc", to)
+    crypto.seal_column(uow.context.keys, message, "body_enc", body.format(**values))
+    uow.session.add(message)
     return message.id
 
 
-def _open(message: MailMessage, column: str) -> str:
-    value = getattr(message, column)
-    assert message.id is not None
-    return crypto.unseal(value, table=TABLE, column=column, row_id=message.id) if value else ""
-
-
-def _view(message: MailMessage) -> MailView:
+def _view(keys: KeyProvider, message: MailMessage) -> MailView:
     assert message.id is not None
     return MailView(
         message.id,
         message.kind,
-        _open(message, "recipient_enc"),
+        crypto.open_column(keys, message, "recipient_enc"),
         message.subject,
-        _open(message, "body_enc"),
+        crypto.open_column(keys, message, "body_enc"),
         message.created_at,
     )
 
 
 def recent(uow: UnitOfWork, limit: int = MAILBOX_LIMIT) -> tuple[MailView, ...]:
-    """The newest messages first (the demo mailbox)."""
+    """The newest messages first: the demo mailbox, which exists in demo mode only.
+
+    Raises:
+        PermissionDenied: the deployment is not in demo mode (the mail carries live links).
+    """
+    if not uow.context.settings.demo_mode:
+        raise PermissionDenied("The demo mailbox is only available in demo mode.")
     with uow.reader() as r:
         rows = r.session.exec(
             select(MailMessage).order_by(col(MailMessage.id).desc()).limit(max(1, min(limit, 200)))
         ).all()
-        return tuple(_view(m) for m in rows)
+        return tuple(_view(uow.context.keys, m) for m in rows)

@@ -1,10 +1,10 @@
-"""Server-side sessions: browser sessions and mobile API token families.
+"""Server-side sessions: browser sessions, revocation, step-up (mobile token families: `api_tokens`).
 
 Tokens are 256-bit random values; only their SHA-256 is stored. A browser session ends after
 15 minutes without activity or 12 hours after sign-in; it is revoked at logout, password
-change, self-exclusion and by operators. Mobile clients get 30-minute access tokens and
-refresh tokens that rotate on every use; presenting a used refresh token again revokes the
-whole family (the session), because one of the two holders must be a thief.
+change, self-exclusion and by operators. Lifetimes come from the wiring's
+`settings.identity`. A person only ever names their own sessions: the services take the
+`Actor` and check that the session belongs to it.
 """
 
 from __future__ import annotations
@@ -17,16 +17,18 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from casino_app.config import load_identity_settings
-from casino_app.domain.errors import InvalidToken, NotFound, SessionExpired, StepUpRequired
+from casino_app.config import IdentitySettings
+from casino_app.domain.errors import NotFound, PermissionDenied, SessionExpired, StepUpRequired
 from casino_app.domain.identity import sessions as rules
-from casino_app.persistence.tables import ApiToken, User, UserSession
+from casino_app.domain.identity.actor import Actor
+from casino_app.domain.identity.vocabulary import SessionKind, UserStatus
+from casino_app.persistence.tables import User, UserSession
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import authz
 from casino_app.services.security import audit
 
 TOKEN_BYTES = 32
 _SESSIONS = UserSession.__table__  # type: ignore[attr-defined]
-_TOKENS = ApiToken.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -62,18 +64,8 @@ class SessionLine:
     current: bool
 
 
-@dataclass(frozen=True)
-class TokenPair:
-    access_token: str
-    refresh_token: str
-    access_expires_in: int
-    refresh_expires_in: int
-    session_id: int
-
-
-def configured_policy() -> rules.SessionPolicy:
-    """The session lifetimes of this deployment (profile values from the settings)."""
-    settings = load_identity_settings()
+def session_policy(settings: IdentitySettings) -> rules.SessionPolicy:
+    """The session lifetimes of a deployment (profile values from its settings)."""
     return rules.SessionPolicy(
         idle=timedelta(seconds=settings.session_idle_seconds),
         absolute=timedelta(seconds=settings.session_absolute_seconds),
@@ -90,26 +82,25 @@ def token_hash(token: str) -> str:
     return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
 
 
+def policy_of(uow: UnitOfWork) -> rules.SessionPolicy:
+    """The session policy of the wiring `uow` belongs to."""
+    return session_policy(uow.context.settings.identity)
+
+
 def open_browser_session(
-    session: Session,
-    user_id: int,
-    client: ClientInfo,
-    now: datetime,
-    *,
-    step_up: bool = False,
-    policy: rules.SessionPolicy | None = None,
+    uow: UnitOfWork, user_id: int, client: ClientInfo, now: datetime, *, step_up: bool = False
 ) -> tuple[str, int]:
-    """Create a browser session in the caller's transaction.
+    """Create a browser session in the caller's entered unit of work.
 
     Returns:
         (raw token for the caller to keep server-side, session id).
     """
     token = new_token()
-    policy = policy or configured_policy()
-    return token, _new_session(session, user_id, "browser", token_hash(token), client, now, step_up, policy)
+    kind, hashed = SessionKind.BROWSER, token_hash(token)
+    return token, insert_session(uow.session, user_id, kind, hashed, client, now, step_up, policy_of(uow))
 
 
-def _new_session(
+def insert_session(
     session: Session,
     user_id: int,
     kind: str,
@@ -119,9 +110,11 @@ def _new_session(
     step_up: bool,
     policy: rules.SessionPolicy,
 ) -> int:
+    """Insert a session row of `kind` (browser, or an API token family); returns its id."""
     client = client.clipped()
-    absolute = policy.absolute if kind == "browser" else policy.refresh_token
-    idle = policy.idle if kind == "browser" else policy.refresh_token
+    browser = kind == SessionKind.BROWSER
+    absolute = policy.absolute if browser else policy.refresh_token
+    idle = policy.idle if browser else policy.refresh_token
     row = UserSession(
         user_id=user_id,
         kind=kind,
@@ -140,7 +133,8 @@ def _new_session(
     return row.id
 
 
-def _end_reason(row: UserSession, now: datetime) -> str:
+def end_reason(row: UserSession, now: datetime) -> str:
+    """Why the session is over at `now` ("revoked", "expired", "idle"), or "" while it lives."""
     return rules.end_reason(
         last_seen_at=row.last_seen_at,
         expires_at=row.expires_at,
@@ -170,12 +164,12 @@ def validate_browser(uow: UnitOfWork, token: str, now: datetime) -> Principal:
         found = r.session.exec(
             select(UserSession, User.role, User.status)
             .join(User, col(User.id) == UserSession.user_id)
-            .where(UserSession.token_hash == token_hash(token), UserSession.kind == "browser")
+            .where(UserSession.token_hash == token_hash(token), UserSession.kind == SessionKind.BROWSER)
         ).first()
     if found is None:
         raise SessionExpired(_ENDED["revoked"])
     row, role, status = found
-    reason = _end_reason(row, now) or ("revoked" if status != "active" else "")
+    reason = end_reason(row, now) or ("revoked" if status != UserStatus.ACTIVE else "")
     if reason:
         raise SessionExpired(_ENDED[reason])
     assert row.id is not None
@@ -190,10 +184,10 @@ def validate_browser(uow: UnitOfWork, token: str, now: datetime) -> Principal:
     return Principal(row.user_id, role, row.id, row.kind, row.step_up_at)
 
 
-def list_sessions(
-    uow: UnitOfWork, user_id: int, current_id: int | None, now: datetime
-) -> tuple[SessionLine, ...]:
-    """The user's live sessions, newest activity first."""
+@authz.guard("player.account")
+def list_sessions(uow: UnitOfWork, actor: Actor, now: datetime) -> tuple[SessionLine, ...]:
+    """The player's live sessions, newest activity first; the actor's own is marked current."""
+    user_id, current_id = actor.player_id(), actor.session_id
     with uow.reader() as r:
         rows = r.session.exec(
             select(UserSession)
@@ -203,24 +197,35 @@ def list_sessions(
     return tuple(
         SessionLine(r.id or 0, r.kind, r.ip, r.user_agent, r.created_at, r.last_seen_at, r.id == current_id)
         for r in rows
-        if not _end_reason(r, now)
+        if not end_reason(r, now)
     )
 
 
-def revoke(uow: UnitOfWork, user_id: int, session_id: int, now: datetime, *, actor: str, reason: str) -> None:
-    """Revoke one of the user's sessions (a user can only name their own).
+@authz.guard("player.account")
+def revoke(uow: UnitOfWork, actor: Actor, session_id: int, now: datetime, *, reason: str = "player") -> None:
+    """Sign out one of the player's own sessions (from the account page or the API).
 
     Raises:
-        NotFound: no such session of this user.
+        NotFound: no such session of this player (another person's looks the same).
     """
+    end_session(uow, actor, session_id, now, reason=reason)
+
+
+def end_session(uow: UnitOfWork, actor: Actor, session_id: int, now: datetime, *, reason: str) -> None:
+    """Revoke a session of the acting person, audited (logout, or `revoke`).
+
+    Raises:
+        PermissionDenied: nobody is signed in. NotFound: not a session of the actor.
+    """
+    user_id = actor.person_id()
     with uow:
         row = uow.session.get(UserSession, session_id)
         if row is None or row.user_id != user_id:
             raise NotFound("That session does not exist.")
-        _revoke_where(uow.session, _SESSIONS.c.id == session_id, now, reason)
+        revoke_where(uow.session, _SESSIONS.c.id == session_id, now, reason)
         audit.record(
             uow.session,
-            actor=actor,
+            actor=actor.audit_name,
             action="auth.session_revoke",
             subject=f"user:{user_id}",
             details={"session_id": session_id, "reason": reason},
@@ -237,10 +242,11 @@ def revoke_all(session: Session, user_id: int, now: datetime, *, reason: str, ke
     condition = sa.and_(_SESSIONS.c.user_id == user_id, _SESSIONS.c.revoked_at.is_(None))
     if keep is not None:
         condition = sa.and_(condition, _SESSIONS.c.id != keep)
-    return _revoke_where(session, condition, now, reason)
+    return revoke_where(session, condition, now, reason)
 
 
-def _revoke_where(session: Session, condition: sa.ColumnElement[bool], now: datetime, reason: str) -> int:
+def revoke_where(session: Session, condition: sa.ColumnElement[bool], now: datetime, reason: str) -> int:
+    """Revoke the live sessions matching `condition`; returns how many."""
     result = session.execute(
         sa.update(_SESSIONS)
         .where(condition, _SESSIONS.c.revoked_at.is_(None))
@@ -249,143 +255,34 @@ def _revoke_where(session: Session, condition: sa.ColumnElement[bool], now: date
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def own_session(session: Session, actor: Actor) -> UserSession:
+    """The session the actor acts in, after checking it is theirs and not revoked.
+
+    Raises:
+        PermissionDenied: nobody is signed in, or the session belongs to someone else.
+        SessionExpired: the session was revoked.
+    """
+    user_id = actor.person_id()
+    row = session.get(UserSession, actor.session_id) if actor.session_id is not None else None
+    if row is None or row.user_id != user_id:
+        raise PermissionDenied("That is not your session.")
+    if row.revoked_at is not None:
+        raise SessionExpired(_ENDED["revoked"])
+    return row
+
+
 def record_step_up(session: Session, session_id: int, now: datetime) -> None:
-    """Note that a second-factor code was entered in this session just now."""
+    """Note that a second-factor code was entered in this session just now (check `own_session` first)."""
     session.execute(sa.update(_SESSIONS).where(_SESSIONS.c.id == session_id).values(step_up_at=now))
 
 
-def require_step_up(uow: UnitOfWork, session_id: int, now: datetime) -> None:
-    """Raise `StepUpRequired` unless this session entered a code in the last 5 minutes."""
+def require_step_up(uow: UnitOfWork, actor: Actor, now: datetime) -> None:
+    """Refuse unless the actor's own session entered a code (or password) in the last 5 minutes.
+
+    Raises:
+        PermissionDenied: the session is not the actor's. StepUpRequired: no recent step-up.
+    """
     with uow.reader() as r:
-        row = r.session.get(UserSession, session_id)
-    if row is None or not rules.step_up_fresh(row.step_up_at, now):
+        row = own_session(r.session, actor)
+    if not rules.step_up_fresh(row.step_up_at, now):
         raise StepUpRequired("Confirm it is you: enter a code from your authenticator app.")
-
-
-# --- mobile API tokens ---------------------------------------------------------------------
-
-
-def open_api_session(
-    session: Session,
-    user_id: int,
-    client: ClientInfo,
-    now: datetime,
-    *,
-    step_up: bool = False,
-    policy: rules.SessionPolicy = rules.DEFAULT_POLICY,
-) -> TokenPair:
-    """Start a token family (an "api" session) and issue its first access and refresh token."""
-    session_id = _new_session(session, user_id, "api", None, client, now, step_up, policy)
-    return _issue_pair(session, session_id, now, policy)
-
-
-def _issue_pair(session: Session, session_id: int, now: datetime, policy: rules.SessionPolicy) -> TokenPair:
-    access, refresh = new_token(), new_token()
-    for kind, raw, life in (
-        ("access", access, policy.access_token),
-        ("refresh", refresh, policy.refresh_token),
-    ):
-        session.add(
-            ApiToken(
-                session_id=session_id,
-                kind=kind,
-                token_hash=token_hash(raw),
-                created_at=now,
-                expires_at=now + life,
-            )
-        )
-    session.flush()
-    return TokenPair(
-        access,
-        refresh,
-        int(policy.access_token.total_seconds()),
-        int(policy.refresh_token.total_seconds()),
-        session_id,
-    )
-
-
-def refresh_tokens(
-    uow: UnitOfWork, refresh_token: str, now: datetime, policy: rules.SessionPolicy = rules.DEFAULT_POLICY
-) -> TokenPair:
-    """Rotate: spend `refresh_token` and issue a new pair in the same family.
-
-    Raises:
-        InvalidToken: unknown, expired or revoked; or already used, which revokes the family.
-    """
-    with uow:
-        found = uow.session.exec(
-            select(ApiToken, UserSession)
-            .join(UserSession, col(UserSession.id) == ApiToken.session_id)
-            .where(ApiToken.token_hash == token_hash(refresh_token), ApiToken.kind == "refresh")
-        ).first()
-        if found is None:
-            raise InvalidToken("The refresh token is not valid. Sign in again.")
-        token, family = found
-        if token.used_at is not None or not _spend(uow.session, token, now):
-            _revoke_family(uow, family, now)
-            raise InvalidToken("The refresh token was already used. Sign in again.")
-        if token.expires_at <= now or _end_reason(family, now):
-            raise InvalidToken("The refresh token is not valid. Sign in again.")
-        assert family.id is not None
-        uow.session.execute(sa.update(_SESSIONS).where(_SESSIONS.c.id == family.id).values(last_seen_at=now))
-        pair = _issue_pair(uow.session, family.id, now, policy)
-        uow.commit()
-        return pair
-
-
-def _spend(session: Session, token: ApiToken, now: datetime) -> bool:
-    """Mark a refresh token used; False when a concurrent request spent it first."""
-    result = session.execute(
-        sa.update(_TOKENS).where(_TOKENS.c.id == token.id, _TOKENS.c.used_at.is_(None)).values(used_at=now)
-    )
-    return int(getattr(result, "rowcount", 0) or 0) == 1
-
-
-def _revoke_family(uow: UnitOfWork, family: UserSession, now: datetime) -> None:
-    """Reuse of a refresh token: end the whole family and audit it (committed before raising)."""
-    uow.session.rollback()
-    _revoke_where(uow.session, _SESSIONS.c.id == family.id, now, "refresh_reuse")
-    audit.record(
-        uow.session,
-        actor="system",
-        action="auth.refresh_reuse",
-        subject=f"user:{family.user_id}",
-        details={"session_id": family.id},
-        now=now,
-    )
-    uow.commit()
-
-
-def validate_access(uow: UnitOfWork, access_token: str, now: datetime) -> Principal:
-    """The principal behind a live access token.
-
-    Raises:
-        InvalidToken: unknown, expired, or its family was revoked or ended.
-    """
-    with uow.reader() as r:
-        found = r.session.exec(
-            select(ApiToken, UserSession, User.role, User.status)
-            .join(UserSession, col(UserSession.id) == ApiToken.session_id)
-            .join(User, col(User.id) == UserSession.user_id)
-            .where(ApiToken.token_hash == token_hash(access_token), ApiToken.kind == "access")
-        ).first()
-    if found is None:
-        raise InvalidToken("The access token is not valid.")
-    token, family, role, status = found
-    if token.expires_at <= now or _end_reason(family, now) or status != "active":
-        raise InvalidToken("The access token has expired. Refresh it or sign in again.")
-    assert family.id is not None
-    return Principal(family.user_id, role, family.id, "api", family.step_up_at)
-
-
-def session_owner(uow: UnitOfWork, session_id: int) -> int:
-    """The user a session belongs to.
-
-    Raises:
-        NotFound: no such session.
-    """
-    with uow.reader() as r:
-        row = r.session.get(UserSession, session_id)
-    if row is None:
-        raise NotFound("That session does not exist.")
-    return row.user_id

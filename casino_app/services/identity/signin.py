@@ -1,39 +1,36 @@
-"""Registration and login for players and operators.
+"""Login for players and operators, the sessions it opens, and logout.
 
 Login has two steps: `verify_password` (throttled before any hashing, no user enumeration)
 and `sign_in` (the second factor when required, then a server-side session). Every failure
-is audited in its own transaction, so it is kept although the login fails.
+is audited in its own transaction, so it is kept although the login fails. These are public
+flows: there is no signed-in actor yet, only the `ClientInfo` of the caller.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from casino_app.domain.errors import (
     AccountLocked,
-    EmailTaken,
     InvalidCredentials,
     InvalidInput,
-    NotFound,
     PermissionDenied,
     SecondFactorRequired,
     TooManyAttempts,
 )
 from casino_app.domain.identity import rules
 from casino_app.domain.identity import throttle as limits
-from casino_app.domain.money.amounts import check_currency
-from casino_app.persistence.tables import User
+from casino_app.domain.identity.actor import Actor
+from casino_app.domain.identity.vocabulary import Role, SessionKind, UserStatus
+from casino_app.persistence.tables import User, UserSession
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import PasswordProof, SignedIn, UserView
-from casino_app.services.identity import mfa, passwords, sessions, throttle, tokens
+from casino_app.services.identity import api_tokens, mfa, passwords, sessions, throttle, tokens, users
 from casino_app.services.identity.sessions import ClientInfo
-from casino_app.services.money import ledger
-from casino_app.services.security import audit, crypto
+from casino_app.services.security import audit
 
 WRONG_LOGIN = "Wrong email or password."
 PROOF_LIFETIME = timedelta(minutes=5)
@@ -42,177 +39,6 @@ LOCKED_PLAYER = (
     "to its address, or with a code from your authenticator app."
 )
 LOCKED_OPERATOR = "Too many failed sign-in attempts: this account is locked for 30 minutes."
-
-
-@dataclass(frozen=True)
-class RegisterPlayer:
-    """A registration form. The consent fields carry the versions the person accepted."""
-
-    email: str
-    password: str
-    birth_date: date
-    currency: str = "EUR"
-    full_name: str = ""
-    country: str = ""
-    phone: str = ""
-    terms_version: str = ""
-    privacy_version: str = ""
-
-
-def email_index(normalized_email: str) -> str:
-    """The blind index that finds an account by its (normalized) email."""
-    return crypto.blind_index(normalized_email, purpose="email")
-
-
-def seal_field(user_id: int, column: str, value: str) -> str | None:
-    """Seal one personal-data field of `users` ("" stays empty)."""
-    return crypto.seal(value, table="users", column=column, row_id=user_id) if value else None
-
-
-def open_field(user: User, column: str) -> str:
-    """Unseal one personal-data field of `users` ("" when empty)."""
-    token = getattr(user, column)
-    if not token:
-        return ""
-    assert user.id is not None
-    return crypto.unseal(token, table="users", column=column, row_id=user.id)
-
-
-def user_view(user: User) -> UserView:
-    """The DTO of a user (unseals the email)."""
-    assert user.id is not None
-    return UserView(
-        user.id,
-        open_field(user, "email_enc"),
-        user.role,
-        user.currency,
-        user.previous_login_at,
-        user.previous_login_ip,
-        user.totp_enabled_at is not None,
-        user.email_verified_at is not None,
-    )
-
-
-def actor_of(user: User) -> str:
-    return mfa.actor_of(user)
-
-
-def parse_birth_date(text: str) -> date:
-    """Parse an ISO date (YYYY-MM-DD) from a form, or raise `InvalidInput`."""
-    try:
-        return date.fromisoformat((text or "").strip()[:10])
-    except ValueError:
-        raise InvalidInput("Enter your date of birth as YYYY-MM-DD.") from None
-
-
-def find_by_email(session: Session, normalized_email: str) -> User | None:
-    return session.exec(select(User).where(User.email_index == email_index(normalized_email))).first()
-
-
-# --- registration -------------------------------------------------------------------------
-
-
-def register_player(
-    uow: UnitOfWork, cmd: RegisterPlayer, now: datetime, client: ClientInfo | None = None
-) -> UserView:
-    """Create a player, their cash account and an email-verification mail in one transaction.
-
-    Raises:
-        InvalidEmail, WeakPassword, Underage, TermsNotAccepted, InvalidInput: bad input; nothing is written.
-        EmailTaken: the address is already registered.
-    """
-    email = rules.normalize_email(cmd.email)
-    rules.check_password(cmd.password, email)
-    full_name = rules.clean_full_name(cmd.full_name)
-    rules.check_age(cmd.birth_date, now.date())
-    country = rules.check_country(cmd.country)
-    phone = rules.normalize_phone(cmd.phone)
-    rules.check_consent(cmd.terms_version, cmd.privacy_version)
-    check_currency(cmd.currency)
-    password_hash = passwords.hash_secret(cmd.password)
-    client = (client or ClientInfo()).clipped()
-    with uow:
-        user = insert_user(
-            uow.session,
-            email,
-            password_hash,
-            "player",
-            now,
-            currency=cmd.currency,
-            country=country,
-            terms_version=cmd.terms_version,
-            privacy_version=cmd.privacy_version,
-            consent_at=now,
-            # A new player is signed in straight away, so registration counts as a login.
-            last_login_at=now,
-            last_login_ip=client.ip,
-        )
-        assert user.id is not None
-        user.full_name_enc = seal_field(user.id, "full_name_enc", full_name)
-        user.birth_date_enc = seal_field(user.id, "birth_date_enc", cmd.birth_date.isoformat())
-        user.phone_enc = seal_field(user.id, "phone_enc", phone)
-        user.phone_index = crypto.blind_index(phone, purpose="phone") if phone else None
-        uow.session.add(user)
-        ledger.ensure_account(uow.session, kind="player_cash", currency=cmd.currency, owner=user.id)
-        tokens.send_link(uow.session, user.id, email, "verify_email", now)
-        audit.record(
-            uow.session,
-            actor=actor_of(user),
-            action="auth.register",
-            subject=f"user:{user.id}",
-            details={"ip": client.ip, "country": country, "terms": cmd.terms_version},
-            now=now,
-        )
-        uow.commit()
-        return user_view(user)
-
-
-def insert_user(
-    session: Session, email: str, password_hash: str, role: str, now: datetime, **fields: Any
-) -> User:
-    """Insert a user with a sealed email; the unique blind index refuses a taken address."""
-    user = User(
-        email_index=email_index(email), password_hash=password_hash, role=role, created_at=now, **fields
-    )
-    session.add(user)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise EmailTaken("An account with this email already exists.") from None
-    assert user.id is not None
-    user.email_enc = seal_field(user.id, "email_enc", email)
-    return user
-
-
-def create_operator(
-    uow: UnitOfWork, email: str, password: str, role: str, now: datetime, *, actor: str = "cli"
-) -> UserView:
-    """Create an operator account (never through self-registration); TOTP is set up at first sign-in.
-
-    Raises:
-        InvalidInput: unknown role. InvalidEmail, WeakPassword: bad input. EmailTaken.
-    """
-    from casino_app.services.authz import OPERATOR_ROLES
-
-    if role not in OPERATOR_ROLES:
-        raise InvalidInput(f"Unknown operator role {role!r}.")
-    email = rules.normalize_email(email)
-    rules.check_password(password, email)
-    password_hash = passwords.hash_secret(password)
-    with uow:
-        user = insert_user(
-            uow.session, email, password_hash, role, now, created_by=actor[:64], email_verified_at=now
-        )
-        audit.record(
-            uow.session,
-            actor=actor,
-            action="auth.operator_created",
-            subject=f"user:{user.id}",
-            details={"role": role},
-            now=now,
-        )
-        uow.commit()
-        return user_view(user)
 
 
 # --- login, step one: the password ----------------------------------------------------------
@@ -228,7 +54,7 @@ class _Attempt:
 
     @property
     def operator(self) -> bool:
-        return self.user is not None and self.user.role != "player"
+        return self.user is not None and self.user.role != Role.PLAYER
 
 
 def _lockout(attempt: _Attempt) -> limits.LockoutPolicy:
@@ -248,9 +74,9 @@ def _start_attempt(uow: UnitOfWork, email: str, client: ClientInfo) -> tuple[_At
         normalized = rules.normalize_email(email)
     except InvalidInput:
         normalized = ""
-    index = email_index(normalized) if normalized else "invalid"
+    index = users.email_index(uow.context.keys, normalized) if normalized else "invalid"
     with uow.reader() as r:
-        user = find_by_email(r.session, normalized) if normalized else None
+        user = users.find_by_email(r, normalized) if normalized else None
     subject = f"user:{user.id}" if user is not None else f"email:{index[:16]}"
     attempt = _Attempt(throttle.ip_key(client.ip), throttle.login_key(index), subject, client, user)
     return attempt, normalized
@@ -268,6 +94,27 @@ def verify_password(
     """
     client = (client or ClientInfo()).clipped()
     attempt, normalized = _start_attempt(uow, email, client)
+    _check_throttles(uow, attempt, now)
+    user = attempt.user
+    if user is None or user.status != UserStatus.ACTIVE:
+        passwords.burn_time(password or "")
+        ok, new_hash = False, None
+    else:
+        ok, new_hash = passwords.verify_and_update(password or "", user.password_hash)
+    if not ok:
+        if _record_failure(uow, attempt, "wrong_password", now):
+            raise _locked_error(attempt)
+        raise InvalidCredentials(WRONG_LOGIN)
+    assert user is not None and user.id is not None
+    _password_ok(uow, attempt, user.id, new_hash)
+    enrolled = user.totp_enabled_at is not None
+    return PasswordProof(
+        user.id, user.role, normalized, enrolled, user.role != Role.PLAYER and not enrolled, now
+    )
+
+
+def _check_throttles(uow: UnitOfWork, attempt: _Attempt, now: datetime) -> None:
+    """Refuse a locked account or a retry inside the backoff, before any hashing (audited)."""
     with uow.reader() as r:
         ip_counter = throttle.peek(r.session, attempt.ip_key)
         login_counter = throttle.peek(r.session, attempt.login_key)
@@ -281,26 +128,6 @@ def verify_password(
     if wait:
         _record_failure(uow, attempt, "throttled", now)
         raise TooManyAttempts(f"Too many attempts. {limits.retry_text(wait)}", retry_after=wait)
-    user = attempt.user
-    if user is None or user.status != "active":
-        passwords.burn_time(password or "")
-        ok, new_hash = False, None
-    else:
-        ok, new_hash = passwords.verify_and_update(password or "", user.password_hash)
-    if not ok:
-        if _record_failure(uow, attempt, "wrong_password", now):
-            raise _locked_error(attempt)
-        raise InvalidCredentials(WRONG_LOGIN)
-    assert user is not None and user.id is not None
-    _password_ok(uow, attempt, user.id, new_hash)
-    return PasswordProof(
-        user.id,
-        user.role,
-        normalized,
-        user.totp_enabled_at is not None,
-        user.role != "player" and user.totp_enabled_at is None,
-        now,
-    )
 
 
 def _password_ok(uow: UnitOfWork, attempt: _Attempt, user_id: int, new_hash: str | None) -> None:
@@ -309,8 +136,7 @@ def _password_ok(uow: UnitOfWork, attempt: _Attempt, user_id: int, new_hash: str
         if throttle.peek(uow.session, attempt.login_key).failures:
             throttle.clear(uow.session, attempt.login_key)
         if new_hash:
-            user = uow.session.get(User, user_id)
-            assert user is not None
+            user = users.load(uow.session, user_id)
             user.password_hash = new_hash
             uow.session.add(user)
         uow.commit()
@@ -325,10 +151,10 @@ def _record_failure(uow: UnitOfWork, attempt: _Attempt, reason: str, now: dateti
             throttle.store(
                 uow.session, attempt.ip_key, limits.add_failure(ip_counter, limits.IP_BACKOFF.window, now)
             )
-            newly_locked = _count_account_failure(uow.session, attempt, now)
+            newly_locked = _count_account_failure(uow, attempt, now)
         audit.record(
             uow.session,
-            actor="anonymous",
+            actor=Actor.anonymous().audit_name,
             action="auth.login_failed",
             subject=attempt.subject,
             details={"reason": reason, "ip": attempt.client.ip, "user_agent": attempt.client.user_agent},
@@ -338,28 +164,45 @@ def _record_failure(uow: UnitOfWork, attempt: _Attempt, reason: str, now: dateti
     return newly_locked
 
 
-def _count_account_failure(session: Session, attempt: _Attempt, now: datetime) -> bool:
+def _count_account_failure(uow: UnitOfWork, attempt: _Attempt, now: datetime) -> bool:
     policy = _lockout(attempt)
-    before = throttle.lock(session, attempt.login_key)
+    before = throttle.lock(uow.session, attempt.login_key)
     after = limits.lock_if_due(limits.add_failure(before, policy.window, now), policy, now)
-    throttle.store(session, attempt.login_key, after)
+    throttle.store(uow.session, attempt.login_key, after)
     if after.locked_at is None or before.locked_at == after.locked_at:
         return False
     audit.record(
-        session,
-        actor="system",
+        uow.session,
+        actor=Actor.system().audit_name,
         action="auth.lockout",
         subject=attempt.subject,
         details={"failures": after.failures, "ip": attempt.client.ip, "until": after.locked_until},
         now=now,
     )
     user = attempt.user
-    if user is not None and user.id is not None and user.role == "player":
-        tokens.send_link(session, user.id, open_field(user, "email_enc"), "unlock", now)
+    if user is not None and user.id is not None and user.role == Role.PLAYER:
+        tokens.send_link(uow, user.id, users.email_of(uow.context.keys, user), "unlock", now)
     return True
 
 
 # --- login, step two: the second factor and the session ---------------------------------------
+
+
+def _check_proof(proof: PasswordProof, now: datetime) -> None:
+    if now - proof.verified_at > PROOF_LIFETIME or now < proof.verified_at:
+        raise InvalidCredentials("Your sign-in took too long. Please start again.")
+
+
+def begin_operator_enrollment(uow: UnitOfWork, proof: PasswordProof, now: datetime) -> mfa.Enrollment:
+    """At an operator's first sign-in, the TOTP secret to enroll (confirmed by `sign_in`'s code).
+
+    Raises:
+        InvalidCredentials: the proof is older than 5 minutes. InvalidInput: TOTP is already on.
+    """
+    _check_proof(proof, now)
+    if not proof.must_enroll:
+        raise InvalidInput("Two-step verification is already on.")
+    return mfa.new_pending_secret(uow, proof.user_id, now)
 
 
 def sign_in(
@@ -384,50 +227,49 @@ def sign_in(
         user = _active_user(uow.session, proof.user_id)
         _record_login(uow.session, user, client, now)
         token, session_id = sessions.open_browser_session(
-            uow.session, proof.user_id, client, now, step_up=bool(code.strip())
+            uow, proof.user_id, client, now, step_up=bool(code.strip())
         )
-        _audit_login(uow.session, user, client, session_id, "browser", now)
+        _audit_login(uow.session, user, client, session_id, SessionKind.BROWSER, now)
         uow.commit()
-        return SignedIn(user_view(user), session_id, token, recovery)
+        return SignedIn(users.user_view(uow.context.keys, user), session_id, token, recovery)
 
 
 def sign_in_api(
     uow: UnitOfWork, proof: PasswordProof, now: datetime, client: ClientInfo | None = None, *, code: str = ""
-) -> sessions.TokenPair:
+) -> api_tokens.TokenPair:
     """Complete a mobile login: players only; returns the first access and refresh token.
 
     Raises:
         PermissionDenied: operators use the back office. Otherwise as `sign_in`.
     """
-    if proof.role != "player":
+    if proof.role != Role.PLAYER:
         raise PermissionDenied("Back-office accounts sign in at the back office.")
     client = (client or ClientInfo()).clipped()
     _second_factor(uow, proof, code, now)
     with uow:
         user = _active_user(uow.session, proof.user_id)
         _record_login(uow.session, user, client, now)
-        pair = sessions.open_api_session(uow.session, proof.user_id, client, now, step_up=bool(code.strip()))
-        _audit_login(uow.session, user, client, pair.session_id, "api", now)
+        pair = api_tokens.open_api_session(uow, proof.user_id, client, now, step_up=bool(code.strip()))
+        _audit_login(uow.session, user, client, pair.session_id, SessionKind.API, now)
         uow.commit()
         return pair
 
 
 def _second_factor(uow: UnitOfWork, proof: PasswordProof, code: str, now: datetime) -> tuple[str, ...]:
-    if now - proof.verified_at > PROOF_LIFETIME or now < proof.verified_at:
-        raise InvalidCredentials("Your sign-in took too long. Please start again.")
+    _check_proof(proof, now)
     if not (proof.mfa_enabled or proof.must_enroll):
         return ()
     if not code.strip():
         raise SecondFactorRequired("Enter the 6-digit code from your authenticator app.")
     if proof.must_enroll:
-        return mfa.confirm_enrollment(uow, proof.user_id, code, now)
+        return mfa.confirm_first_code(uow, proof.user_id, code, now)
     mfa.check_code(uow, proof.user_id, code, now)
     return ()
 
 
 def _active_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
-    if user is None or user.status != "active":
+    if user is None or user.status != UserStatus.ACTIVE:
         raise InvalidCredentials(WRONG_LOGIN)
     return user
 
@@ -443,12 +285,29 @@ def _audit_login(
 ) -> None:
     audit.record(
         session,
-        actor=actor_of(user),
+        actor=users.audit_name(user),
         action="auth.login",
         subject=f"user:{user.id}",
         details={"ip": client.ip, "session_id": session_id, "kind": kind},
         now=now,
     )
+
+
+# --- right after registration -------------------------------------------------------------------
+
+
+def _just_registered(session: Session, user_id: int, now: datetime) -> User:
+    """The player registered moments ago and has no session yet (the only case these serve).
+
+    Raises:
+        PermissionDenied: any other account: its sessions start with a password.
+    """
+    user = session.get(User, user_id)
+    fresh = user is not None and user.role == Role.PLAYER and user.created_at >= now - PROOF_LIFETIME
+    if not fresh or session.exec(select(UserSession.id).where(UserSession.user_id == user_id)).first():
+        raise PermissionDenied("Please sign in.")
+    assert user is not None
+    return user
 
 
 def start_session_after_registration(
@@ -457,21 +316,20 @@ def start_session_after_registration(
     """The browser session of a player who just registered (registration already counted as login)."""
     client = (client or ClientInfo()).clipped()
     with uow:
-        user = uow.session.get(User, user_id)
-        if user is None:
-            raise NotFound("Unknown user.")
-        token, session_id = sessions.open_browser_session(uow.session, user_id, client, now)
+        user = _just_registered(uow.session, user_id, now)
+        token, session_id = sessions.open_browser_session(uow, user_id, client, now)
         uow.commit()
-        return SignedIn(user_view(user), session_id, token)
+        return SignedIn(users.user_view(uow.context.keys, user), session_id, token)
 
 
 def start_api_session_after_registration(
     uow: UnitOfWork, user_id: int, now: datetime, client: ClientInfo | None = None
-) -> sessions.TokenPair:
+) -> api_tokens.TokenPair:
     """The first tokens of a player who just registered through the mobile API."""
     client = (client or ClientInfo()).clipped()
     with uow:
-        pair = sessions.open_api_session(uow.session, user_id, client, now)
+        _just_registered(uow.session, user_id, now)
+        pair = api_tokens.open_api_session(uow, user_id, client, now)
         uow.commit()
         return pair
 
@@ -488,14 +346,13 @@ def authenticate(
     return sign_in(uow, proof, now, client).user
 
 
-def sign_out(uow: UnitOfWork, session_id: int, user_id: int, now: datetime, actor: str) -> None:
-    """Revoke the session at logout."""
-    sessions.revoke(uow, user_id, session_id, now, actor=actor, reason="logout")
+def sign_out(uow: UnitOfWork, actor: Actor, now: datetime) -> None:
+    """End the session the actor is signed in with (logout; any signed-in person, their own only).
 
-
-def get_user(uow: UnitOfWork, user_id: int) -> UserView:
-    with uow.reader() as r:
-        user = r.session.get(User, user_id)
-        if user is None:
-            raise NotFound("Unknown user.")
-        return user_view(user)
+    Raises:
+        PermissionDenied: nobody is signed in. NotFound: the session is not the actor's.
+    """
+    if actor.session_id is None:
+        actor.person_id()
+        return
+    sessions.end_session(uow, actor, actor.session_id, now, reason="logout")

@@ -1,4 +1,8 @@
-"""Single-use emailed tokens (verify email, unlock, reset password, change email): 30 minutes, hashed."""
+"""Single-use emailed tokens (verify email, unlock, reset password, change email): 30 minutes, hashed.
+
+Links point at `settings.identity.public_url` of the wiring; an optional payload (the new
+address of an email change) is sealed.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from casino_app.config import load_identity_settings
+from casino_app.adapters.keys import KeyProvider
 from casino_app.domain.errors import InvalidToken
 from casino_app.persistence.tables import ActionToken
+from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.identity import mail, sessions
 from casino_app.services.security import crypto
 
@@ -27,9 +32,9 @@ _TOKENS = ActionToken.__table__  # type: ignore[attr-defined]
 INVALID = "This link is no longer valid: it expired, was already used or was replaced. Ask for a new one."
 
 
-def link(purpose: str, token: str) -> str:
+def link(public_url: str, purpose: str, token: str) -> str:
     """The absolute link that carries a token (the page moves it out of the URL at once)."""
-    return f"{load_identity_settings().public_url.rstrip('/')}{PATHS[purpose]}?token={token}"
+    return f"{public_url.rstrip('/')}{PATHS[purpose]}?token={token}"
 
 
 def recently_sent(session: Session, user_id: int, purpose: str, now: datetime) -> bool:
@@ -45,8 +50,8 @@ def recently_sent(session: Session, user_id: int, purpose: str, now: datetime) -
     return found is not None
 
 
-def issue(session: Session, user_id: int, purpose: str, now: datetime, payload: str = "") -> str:
-    """Create a token (stored as its hash) in the caller's transaction; returns the raw token."""
+def issue(uow: UnitOfWork, user_id: int, purpose: str, now: datetime, payload: str = "") -> str:
+    """Create a token (stored as its hash) in the caller's entered unit of work; returns the raw token."""
     raw = sessions.new_token()
     row = ActionToken(
         user_id=user_id,
@@ -55,17 +60,16 @@ def issue(session: Session, user_id: int, purpose: str, now: datetime, payload: 
         created_at=now,
         expires_at=now + LIFETIME,
     )
-    session.add(row)
-    session.flush()
+    uow.session.add(row)
+    uow.session.flush()
     if payload:
-        assert row.id is not None
-        row.payload_enc = crypto.seal(payload, table="action_tokens", column="payload_enc", row_id=row.id)
-        session.add(row)
+        crypto.seal_column(uow.context.keys, row, "payload_enc", payload)
+        uow.session.add(row)
     return raw
 
 
 def send_link(
-    session: Session,
+    uow: UnitOfWork,
     user_id: int,
     to: str,
     purpose: str,
@@ -77,14 +81,15 @@ def send_link(
 ) -> None:
     """Issue a token and put the mail carrying its link in the outbox (same transaction)."""
     stored_purpose = "reset_password" if purpose == "operator_invite" else purpose
-    raw = issue(session, user_id, stored_purpose, now, payload)
+    raw = issue(uow, user_id, stored_purpose, now, payload)
+    public_url = uow.context.settings.identity.public_url
     mail.enqueue(
-        session,
+        uow,
         kind=template or purpose,
         to=to,
         user_id=user_id,
         now=now,
-        link=link(purpose, raw),
+        link=link(public_url, purpose, raw),
         **values,
     )
 
@@ -114,11 +119,9 @@ def peek(session: Session, raw: str, purposes: tuple[str, ...], now: datetime) -
     return row
 
 
-def payload(row: ActionToken) -> str:
-    if not row.payload_enc:
-        return ""
-    assert row.id is not None
-    return crypto.unseal(row.payload_enc, table="action_tokens", column="payload_enc", row_id=row.id)
+def payload(keys: KeyProvider, row: ActionToken) -> str:
+    """The token's sealed payload ("" when it has none)."""
+    return crypto.open_column(keys, row, "payload_enc")
 
 
 def revoke_unused(session: Session, user_id: int, purpose: str, now: datetime) -> None:

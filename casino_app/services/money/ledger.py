@@ -28,9 +28,11 @@ from casino_app.domain.errors import (
     NotFound,
 )
 from casino_app.domain.money.amounts import check_currency
-from casino_app.persistence.tables import PLAYER_ACCOUNT_KINDS, Account, LedgerEntry, LedgerTransaction
+from casino_app.domain.money.vocabulary import PLAYER_FUNDS, AccountKind, TransactionKind
+from casino_app.persistence.tables import Account, LedgerEntry, LedgerTransaction
 
 MAX_KEY_LENGTH = 255
+PLAYER_ACCOUNT_KINDS = tuple(sorted(kind.value for kind in PLAYER_FUNDS))
 _ACCOUNTS = Account.__table__  # type: ignore[attr-defined]
 _ENTRIES = LedgerEntry.__table__  # type: ignore[attr-defined]
 _TXNS = LedgerTransaction.__table__  # type: ignore[attr-defined]
@@ -57,27 +59,6 @@ class PostedTransaction:
     idempotency_key: str
     created_at: datetime
     replayed: bool
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    transaction_id: int
-    kind: str
-    created_at: datetime
-    amount: int
-    balance_after: int
-    reference: str
-
-
-@dataclass(frozen=True)
-class Statement:
-    account_id: int
-    currency: str
-    start: datetime
-    end: datetime
-    opening: int
-    lines: tuple[StatementLine, ...]
-    closing: int
 
 
 def request_hash(request: dict[str, Any]) -> str:
@@ -236,7 +217,7 @@ def reverse(
     postings = [Posting(e.account_id, -e.amount, e.currency) for e in entries]
     return post(
         session,
-        kind="reversal",
+        kind=TransactionKind.REVERSAL,
         idempotency_key=f"reverse:{transaction_id}",
         request={"reverses": transaction_id},
         postings=postings,
@@ -275,6 +256,30 @@ def ensure_account(session: Session, *, kind: str, currency: str, owner: int | s
     return find_account(session, code)
 
 
+def ensure_accounts(session: Session, wanted: list[tuple[str, str, int | str, int]]) -> dict[str, int]:
+    """Ids of many accounts (kind, currency, owner, shard) by code, creating the missing ones.
+
+    Two statements whatever the number: one insert that skips existing codes, one select.
+    """
+    values = {
+        account_code(kind, currency, owner, shard): {
+            "code": account_code(kind, currency, owner, shard),
+            "owner_id": owner if isinstance(owner, int) else None,
+            "kind": kind,
+            "currency": check_currency(currency),
+            "shard": shard,
+            "balance": 0,
+        }
+        for kind, currency, owner, shard in wanted
+    }
+    if not values:
+        return {}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(_ACCOUNTS).values(list(values.values())).on_conflict_do_nothing())
+    rows = session.execute(sa.select(_ACCOUNTS.c.code, _ACCOUNTS.c.id).where(_ACCOUNTS.c.code.in_(values)))
+    return {code: int(account_id) for code, account_id in rows}
+
+
 def find_account(session: Session, code: str) -> int:
     """The id of the account with this code, or `NotFound`."""
     account_id = session.exec(select(Account.id).where(Account.code == code)).first()
@@ -285,7 +290,7 @@ def find_account(session: Session, code: str) -> int:
 
 def player_cash_account(session: Session, user_id: int, currency: str) -> int:
     """The player's cash account id in `currency`."""
-    return find_account(session, account_code("player_cash", currency, user_id))
+    return find_account(session, account_code(AccountKind.PLAYER_CASH, currency, user_id))
 
 
 def balance(session: Session, account_id: int) -> int:
@@ -296,82 +301,13 @@ def balance(session: Session, account_id: int) -> int:
     return int(value)
 
 
-def balance_as_of(session: Session, account_id: int, at: datetime) -> int:
-    """The balance of an account at time `at` ("state on date T"), from its entries."""
-    total = session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(_ENTRIES.c.amount), 0))
-        .select_from(_ENTRIES.join(_TXNS, _TXNS.c.id == _ENTRIES.c.transaction_id))
-        .where(_ENTRIES.c.account_id == account_id, _TXNS.c.created_at <= at)
-    ).scalar_one()
-    return int(total)
-
-
-def statement(session: Session, account_id: int, start: datetime, end: datetime) -> Statement:
-    """Opening balance at `start`, every entry in (start, end], closing balance at `end`."""
-    account = session.get(Account, account_id)
-    if account is None:
-        raise NotFound(f"Unknown account {account_id}.")
-    if end < start:
-        raise InvalidInput("The statement period ends before it starts.")
-    opening = balance_as_of(session, account_id, start)
-    rows = session.execute(
-        sa.select(_TXNS.c.id, _TXNS.c.kind, _TXNS.c.created_at, _ENTRIES.c.amount, _TXNS.c.reference)
-        .select_from(_ENTRIES.join(_TXNS, _TXNS.c.id == _ENTRIES.c.transaction_id))
-        .where(_ENTRIES.c.account_id == account_id, _TXNS.c.created_at > start, _TXNS.c.created_at <= end)
-        .order_by(_TXNS.c.created_at, _ENTRIES.c.id)
-    ).all()
-    running, lines = opening, []
-    for txn_id, kind, created_at, amount, reference in rows:
-        running += int(amount)
-        lines.append(StatementLine(txn_id, kind, created_at, int(amount), running, reference))
-    return Statement(account_id, account.currency, start, end, opening, tuple(lines), running)
-
-
-def check_integrity(session: Session) -> list[str]:
-    """Findings of an audit pass; an empty list means the ledger is consistent.
-
-    Checks: every transaction has entries and sums to zero per currency, every entry's
-    currency is its account's, every cached balance equals the sum of its entries, and no
-    player account is negative.
-    """
-    findings: list[str] = []
-
-    def q(sql: str) -> list[Any]:
-        return list(session.execute(sa.text(sql)).all())
-
-    findings += [
-        f"transaction {t} does not sum to zero in {c}: {s}"
-        for t, c, s in q(
-            "SELECT transaction_id, currency, SUM(amount) FROM ledger_entries "
-            "GROUP BY transaction_id, currency HAVING SUM(amount) <> 0"
-        )
-    ]
-    findings += [
-        f"transaction {t} has no entries"
-        for (t,) in q(
-            "SELECT t.id FROM ledger_transactions t WHERE NOT EXISTS "
-            "(SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id)"
-        )
-    ]
-    findings += [
-        f"entry {e} is in {c} but its account {a} holds {ac}"
-        for e, c, a, ac in q(
-            "SELECT e.id, e.currency, a.code, a.currency FROM ledger_entries e "
-            "JOIN accounts a ON a.id = e.account_id WHERE e.currency <> a.currency"
-        )
-    ]
-    findings += [
-        f"account {c} (id {i}) caches {b} but its entries sum to {s}"
-        for i, c, b, s in q(
-            "SELECT a.id, a.code, a.balance, COALESCE(x.total, 0) FROM accounts a LEFT JOIN "
-            "(SELECT account_id, SUM(amount) AS total FROM ledger_entries GROUP BY account_id) x "
-            "ON x.account_id = a.id WHERE a.balance <> COALESCE(x.total, 0)"
-        )
-    ]
-    negative = session.exec(
-        select(Account.code, Account.balance).where(
-            Account.balance < 0, col(Account.kind).in_(PLAYER_ACCOUNT_KINDS)
-        )
-    ).all()
-    findings += [f"player account {c} is negative: {b}" for c, b in negative]
-    return findings
+# Reading and batch posting live beside this module; re-exported so `ledger.check_integrity`,
+# `ledger.statement` and `ledger.post_many` read as one ledger API.
+from casino_app.services.money.ledger_batch import NewTransaction, post_many  # noqa: E402, F401
+from casino_app.services.money.ledger_reports import (  # noqa: E402, F401
+    Statement,
+    StatementLine,
+    balance_as_of,
+    check_integrity,
+    statement,
+)

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlmodel import Session
 
-from casino_app.adapters.keys import KeyProvider, get_key_provider
+from casino_app.adapters.keys import KeyProvider
 from casino_app.domain.compliance.audit_chain import (
     GENESIS,
     ChainFinding,
@@ -93,7 +93,7 @@ def record(
 
     Args:
         session: the caller's write session; the record commits or rolls back with it.
-        actor: who acted ("player:12", "operator:3", "system").
+        actor: who acted: the caller's `Actor.audit_name` ("player:12", "operator:3", "cli").
         action: a dotted verb ("payment.deposit", "auth.login", "keys.rotate").
         subject: what it acted on ("user:12", "payment:order-7").
         details: JSON-serializable context (no secrets: passwords, tokens, TOTP secrets are refused).
@@ -154,14 +154,13 @@ def _stream(session: Session, after: int = 0) -> Iterator[ChainRecord]:
         after = int(rows[-1].seq)
 
 
-def verify(
-    session: Session, keys: KeyProvider | None = None, *, after: tuple[int, str] | None = None
-) -> ChainReport:
+def verify(session: Session, *, after: tuple[int, str] | None = None) -> ChainReport:
     """Walk the chain in seq order, then check the signed daily heads against it.
+
+    Heads carry their public key; `verify_export` pins a trusted one.
 
     Args:
         session: a read session.
-        keys: unused today (heads carry their public key); kept for a KMS-held trust anchor.
         after: (seq, hash) of a record verified earlier: walk only what follows it, after
             checking that record is unchanged (the periodic job; a full walk runs daily).
     """
@@ -247,24 +246,24 @@ def _head_problem(
 # --- signing --------------------------------------------------------------------------------
 
 
-def _private_key(keys: KeyProvider | None) -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes((keys or get_key_provider()).signing_key())
+def _private_key(keys: KeyProvider) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(keys.signing_key())
 
 
-def public_key_hex(keys: KeyProvider | None = None) -> str:
+def public_key_hex(keys: KeyProvider) -> str:
     """The audit signing public key (hex), for pinning in offline verification."""
     raw = _private_key(keys).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return raw.hex()
 
 
-def sign_head(day: str, seq: int, head_hash: str, keys: KeyProvider | None = None) -> SignedHead:
+def sign_head(day: str, seq: int, head_hash: str, keys: KeyProvider) -> SignedHead:
     """Sign one head with the keyring's Ed25519 key."""
     private = _private_key(keys)
     signature = private.sign(head_message(day, seq, head_hash)).hex()
     return SignedHead(day, seq, head_hash, signature, public_key_hex(keys))
 
 
-def sign_daily_heads(session: Session, now: datetime, keys: KeyProvider | None = None) -> list[SignedHead]:
+def sign_daily_heads(session: Session, now: datetime, keys: KeyProvider) -> list[SignedHead]:
     """Sign the head of every finished UTC day that has records and no signed head yet."""
     today = now.astimezone(UTC).date()
     last = session.execute(sa.select(sa.func.max(_HEADS.c.day))).scalar()
@@ -295,7 +294,7 @@ def _head_before(session: Session, end_day: date, *, after_day: date) -> tuple[i
 
 
 def _store_head(
-    session: Session, day: date, head: tuple[int, str], now: datetime, keys: KeyProvider | None
+    session: Session, day: date, head: tuple[int, str], now: datetime, keys: KeyProvider
 ) -> SignedHead:
     signed = sign_head(day.isoformat(), head[0], head[1], keys)
     session.execute(
@@ -324,7 +323,7 @@ def _iso_ms(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def export_log(session: Session, now: datetime, keys: KeyProvider | None = None) -> dict[str, Any]:
+def export_log(session: Session, now: datetime, keys: KeyProvider) -> dict[str, Any]:
     """The whole log, its signed daily heads and a head signed now, as a JSON-ready dict.
 
     Anyone holding the public key can check the export offline (`audit verify --file`).

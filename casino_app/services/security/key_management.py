@@ -5,6 +5,8 @@ table it re-wraps the data keys of a batch of rows and moves the table's cursor 
 `key_rotations` in the same transaction, so a crash resumes after the last committed batch.
 Only wrapped data keys change; ciphertexts stay as they are. A row written concurrently by the
 app is left alone (compare-and-set): the app seals with the current version anyway.
+Every operation is guarded by `ops.security.manage` and uses the wiring's key provider
+(`uow.context.keys`).
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
-from casino_app.adapters.keys import KeyProvider, get_key_provider
+from casino_app.adapters.keys import KeyProvider
 from casino_app.domain.errors import KeyStillInUse, KeyUnavailable
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import KeyRotation
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import authz
 from casino_app.services.security import audit, crypto
 
 ROTATION_DUE_DAYS = 90
 DEFAULT_BATCH = 500
 _CURSORS = KeyRotation.__table__  # type: ignore[attr-defined]
-ENC_SUFFIX = "_enc"
+ENC_SUFFIX = crypto.ENC_SUFFIX
+Tables = list[tuple[sa.Table, list[sa.Column[Any]]]]
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class KeyStatus:
     running_rotation: int | None
 
 
-def sealed_tables(metadata: sa.MetaData | None = None) -> list[tuple[sa.Table, list[sa.Column[Any]]]]:
+def sealed_tables(metadata: sa.MetaData | None = None) -> Tables:
     """Every table with ``*_enc`` columns and an ``id`` primary key, with those columns."""
     found = []
     for table in (metadata or SQLModel.metadata).sorted_tables:
@@ -59,47 +64,48 @@ def sealed_tables(metadata: sa.MetaData | None = None) -> list[tuple[sa.Table, l
     return found
 
 
+@authz.guard("ops.security.manage")
 def rotate(
     uow: UnitOfWork,
+    actor: Actor,
     now: datetime,
     *,
     batch_size: int = DEFAULT_BATCH,
-    keys: KeyProvider | None = None,
-    tables: list[tuple[sa.Table, list[sa.Column[Any]]]] | None = None,
+    tables: Tables | None = None,
     after_batch: Callable[[str, int], None] | None = None,
 ) -> RotationReport:
     """Create a new key version (or resume an unfinished rotation) and re-wrap every record.
 
     Args:
-        uow: the unit of work; each batch commits on its own.
+        uow: the unit of work (its context carries the key provider); each batch commits on its own.
+        actor: who rotates (audited).
         now: the aware UTC time.
         batch_size: rows per transaction.
-        keys: the key provider (default: the configured one).
         tables: the sealed tables (default: discovered from the metadata).
         after_batch: called with (table, last id) after each committed batch (tests inject a crash).
     """
-    keys = keys or get_key_provider()
+    keys = uow.context.keys
     targets = tables if tables is not None else sealed_tables()
-    version, resumed = _start(uow, keys, [t.name for t, _ in targets], now)
+    version, resumed = _start(uow, actor, [t.name for t, _ in targets], now)
     total = 0
     for table, columns in targets:
         total += _rotate_table(uow, keys, version, table, columns, batch_size, after_batch, now)
-    _finish(uow, version, total, now)
+    _finish(uow, actor, version, total, now)
     return RotationReport(version, resumed, total, tuple(t.name for t, _ in targets))
 
 
-def _start(uow: UnitOfWork, keys: KeyProvider, names: list[str], now: datetime) -> tuple[int, bool]:
+def _start(uow: UnitOfWork, actor: Actor, names: list[str], now: datetime) -> tuple[int, bool]:
     with uow:
         running = uow.session.exec(select(KeyRotation).where(KeyRotation.status == "running")).all()
         if running:
             return max(r.version for r in running), True
-    version = keys.create_version(now)
+    version = uow.context.keys.create_version(now)
     with uow:
         for name in names:
             uow.session.add(KeyRotation(version=version, table_name=name, started_at=now, updated_at=now))
         audit.record(
             uow.session,
-            actor="system:keys",
+            actor=actor.audit_name,
             action="keys.rotation_started",
             subject=f"kek:{version}",
             details={"tables": names},
@@ -189,14 +195,14 @@ def _changed(result: Any, session: Session, column: sa.Column[Any], params: list
     return int(found)
 
 
-def _finish(uow: UnitOfWork, version: int, total: int, now: datetime) -> None:
+def _finish(uow: UnitOfWork, actor: Actor, version: int, total: int, now: datetime) -> None:
     with uow:
         cursors = uow.session.exec(select(KeyRotation).where(KeyRotation.version == version)).all()
         if any(c.status != "done" for c in cursors):
             return
         audit.record(
             uow.session,
-            actor="system:keys",
+            actor=actor.audit_name,
             action="keys.rotation_finished",
             subject=f"kek:{version}",
             details={"rewrapped": sum(c.rewrapped for c in cursors), "this_run": total},
@@ -205,12 +211,15 @@ def _finish(uow: UnitOfWork, version: int, total: int, now: datetime) -> None:
         uow.commit()
 
 
+@authz.guard("ops.security.manage")
 def records_using(
-    uow: UnitOfWork,
-    version: int,
-    tables: list[tuple[sa.Table, list[sa.Column[Any]]]] | None = None,
+    uow: UnitOfWork, actor: Actor, version: int, tables: Tables | None = None
 ) -> dict[str, int]:
     """Per ``table.column``, how many values are still wrapped with KEK `version`."""
+    return _records_using(uow, version, tables)
+
+
+def _records_using(uow: UnitOfWork, version: int, tables: Tables | None) -> dict[str, int]:
     prefix = f"{crypto.TOKEN_PREFIX}.{version}.%"
     counts: dict[str, int] = {}
     with uow.reader() as reader:
@@ -224,14 +233,9 @@ def records_using(
     return counts
 
 
+@authz.guard("ops.security.manage")
 def retire(
-    uow: UnitOfWork,
-    version: int,
-    now: datetime,
-    *,
-    actor: str = "system:keys",
-    keys: KeyProvider | None = None,
-    tables: list[tuple[sa.Table, list[sa.Column[Any]]]] | None = None,
+    uow: UnitOfWork, actor: Actor, version: int, now: datetime, *, tables: Tables | None = None
 ) -> None:
     """Destroy KEK `version` once no record uses it.
 
@@ -239,10 +243,10 @@ def retire(
         KeyStillInUse: records are still wrapped with it (finish the rotation first).
         KeyUnavailable: the version is unknown or current.
     """
-    keys = keys or get_key_provider()
+    keys = uow.context.keys
     if version == keys.current_version():
         raise KeyUnavailable(f"Key version {version} is current; rotate before retiring it.")
-    in_use = records_using(uow, version, tables)
+    in_use = _records_using(uow, version, tables)
     if in_use:
         where = ", ".join(f"{name}: {n}" for name, n in sorted(in_use.items()))
         raise KeyStillInUse(
@@ -251,24 +255,36 @@ def retire(
     keys.retire_version(version, now)
     with uow:
         audit.record(
-            uow.session, actor=actor, action="keys.retired", subject=f"kek:{version}", details={}, now=now
+            uow.session,
+            actor=actor.audit_name,
+            action="keys.retired",
+            subject=f"kek:{version}",
+            details={},
+            now=now,
         )
         uow.commit()
 
 
-def retire_old(uow: UnitOfWork, now: datetime, *, keys: KeyProvider | None = None) -> list[int]:
+@authz.guard("ops.security.manage")
+def retire_old(uow: UnitOfWork, actor: Actor, now: datetime) -> list[int]:
     """Retire every active version older than the current one; refuses like `retire`."""
-    keys = keys or get_key_provider()
+    keys = uow.context.keys
     current = keys.current_version()
     old = [v.version for v in keys.versions() if v.active and v.version != current]
     for version in old:
-        retire(uow, version, now, keys=keys)
+        retire(uow, actor, version, now)
     return old
 
 
-def status(uow: UnitOfWork, now: datetime, *, keys: KeyProvider | None = None) -> KeyStatus:
+@authz.guard("ops.security.manage")
+def status(uow: UnitOfWork, actor: Actor, now: datetime) -> KeyStatus:
     """The current key version, its age, whether rotation is due (90 days) and any unfinished rotation."""
-    keys = keys or get_key_provider()
+    return key_status(uow, now)
+
+
+def key_status(uow: UnitOfWork, now: datetime) -> KeyStatus:
+    """`status` for the periodic checks (which are guarded themselves); never key material."""
+    keys = uow.context.keys
     versions = keys.versions()
     current = keys.current_version()
     created = next(v.created_at for v in versions if v.version == current)

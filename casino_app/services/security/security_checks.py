@@ -3,6 +3,7 @@
 `run_checks` verifies the audit chain, signs finished days' heads and checks whether key
 rotation is due; each problem keeps one open `SecurityAlert` per kind (raised once, refreshed
 while it lasts, resolved when it clears). The operator dashboard lists the open ones.
+The checks run as `ops.security.manage` (the job acts as `Actor.system("security")`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from casino_app.adapters.keys import KeyProvider, get_key_provider
 from casino_app.domain.compliance.audit_chain import ChainReport
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import SecurityAlert
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
@@ -70,7 +71,7 @@ def resolve_alert(session: Session, kind: str, now: datetime) -> bool:
     return True
 
 
-def open_alerts(uow: UnitOfWork) -> list[AlertView]:
+def _open_alerts(uow: UnitOfWork) -> list[AlertView]:
     """Open alerts, critical first, newest first."""
     with uow.reader() as reader:
         rows = reader.session.exec(
@@ -82,28 +83,24 @@ def open_alerts(uow: UnitOfWork) -> list[AlertView]:
     return sorted(views, key=lambda a: a.severity != "critical")
 
 
+@authz.guard("ops.security.manage")
 def run_checks(
-    uow: UnitOfWork,
-    now: datetime,
-    *,
-    keys: KeyProvider | None = None,
-    after: tuple[int, str] | None = None,
+    uow: UnitOfWork, actor: Actor, now: datetime, *, after: tuple[int, str] | None = None
 ) -> CheckReport:
     """Verify the audit chain, sign finished days, check key age; raise or resolve alerts.
 
     Args:
         after: a (seq, hash) checkpoint from an earlier pass: verify only what follows it.
     """
-    keys = keys or get_key_provider()
     with uow.reader() as reader:
-        chain = audit.verify(reader.session, keys, after=after)
+        chain = audit.verify(reader.session, after=after)
     signed: list[audit.SignedHead] = []
     with uow:
         if chain.ok:
-            signed = audit.sign_daily_heads(uow.session, now, keys)
-        _chain_alert(uow.session, chain, now)
+            signed = audit.sign_daily_heads(uow.session, now, uow.context.keys)
+        _chain_alert(uow.session, actor, chain, now)
         uow.commit()
-    key_status = key_management.status(uow, now, keys=keys)
+    key_status = key_management.key_status(uow, now)
     with uow:
         _rotation_alert(uow.session, key_status, now)
         uow.commit()
@@ -119,12 +116,12 @@ def run_checks(
     )
 
 
-def _chain_alert(session: Session, chain: ChainReport, now: datetime) -> None:
+def _chain_alert(session: Session, actor: Actor, chain: ChainReport, now: datetime) -> None:
     if chain.ok:
         if resolve_alert(session, AUDIT_CHAIN, now):
             audit.record(
                 session,
-                actor="system:security",
+                actor=actor.audit_name,
                 action="audit.chain_ok",
                 subject="audit_log",
                 details={},
@@ -136,7 +133,7 @@ def _chain_alert(session: Session, chain: ChainReport, now: datetime) -> None:
     if raise_alert(session, AUDIT_CHAIN, "critical", message, now):
         audit.record(
             session,
-            actor="system:security",
+            actor=actor.audit_name,
             action="audit.chain_broken",
             subject=f"audit:{chain.finding.seq}",
             details={"kind": chain.finding.kind, "message": chain.finding.message},
@@ -155,11 +152,11 @@ def _rotation_alert(session: Session, status: key_management.KeyStatus, now: dat
     raise_alert(session, KEY_ROTATION, "warning", message, now)
 
 
-def alerts_for(uow: UnitOfWork, role: str | None) -> list[AlertView]:
+@authz.guard("ops.dashboard.view")
+def alerts_for(uow: UnitOfWork, actor: Actor) -> list[AlertView]:
     """Open alerts for the operator dashboard.
 
     Raises:
-        PermissionDenied: the role may not view the dashboard.
+        PermissionDenied: the actor may not view the dashboard (audited).
     """
-    authz.require(role, "ops.dashboard.view")
-    return open_alerts(uow)
+    return _open_alerts(uow)

@@ -6,19 +6,19 @@ import reflex as rx
 
 
 def _alert_row(alert: rx.Var) -> rx.Component:
-    critical = alert["severity"] == "critical"
+    critical = alert.severity == "critical"
     return rx.callout.root(
         rx.callout.icon(rx.icon(rx.cond(critical, "shield_alert", "key_round"))),
         rx.vstack(
-            rx.callout.text(alert["message"], weight="medium"),
-            rx.text("Since ", alert["since"], size="1", color_scheme="gray"),
+            rx.callout.text(alert.message, weight="medium"),
+            rx.text("Since ", alert.since, size="1", color_scheme="gray"),
             spacing="1",
             min_width="0",
         ),
         color_scheme=rx.cond(critical, "red", "amber"),
         role="alert",
         width="100%",
-        custom_attrs={"data-alert-kind": alert["kind"]},
+        custom_attrs={"data-alert-kind": alert.kind},
     )
 
 

@@ -67,6 +67,8 @@ def status_badge(status: rx.Var) -> rx.Component:
         status,
         ("win", rx.badge("WIN", color_scheme="green", size="2")),
         ("lose", rx.badge("LOSE", color_scheme="gray", size="2")),
+        ("push", rx.badge("PUSH", color_scheme="blue", size="2")),
+        ("void", rx.badge("VOID", color_scheme="red", variant="soft", size="2")),
         rx.badge("PENDING", color_scheme="amber", size="2"),
     )
 

@@ -1,20 +1,51 @@
 """The player's account and security page: profile, last logins, 2FA, sessions, password, email.
 
 Every handler is `@requires("player.account")`: it validates the session and the permission
-itself before touching anything.
+itself before touching anything, then hands the tab's `Actor` to the services.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
+from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.rules import COUNTRIES
-from casino_app.persistence.uow import UnitOfWork
+from casino_app.domain.identity.vocabulary import SessionKind
+from casino_app.services.dto import AccountView
 from casino_app.services.identity import accounts, mfa, sessions
+from casino_app.services.identity.sessions import SessionLine
 from casino_app.ui.format import when
-from casino_app.ui.services import call, message, now
+from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
 from casino_app.ui.state.session import SessionState, field
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileRow:
+    """The profile and sign-in lines of the account page, formatted."""
+
+    email: str = ""
+    full_name: str = ""
+    birth_date: str = ""
+    country: str = ""
+    phone: str = ""
+    member_since: str = ""
+    this_login: str = ""
+    previous_login: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionRow:
+    """One live session on the account page."""
+
+    id: str
+    device: str
+    ip: str
+    started: str
+    last_seen: str
+    current: bool
 
 
 def _device(user_agent: str) -> str:
@@ -50,12 +81,37 @@ def _device(user_agent: str) -> str:
     return f"{browser} on {system}" if system else browser
 
 
+def _profile(view: AccountView) -> ProfileRow:
+    return ProfileRow(
+        email=view.email,
+        full_name=view.full_name,
+        birth_date=view.birth_date,
+        country=COUNTRIES.get(view.country, view.country),
+        phone=view.phone or "—",
+        member_since=when(view.created_at),
+        this_login=_login_line(view.last_login_at, view.last_login_ip),
+        previous_login=_login_line(view.previous_login_at, view.previous_login_ip)
+        or "This is your first sign-in.",
+    )
+
+
+def _session_row(line: SessionLine) -> SessionRow:
+    return SessionRow(
+        id=str(line.id),
+        device=_device(line.user_agent) if line.kind == SessionKind.BROWSER else "Mobile app",
+        ip=line.ip or "unknown address",
+        started=when(line.created_at),
+        last_seen=when(line.last_seen_at),
+        current=line.current,
+    )
+
+
 class AccountState(rx.State):
-    profile: dict[str, str] = {}
+    profile: ProfileRow = ProfileRow()
     email_verified: bool = True
     mfa_enabled: bool = False
     recovery_left: int = 0
-    sessions: list[dict[str, str]] = []
+    sessions: list[SessionRow] = []
     # 2FA enrollment in progress: the QR code and the secret, until the first code confirms it.
     enroll_qr: str = ""
     enroll_secret: str = ""
@@ -71,51 +127,28 @@ class AccountState(rx.State):
         self.section_error = {k: v for k, v in self.section_error.items() if k != section}
         return rx.toast.success(text)
 
-    async def _me(self) -> tuple[int, int]:
-        session = await self.get_state(SessionState)
-        user_id, session_id = session.user_id(), session.session_id()
-        assert user_id is not None and session_id is not None  # `requires` checked the session
-        return user_id, session_id
+    async def _me(self) -> Actor:
+        """The signed-in player (`requires` has checked the session and the permission)."""
+        return (await self.get_state(SessionState)).actor()
 
     @rx.event
     @requires("player.account")
     async def load(self) -> None:
-        user_id, session_id = await self._me()
-        view = await call(accounts.account_view, UnitOfWork(), user_id)
-        self.profile = {
-            "email": view.email,
-            "full_name": view.full_name,
-            "birth_date": view.birth_date,
-            "country": COUNTRIES.get(view.country, view.country),
-            "phone": view.phone or "—",
-            "member_since": when(view.created_at),
-            "this_login": _login_line(view.last_login_at, view.last_login_ip),
-            "previous_login": _login_line(view.previous_login_at, view.previous_login_ip)
-            or "This is your first sign-in.",
-        }
+        me = await self._me()
+        view = await call(accounts.account_view, uow(), me)
+        self.profile = _profile(view)
         self.email_verified, self.mfa_enabled = view.email_verified, view.mfa_enabled
         self.recovery_left = view.recovery_codes_left
-        await self._load_sessions(user_id, session_id)
+        await self._load_sessions(me)
 
-    async def _load_sessions(self, user_id: int, session_id: int) -> None:
-        lines = await call(sessions.list_sessions, UnitOfWork(), user_id, session_id, now())
-        self.sessions = [
-            {
-                "id": str(line.id),
-                "device": _device(line.user_agent) if line.kind == "browser" else "Mobile app",
-                "ip": line.ip or "unknown address",
-                "started": when(line.created_at),
-                "last_seen": when(line.last_seen_at),
-                "current": "1" if line.current else "",
-            }
-            for line in lines
-        ]
+    async def _load_sessions(self, me: Actor) -> None:
+        lines = await call(sessions.list_sessions, uow(), me, now())
+        self.sessions = [_session_row(line) for line in lines]
 
     @rx.event
     @requires("player.account")
     async def resend_verification(self):
-        user_id, _ = await self._me()
-        sent = await call(accounts.resend_verification, UnitOfWork(), user_id, now())
+        sent = await call(accounts.resend_verification, uow(), await self._me(), now())
         return rx.toast.info(
             "We sent a new link." if sent else "A link is already on its way: check your mail."
         )
@@ -125,11 +158,8 @@ class AccountState(rx.State):
     @rx.event
     @requires("player.account")
     async def start_enrollment(self):
-        user_id, _ = await self._me()
         try:
-            enrollment = await call(
-                mfa.begin_enrollment, UnitOfWork(), user_id, self.profile.get("email", ""), now()
-            )
+            enrollment = await call(mfa.begin_enrollment, uow(), await self._me(), now())
         except Exception as err:
             self._fail("mfa", err)
             return None
@@ -145,9 +175,8 @@ class AccountState(rx.State):
     @rx.event
     @requires("player.account")
     async def confirm_enrollment(self, form: dict[str, str]):
-        user_id, _ = await self._me()
         try:
-            codes = await call(mfa.confirm_enrollment, UnitOfWork(), user_id, field(form, "code"), now())
+            codes = await call(mfa.confirm_enrollment, uow(), await self._me(), field(form, "code"), now())
         except Exception as err:
             self._fail("mfa", err)
             return None
@@ -163,19 +192,12 @@ class AccountState(rx.State):
 
     async def _step_up(self, section: str, form: dict[str, str]) -> bool:
         """Confirm it is the player: a TOTP code when 2FA is on, else the password."""
-        user_id, session_id = await self._me()
+        me = await self._me()
         try:
             if self.mfa_enabled:
-                await call(mfa.step_up, UnitOfWork(), user_id, session_id, field(form, "confirm"), now())
+                await call(mfa.step_up, uow(), me, field(form, "confirm"), now())
             else:
-                await call(
-                    accounts.step_up_with_password,
-                    UnitOfWork(),
-                    user_id,
-                    session_id,
-                    form.get("confirm", ""),
-                    now(),
-                )
+                await call(accounts.step_up_with_password, uow(), me, form.get("confirm", ""), now())
         except Exception as err:
             self._fail(section, err)
             return False
@@ -187,13 +209,13 @@ class AccountState(rx.State):
         """With a fresh code (step-up): turn 2FA off, or replace the recovery codes."""
         if not await self._step_up("mfa", form):
             return None
-        user_id, session_id = await self._me()
+        me = await self._me()
         turning_off = field(form, "action") == "off"
         try:
             if turning_off:
-                await call(mfa.disable, UnitOfWork(), user_id, session_id, now())
+                await call(mfa.disable, uow(), me, now())
             else:
-                codes = await call(mfa.regenerate_recovery_codes, UnitOfWork(), user_id, session_id, now())
+                codes = await call(mfa.regenerate_recovery_codes, uow(), me, now())
         except Exception as err:
             self._fail("mfa", err)
             return None
@@ -208,34 +230,24 @@ class AccountState(rx.State):
     @rx.event
     @requires("player.account")
     async def revoke_session(self, session_id: str):
-        user_id, current = await self._me()
+        me = await self._me()
         try:
-            target = int(session_id)
-            await call(
-                sessions.revoke,
-                UnitOfWork(),
-                user_id,
-                target,
-                now(),
-                actor=f"player:{user_id}",
-                reason="player",
-            )
+            await call(sessions.revoke, uow(), me, int(session_id), now(), reason="player")
         except Exception as err:
             self._fail("sessions", err)
             return None
-        await self._load_sessions(user_id, current)
+        await self._load_sessions(me)
         return self._ok("sessions", "That session is signed out.")
 
     @rx.event
     @requires("player.account")
     async def change_password(self, form: dict[str, str]):
-        user_id, session_id = await self._me()
+        me = await self._me()
         try:
             ended = await call(
                 accounts.change_password,
-                UnitOfWork(),
-                user_id,
-                session_id,
+                uow(),
+                me,
                 form.get("current_password", ""),
                 form.get("new_password", ""),
                 now(),
@@ -243,7 +255,7 @@ class AccountState(rx.State):
         except Exception as err:
             self._fail("password", err)
             return None
-        await self._load_sessions(user_id, session_id)
+        await self._load_sessions(me)
         others = f" {ended} other session{'s' if ended != 1 else ''} signed out." if ended else ""
         return [
             self._ok("password", "Your password is changed." + others),
@@ -256,15 +268,9 @@ class AccountState(rx.State):
     async def change_email(self, form: dict[str, str]):
         if not await self._step_up("email", form):
             return None
-        user_id, session_id = await self._me()
         try:
             await call(
-                accounts.request_email_change,
-                UnitOfWork(),
-                user_id,
-                session_id,
-                field(form, "new_email"),
-                now(),
+                accounts.request_email_change, uow(), await self._me(), field(form, "new_email"), now()
             )
         except Exception as err:
             self._fail("email", err)

@@ -2,38 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import reflex as rx
 
-from casino_app.persistence.uow import UnitOfWork
+from casino_app.services.dto import TicketLine
 from casino_app.services.games import lotto
 from casino_app.ui.format import when
-from casino_app.ui.services import call
+from casino_app.ui.services import call, uow
+from casino_app.ui.state.guard import requires
 from casino_app.ui.state.session import SessionState
 
 
+@dataclass(frozen=True)
+class TicketRow:
+    validation: str = ""
+    game: str = ""
+    draw: str = ""
+    draw_at: str = ""
+    selection: list[int] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    status: str = ""
+    stake: str = ""
+    win: str = ""
+    matches: str = ""
+    issued: str = ""
+
+
+def ticket_row(t: TicketLine) -> TicketRow:
+    return TicketRow(
+        t.validation_number,
+        t.game_name,
+        t.draw_code,
+        when(t.draw_at),
+        list(t.selection),
+        list(t.numbers),
+        t.status,
+        t.stake.text,
+        t.win.text,
+        "" if t.matches is None else f"{t.matches} matched",
+        when(t.issued_at),
+    )
+
+
 class HistoryState(rx.State):
-    tickets: list[dict[str, str | list[int]]] = []
+    tickets: list[TicketRow] = []
 
     @rx.event
+    @requires("player.history")
     async def load(self) -> None:
-        session = await self.get_state(SessionState)
-        user_id = session.player_id()
-        if user_id is None:
-            self.tickets = []
-            return
-        self.tickets = [
-            {
-                "validation": t.validation_number,
-                "game": t.game_name,
-                "draw": t.draw_code,
-                "draw_at": when(t.draw_at),
-                "selection": list(t.selection),
-                "numbers": list(t.numbers),
-                "status": t.status,
-                "stake": t.stake.text,
-                "win": t.win.text,
-                "matches": "" if t.matches is None else f"{t.matches} matched",
-                "issued": when(t.issued_at),
-            }
-            for t in await call(lotto.ticket_history, UnitOfWork(), user_id)
-        ]
+        actor = (await self.get_state(SessionState)).actor()
+        self.tickets = [ticket_row(t) for t in await call(lotto.ticket_history, uow(), actor)]

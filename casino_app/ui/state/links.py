@@ -6,17 +6,41 @@ replaces the URL at once, so it does not linger in the address bar or the histor
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
-from casino_app.config import load_settings
-from casino_app.persistence.uow import UnitOfWork
+from casino_app.domain.identity.vocabulary import Role
 from casino_app.services.identity import accounts, mail
 from casino_app.ui import routes
 from casino_app.ui.format import when
-from casino_app.ui.services import call, message, now
+from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.session import SessionState, field
 
 MAX_TOKEN = 128
+
+
+@dataclasses.dataclass(frozen=True)
+class MailRow:
+    """One message of the demo mailbox, formatted."""
+
+    id: str
+    to: str
+    subject: str
+    when: str
+    body: str
+    link: str
+
+
+def _mail_row(m: mail.MailView) -> MailRow:
+    return MailRow(
+        id=str(m.id),
+        to=m.recipient or "(erased)",
+        subject=m.subject,
+        when=when(m.created_at),
+        body=m.body or "(erased with the account's personal data)",
+        link=_first_link(m.body),
+    )
 
 
 class LinkState(rx.State):
@@ -36,7 +60,7 @@ class LinkState(rx.State):
             return None
         self.result, self.error = "", ""
         try:
-            self.result = await call(accounts.confirm_email_link, UnitOfWork(), token, now())
+            self.result = await call(accounts.confirm_email_link, uow(), token, now())
         except Exception as err:
             self.error = message(err)
         return rx.redirect(routes.VERIFY_EMAIL, replace=True)
@@ -56,23 +80,19 @@ class LinkState(rx.State):
             self.error = "Open the link from your email first."
             return None
         try:
-            role = await call(
-                accounts.reset_password, UnitOfWork(), self._token, form.get("password", ""), now()
-            )
+            role = await call(accounts.reset_password, uow(), self._token, form.get("password", ""), now())
         except Exception as err:
             self.error = message(err)
             return None
         self._token, self.error, self.done = "", "", True
         session = await self.get_state(SessionState)
         session._forget("Your password is changed. Sign in with the new one.")
-        return rx.redirect(routes.LOGIN if role == "player" else routes.OPS_LOGIN)
+        return rx.redirect(routes.LOGIN if role == Role.PLAYER else routes.OPS_LOGIN)
 
     @rx.event
     async def request_reset(self, form: dict[str, str]):
         session = await self.get_state(SessionState)
-        await call(
-            accounts.request_password_reset, UnitOfWork(), field(form, "email"), now(), session.client()
-        )
+        await call(accounts.request_password_reset, uow(), field(form, "email"), now(), session.client())
         self.done, self.error = True, ""
 
     @rx.event
@@ -84,25 +104,16 @@ class MailboxState(rx.State):
     """Demo mode only: the outgoing mail, so a person can follow the links without a mail server."""
 
     enabled: bool = False
-    messages: list[dict[str, str]] = []
+    messages: list[MailRow] = []
 
     @rx.event
     async def load(self) -> None:
-        self.enabled = load_settings().demo_mode
+        work = uow()
+        self.enabled = work.context.settings.demo_mode
         if not self.enabled:
             self.messages = []
             return
-        self.messages = [
-            {
-                "id": str(m.id),
-                "to": m.recipient or "(erased)",
-                "subject": m.subject,
-                "when": when(m.created_at),
-                "body": m.body or "(erased with the account's personal data)",
-                "link": _first_link(m.body),
-            }
-            for m in await call(mail.recent, UnitOfWork())
-        ]
+        self.messages = [_mail_row(m) for m in await call(mail.recent, work)]
 
 
 def _first_link(body: str) -> str:

@@ -2,37 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import reflex as rx
 
-from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.games import lotto
+from casino_app.services.dto import DrawView, GameView
+from casino_app.services.games import draw_queries, lotto
 from casino_app.ui.format import when
-from casino_app.ui.services import call, now
+from casino_app.ui.services import call, now, uow
+
+
+@dataclass(frozen=True)
+class DrawRow:
+    draw_id: int = 0
+    game_code: str = ""
+    game_name: str = ""
+    close_iso: str = ""
+    draw_at: str = ""
+    close_at: str = ""
+    commitment: str = ""
+    rule: str = ""
+    rtp: str = ""
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    game_name: str = ""
+    draw_at: str = ""
+    numbers: list[int] = field(default_factory=list)
+
+
+def draw_row(d: DrawView, game: GameView | None) -> DrawRow:
+    return DrawRow(
+        d.id,
+        d.game_code,
+        d.game_name,
+        d.sales_close_at.isoformat(),
+        when(d.draw_at),
+        d.sales_close_at.strftime("%H:%M UTC"),
+        d.seed_commitment[:16] + "…",
+        f"Pick {game.pick} of {game.pool}" if game else "",
+        game.rtp_percent if game else "",
+    )
 
 
 class LobbyState(rx.State):
-    draws: list[dict[str, str]] = []
-    results: list[dict[str, str | list[int]]] = []
+    draws: list[DrawRow] = []
+    results: list[ResultRow] = []
 
     @rx.event
     async def load(self) -> None:
-        upcoming = await call(lotto.upcoming_draws, UnitOfWork(), now())
-        games = {g.code: g for g in await call(lotto.list_games, UnitOfWork())}
-        self.draws = [
-            {
-                "game_code": d.game_code,
-                "game_name": d.game_name,
-                "code": d.code,
-                "close_iso": d.sales_close_at.isoformat(),
-                "draw_at": when(d.draw_at),
-                "close_at": d.sales_close_at.strftime("%H:%M UTC"),
-                "commitment": d.seed_commitment[:16] + "…",
-                "rule": f"Pick {games[d.game_code].pick} of {games[d.game_code].pool}",
-                "rtp": games[d.game_code].rtp_percent,
-            }
-            for d in upcoming
-        ]
+        upcoming = await call(draw_queries.upcoming_draws, uow(), now())
+        games = {g.code: g for g in await call(lotto.list_games, uow())}
+        self.draws = [draw_row(d, games.get(d.game_code)) for d in upcoming]
         self.results = [
-            {"game_name": d.game_name, "code": d.code, "draw_at": when(d.draw_at), "numbers": list(d.numbers)}
-            for d in await call(lotto.recent_results, UnitOfWork(), 6)
+            ResultRow(d.game_name, when(d.draw_at), list(d.numbers))
+            for d in await call(draw_queries.recent_results, uow(), 6)
         ]

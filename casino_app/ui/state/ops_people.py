@@ -2,51 +2,95 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
-from casino_app.persistence.uow import UnitOfWork
+from casino_app.domain.identity.actor import Actor
+from casino_app.domain.identity.vocabulary import Role
 from casino_app.services import authz
 from casino_app.services.backoffice import operators
+from casino_app.services.dto import OperatorLine, PlayerSecurityView
 from casino_app.ui.format import when
-from casino_app.ui.services import call, message, now
+from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
 from casino_app.ui.state.session import SessionState, field
 
 ROLE_LABELS = {
-    "support": "Support",
-    "kyc_officer": "KYC officer",
-    "finance": "Finance",
-    "risk_compliance": "Risk & compliance",
-    "admin": "Administrator",
+    Role.SUPPORT: "Support",
+    Role.KYC_OFFICER: "KYC officer",
+    Role.FINANCE: "Finance",
+    Role.RISK_COMPLIANCE: "Risk & compliance",
+    Role.ADMIN: "Administrator",
 }
 
 
-async def _actor(state: rx.State) -> operators.Actor:
-    session = await state.get_state(SessionState)
-    user_id, role = session.user_id(), session.role()
-    assert user_id is not None and role is not None  # `requires` checked the session
-    return operators.Actor(user_id, role)
+@dataclass(frozen=True)
+class RoleOption:
+    value: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class OperatorRow:
+    email: str = ""
+    role: str = ""
+    mfa: str = ""
+    created: str = ""
+    last_login: str = ""
+
+
+@dataclass(frozen=True)
+class PlayerRow:
+    """The player support found; empty (`email == ""`) before a search."""
+
+    id: str = ""
+    email: str = ""
+    status: str = ""
+    locked: bool = False
+    mfa: str = ""
+    verified: str = ""
+    sessions: str = ""
+    last_login: str = ""
+
+
+def _operator_row(o: OperatorLine) -> OperatorRow:
+    return OperatorRow(
+        o.email,
+        ROLE_LABELS.get(o.role, o.role),  # a StrEnum key matches its stored string
+        "TOTP on" if o.mfa_enabled else "TOTP at first sign-in",
+        when(o.created_at),
+        when(o.last_login_at) or "never",
+    )
+
+
+def _player_row(view: PlayerSecurityView) -> PlayerRow:
+    return PlayerRow(
+        str(view.id),
+        view.email,
+        view.status,
+        view.locked,
+        "On" if view.mfa_enabled else "Off",
+        "Verified" if view.email_verified else "Not verified",
+        str(view.live_sessions),
+        when(view.last_login_at) or "never",
+    )
+
+
+async def _actor(state: rx.State) -> Actor:
+    return (await state.get_state(SessionState)).actor()
 
 
 class OperatorsState(rx.State):
-    operators: list[dict[str, str]] = []
-    roles: list[list[str]] = [[k, v] for k, v in ROLE_LABELS.items()]
+    operators: list[OperatorRow] = []
+    roles: list[RoleOption] = [RoleOption(role.value, label) for role, label in ROLE_LABELS.items()]
     error: str = ""
 
     @rx.event
     @requires("ops.operators.manage")
     async def load(self) -> None:
-        lines = await call(operators.list_operators, UnitOfWork(), await _actor(self), now())
-        self.operators = [
-            {
-                "email": o.email,
-                "role": ROLE_LABELS.get(o.role, o.role),
-                "mfa": "TOTP on" if o.mfa_enabled else "TOTP at first sign-in",
-                "created": when(o.created_at),
-                "last_login": when(o.last_login_at) or "never",
-            }
-            for o in lines
-        ]
+        lines = await call(operators.list_operators, uow(), await _actor(self))
+        self.operators = [_operator_row(o) for o in lines]
 
     @rx.event
     @requires("ops.operators.manage")
@@ -54,7 +98,7 @@ class OperatorsState(rx.State):
         try:
             user = await call(
                 operators.invite_operator,
-                UnitOfWork(),
+                uow(),
                 await _actor(self),
                 field(form, "email"),
                 field(form, "role"),
@@ -72,7 +116,7 @@ class OperatorsState(rx.State):
 
 
 class PlayersState(rx.State):
-    found: dict[str, str] = {}
+    found: PlayerRow = PlayerRow()
     error: str = ""
     can_unlock: bool = False
     can_revoke: bool = False
@@ -85,29 +129,15 @@ class PlayersState(rx.State):
         self.can_unlock = authz.allowed(actor.role, "ops.players.unlock")
         self.can_revoke = authz.allowed(actor.role, "ops.players.revoke_sessions")
         try:
-            view = await call(operators.find_player, UnitOfWork(), actor, field(form, "email"), now())
+            view = await call(operators.find_player, uow(), actor, field(form, "email"), now())
         except Exception as err:
-            self.found, self._player_id, self.error = {}, None, message(err)
+            self.found, self._player_id, self.error = PlayerRow(), None, message(err)
             return
         self._player_id, self.error = view.id, ""
-        self.found = {
-            "id": str(view.id),
-            "email": view.email,
-            "status": view.status,
-            "locked": "Locked" if view.locked else "",
-            "mfa": "On" if view.mfa_enabled else "Off",
-            "verified": "Verified" if view.email_verified else "Not verified",
-            "sessions": str(view.live_sessions),
-            "last_login": when(view.last_login_at) or "never",
-        }
+        self.found = _player_row(view)
 
-    async def _refresh(self, actor: operators.Actor) -> None:
-        view = await call(operators.find_player, UnitOfWork(), actor, self.found.get("email", ""), now())
-        self.found = {
-            **self.found,
-            "locked": "Locked" if view.locked else "",
-            "sessions": str(view.live_sessions),
-        }
+    async def _refresh(self, actor: Actor) -> None:
+        self.found = _player_row(await call(operators.find_player, uow(), actor, self.found.email, now()))
 
     @rx.event
     @requires("ops.players.unlock")
@@ -116,9 +146,7 @@ class PlayersState(rx.State):
             return rx.toast.error("Find a player first.")
         actor = await _actor(self)
         try:
-            await call(
-                operators.unlock_player, UnitOfWork(), actor, self._player_id, field(form, "reason"), now()
-            )
+            await call(operators.unlock_player, uow(), actor, self._player_id, field(form, "reason"), now())
             await self._refresh(actor)
         except Exception as err:
             self.error = message(err)
@@ -134,12 +162,7 @@ class PlayersState(rx.State):
         actor = await _actor(self)
         try:
             ended = await call(
-                operators.revoke_player_sessions,
-                UnitOfWork(),
-                actor,
-                self._player_id,
-                field(form, "reason"),
-                now(),
+                operators.revoke_player_sessions, uow(), actor, self._player_id, field(form, "reason"), now()
             )
             await self._refresh(actor)
         except Exception as err:

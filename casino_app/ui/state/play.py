@@ -1,35 +1,83 @@
-"""The lotto betting panel: number grid, quick pick, stake, Play, receipt."""
+"""The lotto betting panel: number grid, quick pick, stake, Play, receipt.
+
+The page shows one draw (its close counts down) and the purchase names that draw: a draw that
+closed meanwhile is refused with the next one offered, and the panel moves to it visibly.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
 import reflex as rx
 
+from casino_app.domain.errors import DrawClosed
 from casino_app.domain.games import lotto as lotto_rules
 from casino_app.domain.money.amounts import parse_amount
-from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.dto import GameView
-from casino_app.services.games import lotto
+from casino_app.services.dto import GameView, TicketReceipt
+from casino_app.services.games import draw_queries, lotto
 from casino_app.ui.format import when
-from casino_app.ui.services import call, message, now
+from casino_app.ui.services import call, message, now, uow
+from casino_app.ui.state.guard import requires
 from casino_app.ui.state.session import SessionState
+
+
+@dataclass(frozen=True)
+class GameChoice:
+    code: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PrizeRow:
+    matches: str = ""
+    pays: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    validation: str = ""
+    game: str = ""
+    draw: str = ""
+    draw_at: str = ""
+    stake: str = ""
+    issued: str = ""
+    balance: str = ""
+    numbers: list[int] = field(default_factory=list)
+
+
+def receipt_row(r: TicketReceipt) -> ReceiptRow:
+    return ReceiptRow(
+        r.validation_number,
+        r.game_name,
+        r.draw_code,
+        when(r.draw_at),
+        r.stake.text,
+        when(r.issued_at),
+        r.balance_after.text,
+        list(r.selection),
+    )
 
 
 class PlayState(rx.State):
     game_code: str = ""
-    games: list[dict[str, str]] = []
+    games: list[GameChoice] = []
     pick: int = 6
     pool_numbers: list[int] = []
-    paytable: list[dict[str, str]] = []
+    paytable: list[PrizeRow] = []
     rtp: str = ""
     min_stake: str = ""
     max_stake: str = ""
+    currency: str = "EUR"
+    draw_id: int = 0
+    draw_at: str = ""
+    close_iso: str = ""
+    close_at: str = ""
     selected: list[int] = []
     stake_text: str = "2.00"
     error: str = ""
-    receipt: dict[str, str] = {}
-    receipt_numbers: list[int] = []
+    receipt: ReceiptRow = ReceiptRow()
+    has_receipt: bool = False
     busy: bool = False
     _request_id: str = ""
 
@@ -39,36 +87,52 @@ class PlayState(rx.State):
 
     @rx.var
     def ready(self) -> bool:
-        return len(self.selected) == self.pick
+        return len(self.selected) == self.pick and self.draw_id > 0
 
     def _apply_game(self, game: GameView) -> None:
         self.game_code, self.pick = game.code, game.pick
         self.pool_numbers = list(range(1, game.pool + 1))
         self.paytable = [
-            {"matches": f"{m} numbers", "pays": f"{x:,}× stake"}
-            for m, x in sorted(game.paytable, reverse=True)
+            PrizeRow(f"{m} numbers", f"{x:,}× stake") for m, x in sorted(game.paytable, reverse=True)
         ]
         self.rtp, self.min_stake, self.max_stake = game.rtp_percent, game.min_stake.text, game.max_stake.text
+        self.currency = game.min_stake.currency
         self.selected = [n for n in self.selected if n <= game.pool][: game.pick]
+
+    async def _show_next_draw(self) -> None:
+        """The draw this page sells into: the game's draw that is selling now."""
+        draw = next(
+            (
+                d
+                for d in await call(draw_queries.upcoming_draws, uow(), now())
+                if d.game_code == self.game_code
+            ),
+            None,
+        )
+        self.draw_id = draw.id if draw else 0
+        self.draw_at = when(draw.draw_at) if draw else ""
+        self.close_iso = draw.sales_close_at.isoformat() if draw else ""
+        self.close_at = draw.sales_close_at.strftime("%H:%M UTC") if draw else ""
 
     @rx.event
     async def load(self) -> None:
-        views = await call(lotto.list_games, UnitOfWork())
-        self.games = [{"code": g.code, "name": g.name} for g in views]
+        views = await call(lotto.list_games, uow())
+        self.games = [GameChoice(g.code, g.name) for g in views]
         chosen = next((g for g in views if g.code == self.game_code), views[0] if views else None)
         if chosen is not None:
             self._apply_game(chosen)
+            await self._show_next_draw()
         self._request_id = uuid.uuid4().hex
 
     @rx.event
     async def open_game(self, code: str):
-        self.game_code, self.selected, self.receipt = code, [], {}
+        self.game_code, self.selected, self.has_receipt = code, [], False
         return rx.redirect("/play")
 
     @rx.event
     async def select_game(self, code: str | list[str]) -> None:
         code = code[0] if isinstance(code, list) else code
-        self.game_code, self.selected, self.receipt, self.error = code, [], {}, ""
+        self.game_code, self.selected, self.has_receipt, self.error = code, [], False, ""
         await self.load()
 
     @rx.event
@@ -92,42 +156,37 @@ class PlayState(rx.State):
 
     @rx.event
     def set_stake_text(self, value: str) -> None:
-        self.stake_text, self.error = value, ""
+        self.stake_text, self.error = value[:32], ""
 
     @rx.event
-    def new_ticket(self) -> None:
-        self.receipt, self.receipt_numbers, self.selected = {}, [], []
+    async def new_ticket(self) -> None:
+        self.receipt, self.has_receipt, self.selected = ReceiptRow(), False, []
         self._request_id = uuid.uuid4().hex
+        await self._show_next_draw()
 
     @rx.event
+    @requires("player.play")
     async def play(self):
         session = await self.get_state(SessionState)
-        user_id = session.player_id()
-        if user_id is None:
-            yield rx.redirect("/login")
-            return
         self.busy, self.error = True, ""
         yield
         try:
-            stake = parse_amount(self.stake_text, "EUR")
+            stake = parse_amount(self.stake_text, self.currency)
             cmd = lotto.PlaceLottoTicket(
-                user_id, self.game_code, tuple(self.selected), stake.minor, self._request_id
+                self.game_code, tuple(self.selected), stake.minor, self._request_id, self.draw_id or None
             )
-            receipt = await call(lotto.place_lotto_ticket, UnitOfWork(), cmd, now())
+            receipt = await call(lotto.place_lotto_ticket, uow(), session.actor(), cmd, now())
+        except DrawClosed as err:
+            self.error, self.busy = message(err), False
+            await self._show_next_draw()
+            await session.refresh_balance()
+            return
         except Exception as err:
             self.error, self.busy = message(err), False
+            await session.refresh_balance()
             return
         self.busy = False
         self._request_id = uuid.uuid4().hex
-        self.receipt = {
-            "validation": receipt.validation_number,
-            "game": receipt.game_name,
-            "draw": receipt.draw_code,
-            "draw_at": when(receipt.draw_at),
-            "stake": receipt.stake.text,
-            "issued": when(receipt.issued_at),
-            "balance": receipt.balance_after.text,
-        }
-        self.receipt_numbers = list(receipt.selection)
+        self.receipt, self.has_receipt = receipt_row(receipt), True
         session.balance_text = receipt.balance_after.text
         yield rx.toast.success(f"Ticket {receipt.validation_number} is in the draw.")

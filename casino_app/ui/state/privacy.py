@@ -1,12 +1,12 @@
-"""Privacy: download my data, request erasure. Each handler re-checks who is signed in."""
+"""Privacy: download my data, request erasure. Each handler re-checks its permission."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.compliance import privacy
-from casino_app.ui.services import call, message, now
+from casino_app.ui.services import call, message, now, uow
+from casino_app.ui.state.guard import requires
 from casino_app.ui.state.session import SessionState
 
 CONFIRM_WORD = "ERASE"
@@ -17,37 +17,32 @@ class PrivacyState(rx.State):
     confirm_text: str = ""
     dialog_open: bool = False
     error: str = ""
-    busy: bool = False
 
     @rx.var
     def can_erase(self) -> bool:
-        return self.confirm_text.strip().upper() == CONFIRM_WORD and not self.busy
+        return self.confirm_text.strip().upper() == CONFIRM_WORD
 
     @rx.event
     def set_confirm_text(self, value: str) -> None:
-        self.confirm_text = value
+        self.confirm_text = value[:32]
 
     @rx.event
     def set_dialog_open(self, value: bool) -> None:
         self.dialog_open, self.confirm_text, self.error = value, "", ""
 
     @rx.event
+    @requires("player.privacy")
     async def load(self) -> None:
-        session = await self.get_state(SessionState)
-        user_id = session.player_id()
+        actor = (await self.get_state(SessionState)).actor()
         self.error, self.confirm_text, self.dialog_open = "", "", False
-        self.blockers = [] if user_id is None else await call(privacy.erasure_blockers, UnitOfWork(), user_id)
+        self.blockers = await call(privacy.erasure_blockers, uow(), actor)
 
     @rx.event
+    @requires("player.privacy")
     async def download(self):
-        session = await self.get_state(SessionState)
-        user_id = session.player_id()
-        if user_id is None:
-            return rx.redirect("/login")
+        actor = (await self.get_state(SessionState)).actor()
         try:
-            text = await call(
-                privacy.download_player_data, UnitOfWork(), user_id, actor=f"player:{user_id}", now=now()
-            )
+            text = await call(privacy.download_player_data, uow(), actor, now())
         except Exception as err:
             return rx.toast.error(message(err))
         stamp = now().strftime("%Y%m%d")
@@ -57,29 +52,19 @@ class PrivacyState(rx.State):
         ]
 
     @rx.event
+    @requires("player.privacy")
     async def erase(self):
-        session = await self.get_state(SessionState)
-        user_id = session.player_id()
-        if user_id is None:
-            yield rx.redirect("/login")
-            return
+        actor = (await self.get_state(SessionState)).actor()
         if self.confirm_text.strip().upper() != CONFIRM_WORD:
             self.error = f"Type {CONFIRM_WORD} to confirm."
-            return
-        self.busy = True
-        yield
+            return None
         try:
-            await call(
-                privacy.erase_player,
-                UnitOfWork(),
-                user_id,
-                actor=f"player:{user_id}",
-                reason="self-service erasure request",
-                now=now(),
-            )
+            await call(privacy.erase_player, uow(), actor, reason="self-service erasure request", now=now())
         except Exception as err:
-            self.error, self.busy = message(err), False
-            return
-        self.busy, self.dialog_open = False, False
-        yield rx.toast.success("Your personal data has been erased. You have been signed out.")
-        yield SessionState.logout
+            self.error = message(err)
+            return None
+        self.dialog_open = False
+        return [
+            rx.toast.success("Your personal data has been erased. You have been signed out."),
+            SessionState.logout,
+        ]

@@ -19,11 +19,12 @@ from casino_app.domain.errors import (
     PermissionDenied,
     SessionExpired,
 )
-from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
 from casino_app.domain.identity.actor import Actor
+from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
+from casino_app.domain.identity.vocabulary import Role
 from casino_app.services import authz
 from casino_app.services.dto import PasswordProof, SignedIn
-from casino_app.services.identity import accounts, mfa, sessions, signin
+from casino_app.services.identity import accounts, registration, sessions, signin
 from casino_app.services.identity.sessions import ClientInfo, Principal
 from casino_app.services.money import wallet
 from casino_app.ui import routes
@@ -66,7 +67,7 @@ class SessionState(rx.State):
 
     def player_id(self) -> int | None:
         """The player's id, or None when nobody (or an operator) is signed in."""
-        return self._user_id if self._role == "player" and self._session_token else None
+        return self._user_id if self._role == Role.PLAYER and self._session_token else None
 
     def user_id(self) -> int | None:
         return self._user_id if self._session_token else None
@@ -81,7 +82,7 @@ class SessionState(rx.State):
         """The caller as the services see it: the signed-in person with this session, or anonymous."""
         if self._user_id is None or not self._session_token or not self._role:
             return Actor.anonymous()
-        if self._role == "player":
+        if self._role == Role.PLAYER:
             return Actor.player(self._user_id, self._session_id)
         return Actor.operator(self._user_id, self._role, self._session_id)
 
@@ -120,7 +121,7 @@ class SessionState(rx.State):
         self._session_token, self._session_id = signed.session_token, signed.session_id
         self._proof = None
         self.email = user.email
-        self.is_player = user.role == "player"
+        self.is_player = user.role == Role.PLAYER
         self.is_operator = authz.is_operator(user.role)
         self.can_manage_operators = authz.allowed(user.role, "ops.operators.manage")
         self.previous_login_text = _previous(user.previous_login_at, user.previous_login_ip)
@@ -186,7 +187,7 @@ class SessionState(rx.State):
         proof = await self._check_password(form)
         if proof is None:
             return None
-        if proof.role != "player":
+        if proof.role != Role.PLAYER:
             self.auth_error = "Operators sign in at the back office."
             return None
         if proof.mfa_enabled:
@@ -201,7 +202,7 @@ class SessionState(rx.State):
         if proof is None:
             self.login_step, self.auth_error = "password", "Please start again."
             return None
-        target = routes.LOBBY if proof.role == "player" else routes.OPS_DASHBOARD
+        target = routes.LOBBY if proof.role == Role.PLAYER else routes.OPS_DASHBOARD
         return await self._complete(proof, field(form, "code"), target)
 
     @rx.event
@@ -216,7 +217,7 @@ class SessionState(rx.State):
         self._proof = proof
         if proof.must_enroll:
             try:
-                enrollment = await call(mfa.begin_enrollment, uow(), proof.user_id, proof.email, now())
+                enrollment = await call(signin.begin_operator_enrollment, uow(), proof, now())
             except Exception as err:
                 self.auth_error = message(err)
                 return None
@@ -252,17 +253,17 @@ class SessionState(rx.State):
         self.auth_error = ""
         accepted = form.get("accept", "") in ("on", "true", True)
         try:
-            cmd = signin.RegisterPlayer(
+            cmd = registration.RegisterPlayer(
                 field(form, "email"),
                 form.get("password", ""),
-                signin.parse_birth_date(field(form, "birth_date")),
+                registration.parse_birth_date(field(form, "birth_date")),
                 full_name=field(form, "full_name"),
                 country=field(form, "country"),
                 phone=field(form, "phone"),
                 terms_version=TERMS_VERSION if accepted else "",
                 privacy_version=PRIVACY_VERSION if accepted else "",
             )
-            user = await call(signin.register_player, uow(), cmd, now(), self.client())
+            user = await call(registration.register_player, uow(), cmd, now(), self.client())
             signed = await call(signin.start_session_after_registration, uow(), user.id, now(), self.client())
         except Exception as err:
             self.auth_error = message(err)
@@ -280,9 +281,7 @@ class SessionState(rx.State):
         if self._session_id is not None and self._user_id is not None:
             # Already ended (expired or revoked): signing out here is all that is left.
             with contextlib.suppress(DomainError):
-                await call(
-                    signin.sign_out, uow(), self._session_id, self._user_id, now(), self.actor().audit_name
-                )
+                await call(signin.sign_out, uow(), self.actor(), now())
         self._forget()
         return rx.redirect(target)
 
@@ -297,7 +296,7 @@ class SessionState(rx.State):
     async def guard_player(self):
         """on_load for player pages: redirect when not signed in; refresh the balance."""
         who = await self.check_session()
-        if who is None or who.role != "player":
+        if who is None or who.role != Role.PLAYER:
             return rx.redirect(routes.LOGIN)
         await self.refresh_balance()
         return None

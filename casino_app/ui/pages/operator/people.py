@@ -11,10 +11,10 @@ from casino_app.ui.state.ops_people import OperatorsState, PlayersState
 
 def operator_row(o: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(o["email"], word_break="break-all")),
-        rx.table.cell(o["role"]),
-        rx.table.cell(o["mfa"]),
-        rx.table.cell(o["last_login"]),
+        rx.table.cell(rx.text(o.email, word_break="break-all")),
+        rx.table.cell(o.role),
+        rx.table.cell(o.mfa),
+        rx.table.cell(o.last_login),
     )
 
 
@@ -27,7 +27,7 @@ def invite_form() -> rx.Component:
                 rx.select.root(
                     rx.select.trigger(width="100%", id="invite-role"),
                     rx.select.content(
-                        rx.foreach(OperatorsState.roles, lambda r: rx.select.item(r[1], value=r[0])),
+                        rx.foreach(OperatorsState.roles, lambda r: rx.select.item(r.label, value=r.value)),
                     ),
                     name="role",
                     default_value="support",
@@ -119,23 +119,23 @@ def reason_form(label: str, handler, test_id: str, color: str) -> rx.Component:
 def player_card() -> rx.Component:
     f = PlayersState.found
     return rx.cond(
-        f.contains("email"),
+        f.email != "",
         section_card(
             "Player",
             "user_round",
-            detail_row("Email", f["email"], test_id="player-email"),
-            detail_row("Player id", f["id"]),
-            detail_row("Status", f["status"]),
-            detail_row("Email status", f["verified"]),
-            detail_row("Two-step verification", f["mfa"]),
-            detail_row("Live sessions", f["sessions"], test_id="player-sessions"),
-            detail_row("Last sign-in", f["last_login"]),
+            detail_row("Email", f.email, test_id="player-email"),
+            detail_row("Player id", f.id),
+            detail_row("Status", f.status),
+            detail_row("Email status", f.verified),
+            detail_row("Two-step verification", f.mfa),
+            detail_row("Live sessions", f.sessions, test_id="player-sessions"),
+            detail_row("Last sign-in", f.last_login),
             rx.cond(
-                f["locked"] != "",
+                f.locked,
                 rx.badge("Locked after failed sign-ins", color_scheme="red", id="player-locked"),
             ),
             rx.cond(
-                PlayersState.can_unlock & (f["locked"] != ""),
+                PlayersState.can_unlock & f.locked,
                 reason_form("Unlock", PlayersState.unlock, "unlock-player", "amber"),
             ),
             rx.cond(

@@ -11,20 +11,20 @@ from casino_app.ui.state.ops_withdrawals import OpsWithdrawalsState
 def row(w: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.text(w["player"], weight="medium"),
-            rx.text("Requested ", w["requested"], size="1", color_scheme="gray"),
+            rx.text(w.player, weight="medium"),
+            rx.text("Requested ", w.requested, size="1", color_scheme="gray"),
             spacing="0",
             align="start",
             min_width="0",
         ),
         rx.spacer(),
-        rx.text(w["amount"], weight="bold", white_space="nowrap"),
+        rx.text(w.amount, weight="bold", white_space="nowrap"),
         rx.button(
-            "Pay", on_click=OpsWithdrawalsState.pay(w["id"]), size="2", color_scheme="green", class_name="pay"
+            "Pay", on_click=OpsWithdrawalsState.pay(w.id), size="2", color_scheme="green", class_name="pay"
         ),
         rx.button(
             "Reject",
-            on_click=OpsWithdrawalsState.reject(w["id"]),
+            on_click=OpsWithdrawalsState.reject(w.id),
             size="2",
             variant="soft",
             color_scheme="red",

@@ -13,7 +13,7 @@ from casino_app.ui.components.security import (
     section_card,
 )
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.account import AccountState
+from casino_app.ui.state.account import AccountState, SessionRow
 
 
 def _section_error(section: str) -> rx.Component:
@@ -42,8 +42,8 @@ def profile_card() -> rx.Component:
     return section_card(
         "Profile",
         "user_round",
-        detail_row("Name", p["full_name"], test_id="profile-name"),
-        detail_row("Email", p["email"], test_id="profile-email"),
+        detail_row("Name", p.full_name, test_id="profile-name"),
+        detail_row("Email", p.email, test_id="profile-email"),
         rx.cond(
             ~AccountState.email_verified,
             rx.hstack(
@@ -59,10 +59,10 @@ def profile_card() -> rx.Component:
             ),
             rx.badge("Email confirmed", color_scheme="green", width="fit-content"),
         ),
-        detail_row("Date of birth", p["birth_date"]),
-        detail_row("Country", p["country"]),
-        detail_row("Phone", p["phone"]),
-        detail_row("Member since", p["member_since"]),
+        detail_row("Date of birth", p.birth_date),
+        detail_row("Country", p.country),
+        detail_row("Phone", p.phone),
+        detail_row("Member since", p.member_since),
         test_id="profile-card",
     )
 
@@ -72,8 +72,8 @@ def logins_card() -> rx.Component:
     return section_card(
         "Sign-ins",
         "history",
-        detail_row("This sign-in", p["this_login"], test_id="this-login"),
-        detail_row("Previous sign-in", p["previous_login"], test_id="previous-login"),
+        detail_row("This sign-in", p.this_login, test_id="this-login"),
+        detail_row("Previous sign-in", p.previous_login, test_id="previous-login"),
         rx.text(
             "Don't recognise a sign-in? Change your password and sign out your other sessions below.",
             size="1",
@@ -188,29 +188,29 @@ def mfa_card() -> rx.Component:
     )
 
 
-def session_row(s: rx.Var) -> rx.Component:
+def session_row(s: rx.Var[SessionRow]) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.hstack(
-                rx.text(s["device"], weight="medium", size="2"),
-                rx.cond(s["current"] != "", rx.badge("This browser", color_scheme="green")),
+                rx.text(s.device, weight="medium", size="2"),
+                rx.cond(s.current, rx.badge("This browser", color_scheme="green")),
                 spacing="2",
                 align="center",
                 wrap="wrap",
             ),
-            rx.text(s["ip"], " · active ", s["last_seen"], size="1", color_scheme="gray"),
+            rx.text(s.ip, " · active ", s.last_seen, size="1", color_scheme="gray"),
             spacing="0",
             min_width="0",
         ),
         rx.spacer(),
         rx.cond(
-            s["current"] == "",
+            ~s.current,
             rx.button(
                 "Sign out",
                 size="1",
                 variant="soft",
                 color_scheme="red",
-                on_click=AccountState.revoke_session(s["id"]),
+                on_click=AccountState.revoke_session(s.id),
                 class_name="revoke-session",
             ),
         ),

@@ -9,15 +9,15 @@ from casino_app.ui.state.history import HistoryState
 
 
 def ticket_card(t: rx.Var) -> rx.Component:
-    selection = t["selection"].to(list[int])
-    numbers = t["numbers"].to(list[int])
+    selection = t.selection
+    numbers = t.numbers
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.text(t["game"], weight="bold"),
-                status_badge(t["status"]),
+                rx.text(t.game, weight="bold"),
+                status_badge(t.status),
                 rx.spacer(),
-                rx.code(t["validation"], size="1"),
+                rx.code(t.validation, size="1"),
                 width="100%",
                 align="center",
                 wrap="wrap",
@@ -27,18 +27,18 @@ def ticket_card(t: rx.Var) -> rx.Component:
             rx.cond(
                 numbers.length() > 0,
                 rx.vstack(
-                    rx.text("Drawn numbers · ", t["matches"], size="1", color_scheme="gray"),
+                    rx.text("Drawn numbers · ", t.matches, size="1", color_scheme="gray"),
                     number_row(numbers, highlight=numbers, size="1.7em"),
                     spacing="1",
                 ),
-                rx.text("Draw ", t["draw"], " at ", t["draw_at"], size="1", color_scheme="gray"),
+                rx.text("Draw ", t.draw, " at ", t.draw_at, size="1", color_scheme="gray"),
             ),
             rx.hstack(
-                rx.text("Stake ", t["stake"], size="2"),
+                rx.text("Stake ", t.stake, size="2"),
                 rx.spacer(),
                 rx.cond(
-                    t["status"] == "win",
-                    rx.text("Won ", t["win"], weight="bold", color=rx.color("grass", 11), size="3"),
+                    (t.status == "win") | (t.status == "push"),
+                    rx.text("Won ", t.win, weight="bold", color=rx.color("grass", 11), size="3"),
                 ),
                 width="100%",
             ),

@@ -14,34 +14,34 @@ def draw_card(draw: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(draw["game_name"], size="5"),
+                rx.heading(draw.game_name, size="5"),
                 rx.spacer(),
-                rx.badge(draw["rule"], color_scheme="amber", variant="soft"),
+                rx.badge(draw.rule, color_scheme="amber", variant="soft"),
                 width="100%",
             ),
-            rx.text("Next draw ", rx.text.strong(draw["draw_at"]), size="2"),
+            rx.text("Next draw ", rx.text.strong(draw.draw_at), size="2"),
             rx.hstack(
                 rx.icon("timer", size=16),
                 rx.text("Sales close in", size="2"),
-                countdown(draw["close_iso"], draw["close_at"]),
+                countdown(draw.close_iso, draw.close_at),
                 align="center",
                 spacing="2",
             ),
             rx.text(
                 "Seed commitment ",
-                rx.code(draw["commitment"]),
+                rx.code(draw.commitment),
                 " · RTP ",
-                draw["rtp"],
+                draw.rtp,
                 size="1",
                 color_scheme="gray",
             ),
             rx.button(
                 rx.icon("ticket"),
                 "Play ",
-                draw["game_name"],
+                draw.game_name,
                 width="100%",
                 size="3",
-                on_click=PlayState.open_game(draw["game_code"]),
+                on_click=PlayState.open_game(draw.game_code),
             ),
             spacing="3",
             width="100%",
@@ -53,12 +53,12 @@ def draw_card(draw: rx.Var) -> rx.Component:
 def result_row(result: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text(result["game_name"], weight="medium"),
+            rx.text(result.game_name, weight="medium"),
             rx.spacer(),
-            rx.text(result["draw_at"], size="1", color_scheme="gray"),
+            rx.text(result.draw_at, size="1", color_scheme="gray"),
             width="100%",
         ),
-        number_row(result["numbers"].to(list[int]), size="1.9em"),
+        number_row(result.numbers, size="1.9em"),
         width="100%",
         padding_y="0.6em",
         spacing="2",

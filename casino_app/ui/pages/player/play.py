@@ -3,7 +3,7 @@
 import reflex as rx
 
 from casino_app.ui import routes
-from casino_app.ui.components.common import ball, error_callout, number_row
+from casino_app.ui.components.common import ball, countdown, error_callout, number_row
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.play import PlayState
 
@@ -27,9 +27,9 @@ def rules_card() -> rx.Component:
             rx.foreach(
                 PlayState.paytable,
                 lambda row: rx.hstack(
-                    rx.text(row["matches"], size="2"),
+                    rx.text(row.matches, size="2"),
                     rx.spacer(),
-                    rx.text(row["pays"], size="2", weight="bold"),
+                    rx.text(row.pays, size="2", weight="bold"),
                     width="100%",
                 ),
             ),
@@ -54,11 +54,11 @@ def receipt_card() -> rx.Component:
                 align="center",
             ),
             rx.text("Validation number", size="1", color_scheme="gray"),
-            rx.code(r["validation"], size="5", id="receipt-validation"),
-            number_row(PlayState.receipt_numbers, highlight=PlayState.receipt_numbers),
-            rx.text(r["game"], " · draw ", r["draw"], " at ", r["draw_at"], size="2"),
-            rx.text("Stake ", rx.text.strong(r["stake"]), " · issued ", r["issued"], size="2"),
-            rx.text("Balance after: ", rx.text.strong(r["balance"]), size="2"),
+            rx.code(r.validation, size="5", id="receipt-validation"),
+            number_row(r.numbers, highlight=r.numbers),
+            rx.text(r.game, " · draw ", r.draw, " at ", r.draw_at, size="2"),
+            rx.text("Stake ", rx.text.strong(r.stake), " · issued ", r.issued, size="2"),
+            rx.text("Balance after: ", rx.text.strong(r.balance), size="2"),
             rx.hstack(
                 rx.button("Buy another ticket", on_click=PlayState.new_ticket, size="3"),
                 rx.link(rx.button("My tickets", variant="soft", size="3"), href=routes.HISTORY),
@@ -73,8 +73,25 @@ def receipt_card() -> rx.Component:
     )
 
 
+def draw_line() -> rx.Component:
+    return rx.cond(
+        PlayState.draw_id > 0,
+        rx.hstack(
+            rx.icon("timer", size=16),
+            rx.text("Draw ", rx.text.strong(PlayState.draw_at), " · sales close in", size="2"),
+            countdown(PlayState.close_iso, PlayState.close_at),
+            align="center",
+            spacing="2",
+            wrap="wrap",
+            id="play-draw",
+        ),
+        rx.text("The next draw opens in a moment.", size="2", color_scheme="gray"),
+    )
+
+
 def panel() -> rx.Component:
     return rx.vstack(
+        draw_line(),
         rx.hstack(
             rx.text(PlayState.picked_count, weight="bold", id="picked-count"),
             rx.spacer(),
@@ -102,7 +119,15 @@ def panel() -> rx.Component:
         ),
         rx.hstack(
             rx.vstack(
-                rx.text("Stake (EUR)", size="2", weight="medium", as_="label", html_for="stake"),
+                rx.text(
+                    "Stake (",
+                    PlayState.currency,
+                    ")",
+                    size="2",
+                    weight="medium",
+                    as_="label",
+                    html_for="stake",
+                ),
                 rx.input(
                     value=PlayState.stake_text,
                     on_change=PlayState.set_stake_text,
@@ -138,13 +163,13 @@ def play() -> rx.Component:
     return rx.vstack(
         rx.heading("Play lotto", size="6"),
         rx.segmented_control.root(
-            rx.foreach(PlayState.games, lambda g: rx.segmented_control.item(g["name"], value=g["code"])),
+            rx.foreach(PlayState.games, lambda g: rx.segmented_control.item(g.name, value=g.code)),
             value=PlayState.game_code,
             on_change=PlayState.select_game,
             size="2",
         ),
         rx.grid(
-            rx.card(rx.cond(PlayState.receipt.contains("validation"), receipt_card(), panel()), width="100%"),
+            rx.card(rx.cond(PlayState.has_receipt, receipt_card(), panel()), width="100%"),
             rules_card(),
             columns=rx.breakpoints(initial="1", md="2fr 1fr"),
             spacing="4",

@@ -10,7 +10,7 @@ from casino_app.ui.state.privacy import CONFIRM_WORD, PrivacyState
 INCLUDED = (
     "Profile: email, name, date of birth, address, phone, country",
     "Wallet balances and every transaction",
-    "Tickets, deposits and withdrawals",
+    "Bets, deposits and withdrawals",
     "Sign-ins and devices, and the account activity log",
 )
 KEPT = (
@@ -106,7 +106,6 @@ def erase_dialog() -> rx.Component:
                     color_scheme="red",
                     on_click=PrivacyState.erase,
                     disabled=~PrivacyState.can_erase,
-                    loading=PrivacyState.busy,
                     id="confirm-erasure",
                 ),
                 spacing="3",

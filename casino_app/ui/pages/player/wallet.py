@@ -2,11 +2,17 @@
 
 import reflex as rx
 
+from casino_app.domain.payments.vocabulary import WithdrawalStatus
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout, line_item
 from casino_app.ui.components.security import form_field
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.wallet import WalletState
+
+
+def amount_label() -> rx.Var:
+    """ "Amount (PLN)": the wallet's own currency."""
+    return rx.cond(WalletState.currency != "", "Amount (" + WalletState.currency + ")", "Amount")
 
 
 def deposit_card() -> rx.Component:
@@ -15,7 +21,7 @@ def deposit_card() -> rx.Component:
             rx.heading("Deposit", size="4"),
             rx.text("Sandbox payments: no real money moves.", size="1", color_scheme="gray"),
             rx.vstack(
-                rx.text("Amount (EUR)", size="2", weight="medium", as_="label", html_for="amount"),
+                rx.text(amount_label(), size="2", weight="medium", as_="label", html_for="amount"),
                 rx.input(
                     value=WalletState.amount_text,
                     on_change=WalletState.set_amount_text,
@@ -28,7 +34,7 @@ def deposit_card() -> rx.Component:
                 width="100%",
             ),
             rx.radio_group.root(
-                rx.foreach(WalletState.methods, lambda m: rx.radio_group.item(m["label"], value=m["token"])),
+                rx.foreach(WalletState.methods, lambda m: rx.radio_group.item(m.label, value=m.token)),
                 value=WalletState.method_token,
                 on_change=WalletState.set_method_token,
                 direction="column",
@@ -51,7 +57,7 @@ def withdraw_card() -> rx.Component:
                 rx.text(
                     "Only cash withdraws; bonus money stays to play with.", size="1", color_scheme="gray"
                 ),
-                form_field("Amount (EUR)", "withdraw_amount", input_mode="decimal", placeholder="10.00"),
+                form_field(amount_label(), "withdraw_amount", input_mode="decimal", placeholder="10.00"),
                 form_field(
                     rx.cond(WalletState.mfa_enabled, "Authentication code", "Your password"),
                     "confirm",
@@ -70,10 +76,10 @@ def withdraw_card() -> rx.Component:
                         rx.foreach(
                             WalletState.withdrawals,
                             lambda w: rx.hstack(
-                                rx.text(w["amount"], weight="medium"),
-                                withdrawal_badge(w["status"]),
+                                rx.text(w.amount, weight="medium"),
+                                withdrawal_badge(w.status),
                                 rx.spacer(),
-                                rx.text(w["when"], size="1", color_scheme="gray"),
+                                rx.text(w.when, size="1", color_scheme="gray"),
                                 width="100%",
                                 align="center",
                             ),
@@ -96,8 +102,8 @@ def withdraw_card() -> rx.Component:
 def withdrawal_badge(status: rx.Var) -> rx.Component:
     return rx.match(
         status,
-        ("paid", rx.badge("PAID", color_scheme="green")),
-        ("rejected", rx.badge("REJECTED", color_scheme="red")),
+        (WithdrawalStatus.PAID.value, rx.badge("PAID", color_scheme="green")),
+        (WithdrawalStatus.REJECTED.value, rx.badge("REJECTED", color_scheme="red")),
         rx.badge("ON HOLD", color_scheme="amber"),
     )
 
@@ -141,11 +147,7 @@ def wallet() -> rx.Component:
                             rx.foreach(
                                 WalletState.transactions,
                                 lambda t: line_item(
-                                    t["title"],
-                                    t["when"],
-                                    t["amount"],
-                                    t["balance"],
-                                    positive=t["positive"] != "",
+                                    t.title, t.when, t.amount, t.balance, positive=t.positive
                                 ),
                             ),
                             spacing="0",

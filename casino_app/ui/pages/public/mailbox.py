@@ -4,27 +4,27 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.links import MailboxState
+from casino_app.ui.state.links import MailboxState, MailRow
 
 
-def message_card(m: rx.Var) -> rx.Component:
+def message_card(m: rx.Var[MailRow]) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(m["subject"], size="3"),
+                rx.heading(m.subject, size="3"),
                 rx.spacer(),
-                rx.text(m["when"], size="1", color_scheme="gray", white_space="nowrap"),
+                rx.text(m.when, size="1", color_scheme="gray", white_space="nowrap"),
                 width="100%",
                 align="center",
                 wrap="wrap",
             ),
-            rx.text("To ", m["to"], size="2", color_scheme="gray", word_break="break-all"),
-            rx.text(m["body"], size="2", white_space="pre-wrap", word_break="break-word"),
+            rx.text("To ", m.to, size="2", color_scheme="gray", word_break="break-all"),
+            rx.text(m.body, size="2", white_space="pre-wrap", word_break="break-word"),
             rx.cond(
-                m["link"] != "",
+                m.link != "",
                 rx.link(
                     rx.button("Open the link", variant="soft", size="2"),
-                    href=m["link"],
+                    href=m.link,
                     class_name="mail-link",
                 ),
             ),
