@@ -39,6 +39,7 @@ from alembic.config import Config
 from alembic import command
 from bench.baseline_orm import place_bet_orm
 from casino_app.domain.errors import DomainError
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
@@ -262,6 +263,7 @@ def seed(url: str, wallets: int) -> dict[str, object]:
 # ---------------------------------------------------------------- workloads
 
 Op = Callable[[UnitOfWork, int, int], None]
+BENCH = Actor.system("bench")
 
 
 def op_transfer(ctx: dict[str, object], shards: int) -> Op:
@@ -272,7 +274,7 @@ def op_transfer(ctx: dict[str, object], shards: int) -> Op:
     def run(uow: UnitOfWork, wallet: int, seq: int) -> None:
         key = f"tr-{nonce}-{os.getpid()}-{seq}"
         transfers.transfer(
-            uow, transfers.Transfer(cash[wallet - 1], house, STAKE, "EUR", key), datetime.now(UTC)
+            uow, BENCH, transfers.Transfer(cash[wallet - 1], house, STAKE, "EUR", key), datetime.now(UTC)
         )
 
     return run

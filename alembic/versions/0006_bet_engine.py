@@ -136,9 +136,8 @@ BEGIN
   SELECT id, balance INTO v_cash_id, v_cash FROM accounts WHERE code = p_cash_code AND currency = p_currency;
   SELECT id, balance INTO v_bonus_id, v_bonus FROM accounts WHERE code = p_bonus_code AND currency = p_currency;
   SELECT id INTO v_house_id FROM accounts WHERE code = p_house_code AND currency = p_currency;
-  IF v_cash_id IS NULL OR v_house_id IS NULL THEN
-    RAISE EXCEPTION 'unknown account' USING ERRCODE = 'CK405';
-  END IF;
+  IF v_cash_id IS NULL THEN RAISE EXCEPTION 'no wallet in this currency' USING ERRCODE = 'CK405'; END IF;
+  IF v_house_id IS NULL THEN RAISE EXCEPTION 'unknown house account' USING ERRCODE = 'CK406'; END IF;
   v_bonus := COALESCE(v_bonus, 0);
   IF v_cash + v_bonus < p_stake THEN
     RAISE EXCEPTION 'insufficient_funds' USING ERRCODE = 'CK402';
@@ -354,10 +353,7 @@ def _copy_draws(bind: sa.Connection, intervals: dict[int, int]) -> None:
         ":status, :opened, :closes, :draw, :seed_commitment, :server_seed, :numbers, :resulted, :settled)"
     ).bindparams(*(sa.bindparam(name, type_=t) for name, t in types.items()))
     select = sa.text("SELECT * FROM draws ORDER BY id").columns(
-        sa.column("sales_close_at", UtcDateTime()),
-        sa.column("draw_at", UtcDateTime()),
-        sa.column("drawn_at", UtcDateTime()),
-        sa.column("settled_at", UtcDateTime()),
+        sales_close_at=UtcDateTime(), draw_at=UtcDateTime(), drawn_at=UtcDateTime(), settled_at=UtcDateTime()
     )
     for d in bind.execute(select).mappings():
         bind.execute(

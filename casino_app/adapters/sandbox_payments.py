@@ -1,10 +1,14 @@
-"""A sandbox payment provider: deterministic outcomes per test token, no network."""
+"""A sandbox payment provider: deterministic outcomes per test token, no network.
+
+The wiring registers it by its `name`; nothing else builds one.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 from casino_app.domain.payments.ports import ChargeRequest, ChargeResult, PaymentMethod
+from casino_app.domain.payments.vocabulary import PaymentStatus
 
 APPROVE_TOKEN = "tok_sandbox_visa_4242"
 DECLINE_TOKEN = "tok_sandbox_visa_0002"
@@ -24,7 +28,7 @@ class SandboxProvider:
     def charge(self, request: ChargeRequest) -> ChargeResult:
         reference = "sbx_" + hashlib.sha256(request.attempt_id.encode()).hexdigest()[:20]
         if request.method_token == APPROVE_TOKEN:
-            return ChargeResult("approved", reference)
+            return ChargeResult(PaymentStatus.APPROVED, reference)
         if request.method_token == DECLINE_TOKEN:
-            return ChargeResult("declined", reference, "Card declined by the issuer.")
-        return ChargeResult("declined", reference, "Unknown payment method.")
+            return ChargeResult(PaymentStatus.DECLINED, reference, "Card declined by the issuer.")
+        return ChargeResult(PaymentStatus.DECLINED, reference, "Unknown payment method.")

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from casino_app.domain.errors import (
+    CurrencyMismatch,
     DomainError,
     IdempotencyConflict,
     InsufficientFunds,
@@ -34,7 +35,8 @@ _SQLSTATE_ERRORS: dict[str, tuple[type[DomainError], str]] = {
     "CK001": (RoundClosed, ROUND_CLOSED),
     "CK402": (InsufficientFunds, NO_FUNDS),
     "CK404": (NotFound, "Unknown round for this game."),
-    "CK405": (NotFound, "The wallet or game account does not exist."),
+    "CK405": (CurrencyMismatch, "You have no wallet in this game's currency."),
+    "CK406": (NotFound, "The game's house account does not exist."),
 }
 CONFLICT = "This request id was already used for a different request."
 
@@ -216,8 +218,10 @@ def _place_sqlite(cur: Any, row: StakeRow) -> PlacedStake:
     txn_id = claimed[0]
     version = _check_round(cur, row)
     acc = _balances(cur, row)
-    if "cash" not in acc or "house" not in acc:
-        raise NotFound(_SQLSTATE_ERRORS["CK405"][1])
+    for needed, sqlstate in (("cash", "CK405"), ("house", "CK406")):
+        if needed not in acc:
+            error, text = _SQLSTATE_ERRORS[sqlstate]
+            raise error(text)
     funding = fund_stake(row.stake, acc["cash"][1], acc.get("bonus", (0, 0))[1], cash_first=row.cash_first)
     legs = [(acc["cash"][0], -funding.cash), (acc["house"][0], row.stake)]
     if funding.bonus:

@@ -9,33 +9,30 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from casino_app.adapters.clock import FixedClock, clock
+from casino_app.adapters.clock import FixedClock
 from casino_app.api.app import create_api
+from casino_app.bootstrap import Wiring
 from casino_app.domain.identity import totp
+from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
-from casino_app.persistence import db as db_module
 from casino_app.persistence.db import Database
-from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.identity import mfa, signin
-from tests.support import PASSWORD, count_rows, registration
+from casino_app.services.identity import mfa, registration
+from tests.support import PASSWORD, count_rows
+from tests.support import registration as player_form
 
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def moving_clock(now: datetime) -> Iterator[FixedClock]:
-    fixed = FixedClock(now)
-    clock.use(fixed)
-    yield fixed
-    clock.reset()
+def moving_clock(clock: FixedClock) -> FixedClock:
+    """The wiring's clock: the routes read the time from it."""
+    return clock
 
 
 @pytest.fixture
-def api(db: Database, monkeypatch: pytest.MonkeyPatch, moving_clock: FixedClock) -> Iterator[TestClient]:
-    """The real API app on the test database, with the test clock."""
-    monkeypatch.setattr(db_module, "get_database", lambda url=None: db)
-    monkeypatch.setattr("casino_app.persistence.uow.get_database", lambda url=None: db)
-    app: FastAPI = create_api()
+def api(wiring: Wiring) -> Iterator[TestClient]:
+    """The real API app over the test's wiring (its database and fixed clock)."""
+    app: FastAPI = create_api(wiring)
     with TestClient(app) as client:
         yield client
 
@@ -97,13 +94,14 @@ def test_bad_input_is_a_problem_with_a_code_and_nothing_is_stored(api: TestClien
 
 
 def test_login_with_2fa_needs_the_code_and_refuses_a_replay(
-    api: TestClient, db: Database, moving_clock: FixedClock
+    api: TestClient, wiring: Wiring, moving_clock: FixedClock
 ) -> None:
-    user = signin.register_player(UnitOfWork(db), registration("twofa@example.com"), moving_clock.now())
-    enrollment = mfa.begin_enrollment(UnitOfWork(db), user.id, user.email, moving_clock.now())
+    user = registration.register_player(wiring.uow(), player_form("twofa@example.com"), moving_clock.now())
+    player = Actor.player(user.id)
+    enrollment = mfa.begin_enrollment(wiring.uow(), player, moving_clock.now())
     moving_clock.advance(seconds=30)
     code = totp.code_at(enrollment.secret, totp.time_step(moving_clock.now()))
-    mfa.confirm_enrollment(UnitOfWork(db), user.id, code, moving_clock.now())
+    mfa.confirm_enrollment(wiring.uow(), player, code, moving_clock.now())
     missing = api.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
     assert (missing.status_code, missing.json()["code"]) == (401, "mfa_required")
     replay = api.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD, "code": code})
@@ -175,9 +173,14 @@ def test_sessions_are_listed_and_revoked_and_logout_ends_the_family(api: TestCli
     assert api.get("/api/v1/me", headers=_bearer(phone)).status_code == 401
 
 
-def test_operators_cannot_use_the_mobile_login(api: TestClient, db: Database, now: datetime) -> None:
-    signin.create_operator(
-        UnitOfWork(db), "ops-mobile@example.com", PASSWORD, "admin", now - timedelta(days=1)
+def test_operators_cannot_use_the_mobile_login(api: TestClient, wiring: Wiring, now: datetime) -> None:
+    registration.create_operator(
+        wiring.uow(),
+        Actor.system("test"),
+        "ops-mobile@example.com",
+        PASSWORD,
+        "admin",
+        now - timedelta(days=1),
     )
     refused = api.post("/api/v1/auth/login", json={"email": "ops-mobile@example.com", "password": PASSWORD})
     assert refused.status_code in (401, 403)
@@ -190,3 +193,15 @@ def test_password_reset_request_always_answers_202(api: TestClient, register, db
         response = api.post("/api/v1/auth/password-reset", json={"email": email})
         assert response.status_code == 202
     assert count_rows(db, "mail_outbox", "kind = 'reset_password'") == 1
+
+
+def test_the_api_acts_for_the_token_holder_only(api: TestClient, register, db: Database) -> None:
+    """Another player's session id in the URL is not found; a denial of the permission is audited."""
+    register("alice-api@example.com")
+    register("bob-api@example.com")
+    alice, bob = _login(api, "alice-api@example.com"), _login(api, "bob-api@example.com")
+    bobs = api.get("/api/v1/me/sessions", headers=_bearer(bob)).json()[0]["id"]
+    stolen = api.delete(f"/api/v1/me/sessions/{bobs}", headers=_bearer(alice))
+    assert (stolen.status_code, stolen.json()["code"]) == (404, "not_found")
+    assert api.get("/api/v1/me", headers=_bearer(bob)).status_code == 200
+    assert count_rows(db, "audit_log", "action = 'auth.session_revoke'") == 0

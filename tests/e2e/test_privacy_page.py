@@ -25,13 +25,12 @@ DESKTOP = {"width": 1440, "height": 900}
 PASSWORD = "correct-horse-battery-staple"
 REGISTER = """
 import sys
-from datetime import datetime, UTC
-from casino_app.persistence.uow import UnitOfWork
-from casino_app.services import identity
+from casino_app import bootstrap
+from casino_app.services.identity import registration as registering
 from tests.support import registration
-user = identity.register_player(UnitOfWork(), registration(sys.argv[1], sys.argv[2], full_name="Erin Erase"),
-                                datetime.now(UTC))
-print(user.id)
+wiring = bootstrap.build()
+cmd = registration(sys.argv[1], sys.argv[2], full_name="Erin Erase")
+print(registering.register_player(wiring.uow(), cmd, wiring.now()).id)
 """
 
 

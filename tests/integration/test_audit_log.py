@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DatabaseError
 
+from casino_app.bootstrap import Wiring
 from casino_app.domain.compliance.audit_chain import GENESIS, record_hash
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
@@ -155,13 +156,13 @@ def test_tampering_a_reorder_is_detected_and_named(uow: UnitOfWork, db: Database
     assert finding is not None and (finding.seq, finding.kind) == (2, "reordered")
 
 
-def test_concurrent_appends_never_fork_the_chain(db: Database, now: datetime) -> None:
+def test_concurrent_appends_never_fork_the_chain(db: Database, wiring: Wiring, now: datetime) -> None:
     errors: list[BaseException] = []
 
     def worker(w: int) -> None:
         try:
             for i in range(10):
-                u = UnitOfWork(db)
+                u = wiring.uow()
                 with u:
                     audit.record(u.session, actor=f"w{w}", action="race", subject=str(i), details={}, now=now)
                     u.commit()
@@ -174,5 +175,5 @@ def test_concurrent_appends_never_fork_the_chain(db: Database, now: datetime) ->
     for t in threads:
         t.join()
     assert errors == []
-    report = _verify(UnitOfWork(db))
+    report = _verify(wiring.uow())
     assert report.ok and report.checked == 60

@@ -15,19 +15,30 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from casino_app.adapters.keys import LocalKeyring, get_key_provider
+from casino_app.adapters.keys import LocalKeyring
+from casino_app.bootstrap import Wiring
 from casino_app.domain.compliance.audit_chain import head_message
+from casino_app.domain.errors import PermissionDenied
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.security import audit, security_checks
+from casino_app.services.security import audit, audit_ops, key_management, security_checks
 from tests.integration.test_audit_log import _append, _tamper
+from tests.support import count_rows, make_wiring
 
 ROOT = Path(__file__).resolve().parents[2]
+SHELL = Actor.system("test")
 
 
-def _cli(db: Database, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REFLEX_DB_URL": db.url, "CASINO_SCHEDULER": "0"}
+def _cli(db: Database, keys: LocalKeyring, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real shell on the test database and keyring (the settings come from the environment)."""
+    env = {
+        **os.environ,
+        "REFLEX_DB_URL": db.url,
+        "CASINO_SCHEDULER": "0",
+        "CASINO_KEYRING_PATH": str(keys.path),
+    }
     return subprocess.run(
         [sys.executable, "-m", "casino_app", *args],
         cwd=ROOT,
@@ -40,13 +51,13 @@ def _cli(db: Database, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_audit_verify_cli_passes_then_names_the_first_bad_record(
-    uow: UnitOfWork, db: Database, now: datetime
+    uow: UnitOfWork, db: Database, now: datetime, test_keyring: LocalKeyring
 ) -> None:
     _append(uow, now, 5)
-    ok = _cli(db, "audit", "verify")
+    ok = _cli(db, test_keyring, "audit", "verify")
     assert ok.returncode == 0 and "OK (5 records" in ok.stdout
     _tamper(db, "DELETE FROM audit_log WHERE seq = 3")
-    bad = _cli(db, "audit", "verify")
+    bad = _cli(db, test_keyring, "audit", "verify")
     assert bad.returncode == 1
     assert "FAILED at record 3 (deleted)" in bad.stdout
 
@@ -59,16 +70,14 @@ def _days(uow: UnitOfWork, now: datetime) -> None:
 
 def test_each_finished_utc_day_gets_one_signed_head(uow: UnitOfWork, now: datetime) -> None:
     _days(uow, now)
-    with uow:
-        signed = audit.sign_daily_heads(uow.session, now)
-        uow.commit()
+    signed = audit_ops.sign_finished_days(uow, SHELL, now)
     assert [(h.day, h.seq) for h in signed] == [
         ((now - timedelta(days=2)).date().isoformat(), 2),
         ((now - timedelta(days=1)).date().isoformat(), 4),
     ]
     with uow:
-        assert audit.sign_daily_heads(uow.session, now) == []
-    public = audit.public_key_hex()
+        assert audit.sign_daily_heads(uow.session, now, uow.context.keys) == []
+    public = audit.public_key_hex(uow.context.keys)
     for head in signed:
         assert head.public_key == public
     with uow.reader() as r:
@@ -79,7 +88,7 @@ def test_a_rewritten_chain_is_caught_by_the_signed_head(uow: UnitOfWork, db: Dat
     """Recomputing every hash after an edit fools the chain, not the signature of the day's head."""
     _days(uow, now)
     with uow:
-        audit.sign_daily_heads(uow.session, now)
+        audit.sign_daily_heads(uow.session, now, uow.context.keys)
         uow.commit()
     with db.read_engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT * FROM audit_log ORDER BY seq")).mappings().all()
@@ -110,7 +119,7 @@ def _at(value: object) -> datetime:
 def test_deleting_the_signed_tail_is_detected(uow: UnitOfWork, db: Database, now: datetime) -> None:
     _append(uow, now - timedelta(days=1), 3)
     with uow:
-        audit.sign_daily_heads(uow.session, now)
+        audit.sign_daily_heads(uow.session, now, uow.context.keys)
         uow.commit()
     _tamper(db, "DELETE FROM audit_log WHERE seq = 3")
     with uow.reader() as r:
@@ -119,18 +128,17 @@ def test_deleting_the_signed_tail_is_detected(uow: UnitOfWork, db: Database, now
 
 
 def test_an_export_verifies_offline_with_the_pinned_key(
-    uow: UnitOfWork, db: Database, now: datetime, tmp_path: Path
+    uow: UnitOfWork, db: Database, now: datetime, tmp_path: Path, test_keyring: LocalKeyring
 ) -> None:
     _days(uow, now)
-    with uow:
-        audit.sign_daily_heads(uow.session, now)
-        uow.commit()
+    audit_ops.sign_finished_days(uow, SHELL, now)
     out = tmp_path / "audit.json"
-    exported = _cli(db, "audit", "export", "--out", str(out))
+    exported = _cli(db, test_keyring, "audit", "export", "--out", str(out))
     assert exported.returncode == 0, exported.stderr
-    public = audit.public_key_hex()
+    public = audit.public_key_hex(uow.context.keys)
+    assert _cli(db, test_keyring, "audit", "public-key").stdout.strip() == public
     assert oct(out.stat().st_mode & 0o777) == "0o600"
-    offline = _cli(db, "audit", "verify", "--file", str(out), "--public-key", public)
+    offline = _cli(db, test_keyring, "audit", "verify", "--file", str(out), "--public-key", public)
     assert offline.returncode == 0 and "OK (6 records" in offline.stdout
     data = json.loads(out.read_text())
     assert audit.verify_export(data, public).ok
@@ -139,10 +147,9 @@ def test_an_export_verifies_offline_with_the_pinned_key(
 
 def test_an_edited_export_fails_offline(uow: UnitOfWork, now: datetime) -> None:
     _days(uow, now)
-    with uow.reader() as r:
-        data = audit.export_log(r.session, now)
+    data = audit_ops.export_log(uow, SHELL, now)
     data["records"][4]["details"]["reason"] = "edited afterwards"
-    finding = audit.verify_export(data, audit.public_key_hex()).finding
+    finding = audit.verify_export(data, audit.public_key_hex(uow.context.keys)).finding
     assert finding is not None and (finding.seq, finding.kind) == (5, "edited")
 
 
@@ -150,8 +157,7 @@ def test_an_export_re_signed_by_someone_else_fails_against_the_pinned_key(
     uow: UnitOfWork, now: datetime
 ) -> None:
     _days(uow, now)
-    with uow.reader() as r:
-        data = audit.export_log(r.session, now)
+    data = audit_ops.export_log(uow, SHELL, now)
     data["records"] = data["records"][:-1]  # drop the last record and re-sign a consistent head
     mallory = Ed25519PrivateKey.generate()
     last = data["records"][-1]
@@ -167,18 +173,18 @@ def test_an_export_re_signed_by_someone_else_fails_against_the_pinned_key(
         }
     ]
     assert audit.verify_export(data).ok  # self-consistent ...
-    finding = audit.verify_export(data, audit.public_key_hex()).finding  # ... but not ours
+    finding = audit.verify_export(data, audit.public_key_hex(uow.context.keys)).finding  # ... but not ours
     assert finding is not None and finding.kind == "untrusted_key"
 
 
 def test_security_checks_raise_and_resolve_alerts(uow: UnitOfWork, db: Database, now: datetime) -> None:
     _append(uow, now, 4)
-    report = security_checks.run_checks(uow, now)
-    assert report.audit_ok and security_checks.open_alerts(uow) == []
+    report = security_checks.run_checks(uow, SHELL, now)
+    assert report.audit_ok and security_checks.alerts_for(uow, SHELL) == []
     _tamper(db, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
-    assert not security_checks.run_checks(uow, now).audit_ok
-    security_checks.run_checks(uow, now + timedelta(minutes=5))
-    alerts = security_checks.open_alerts(uow)
+    assert not security_checks.run_checks(uow, SHELL, now).audit_ok
+    security_checks.run_checks(uow, SHELL, now + timedelta(minutes=5))
+    alerts = security_checks.alerts_for(uow, SHELL)
     assert [(a.kind, a.severity) for a in alerts] == [("audit_chain", "critical")]
     assert "record 2" in alerts[0].message and alerts[0].last_seen_at == now + timedelta(minutes=5)
     with db.read_engine.connect() as conn:
@@ -187,18 +193,18 @@ def test_security_checks_raise_and_resolve_alerts(uow: UnitOfWork, db: Database,
 
 
 def test_rotation_due_after_90_days_raises_a_warning_that_rotation_clears(
-    uow: UnitOfWork, now: datetime
+    db: Database, now: datetime, tmp_path: Path
 ) -> None:
-    keys = get_key_provider()
-    assert isinstance(keys, LocalKeyring)
+    keys = LocalKeyring(tmp_path / "keyring.json")  # its own: this test adds a key version
+    uow = make_wiring(db, keys=keys).uow()
     created = next(v.created_at for v in keys.versions() if v.version == keys.current_version())
     later = created + timedelta(days=91)
-    security_checks.run_checks(uow, later)
-    alerts = security_checks.open_alerts(uow)
+    security_checks.run_checks(uow, SHELL, later)
+    alerts = security_checks.alerts_for(uow, SHELL)
     assert [a.kind for a in alerts] == ["key_rotation_due"] and "91 days" in alerts[0].message
     keys.create_version(later)
-    security_checks.run_checks(uow, later)
-    assert security_checks.open_alerts(uow) == []
+    security_checks.run_checks(uow, SHELL, later)
+    assert security_checks.alerts_for(uow, SHELL) == []
 
 
 def test_a_deposit_appends_an_audit_record(
@@ -215,53 +221,77 @@ def test_a_deposit_appends_an_audit_record(
         assert audit.verify(r.session).ok
 
 
-def test_keys_rotate_cli_reports_and_status_shows_versions(db: Database) -> None:
-    rotated = _cli(db, "keys", "rotate", "--batch-size", "2")
+def test_keys_rotate_cli_reports_and_status_shows_versions(db: Database, tmp_path: Path) -> None:
+    keys = LocalKeyring(tmp_path / "keyring.json")  # its own: rotation adds a key version
+    rotated = _cli(db, keys, "keys", "rotate", "--batch-size", "2")
     assert rotated.returncode == 0, rotated.stderr
-    assert "rotated to version" in rotated.stdout
-    status = _cli(db, "keys", "status")
-    assert "rotation due: no" in status.stdout
+    assert "rotated to version 2" in rotated.stdout
+    status = _cli(db, keys, "keys", "status")
+    assert "rotation due: no" in status.stdout and f"keyring: {keys.path}" in status.stdout
+    assert keys.current_version() == 2
 
 
 def test_the_standalone_verifier_agrees(uow: UnitOfWork, now: datetime, tmp_path: Path) -> None:
     """tools/verify_audit_export.py needs only Python and `cryptography`, not our code."""
     _days(uow, now)
-    with uow.reader() as r:
-        data = audit.export_log(r.session, now)
+    data = audit_ops.export_log(uow, SHELL, now)
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"
     good.write_text(json.dumps(data))
     data["records"][2]["actor"] = "mallory"
     bad.write_text(json.dumps(data))
     tool = [sys.executable, "-I", str(ROOT / "tools" / "verify_audit_export.py")]
-    key = ["--public-key", audit.public_key_hex()]
+    key = ["--public-key", audit.public_key_hex(uow.context.keys)]
     ok = subprocess.run([*tool, str(good), *key], capture_output=True, text=True, check=False)
     assert ok.returncode == 0 and ok.stdout.startswith("OK: 6 records"), ok.stdout + ok.stderr
     failed = subprocess.run([*tool, str(bad), *key], capture_output=True, text=True, check=False)
     assert failed.returncode == 1 and "record 3 does not match its hash" in failed.stdout
 
 
-def test_a_second_rotation_waits_for_the_first(db: Database, uow: UnitOfWork) -> None:
+def test_a_second_rotation_waits_for_the_first(db: Database, uow: UnitOfWork, tmp_path: Path) -> None:
     from casino_app.jobs.scheduler import acquire_lease
 
     assert acquire_lease(uow, "key-rotation", "other-host:1", datetime.now(UTC), ttl_s=600)
-    refused = _cli(db, "keys", "rotate")
+    refused = _cli(db, LocalKeyring(tmp_path / "keyring.json"), "keys", "rotate")
     assert refused.returncode == 2 and "another `keys rotate` is running" in refused.stderr
 
 
 def test_the_job_walks_the_whole_chain_daily_and_only_new_records_in_between(
-    uow: UnitOfWork, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
+    wiring: Wiring, uow: UnitOfWork, db: Database, now: datetime
 ) -> None:
     from casino_app.jobs import security as job
 
-    monkeypatch.setattr(job._Progress, "checkpoint", None)
-    monkeypatch.setattr(job._Progress, "full_at", None)
+    progress = job.Progress()
     _append(uow, now, 5)
-    first = job.tick(uow, now)
+    first = job.tick(wiring, now, progress)
     assert first is not None and first.audit_ok and first.audit_checked == 5
     _append(uow, now, 2, start=6)
-    second = job.tick(uow, now + timedelta(minutes=5))
+    second = job.tick(wiring, now + timedelta(minutes=5), progress)
     assert second is not None and second.audit_ok and second.audit_checked == 2
     _tamper(db, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 7")  # the checkpoint record
-    third = job.tick(uow, now + timedelta(minutes=10))
+    third = job.tick(wiring, now + timedelta(minutes=10), progress)
     assert third is not None and not third.audit_ok and "record 7" in third.audit_finding
-    assert [a.kind for a in security_checks.open_alerts(uow)] == ["audit_chain"]
+    assert [a.kind for a in security_checks.alerts_for(uow, SHELL)] == ["audit_chain"]
+
+
+def test_security_operations_are_refused_without_the_permission_and_audited(
+    uow: UnitOfWork, db: Database, now: datetime
+) -> None:
+    """Keys, audit export and checks need `ops.security.manage`; the dashboard's alerts any operator."""
+    support, player = Actor.operator(7, "support", 1), Actor.player(8, 2)
+    version = uow.context.keys.current_version()
+    for actor in (support, player, Actor.anonymous()):
+        for call in (
+            lambda a: audit_ops.export_log(uow, a, now),
+            lambda a: audit_ops.verify_log(uow, a),
+            lambda a: key_management.rotate(uow, a, now),
+            lambda a: key_management.status(uow, a, now),
+            lambda a: security_checks.run_checks(uow, a, now),
+        ):
+            with pytest.raises(PermissionDenied):
+                call(actor)
+    assert count_rows(db, "audit_log", "action = 'authz.denied'") == 15
+    assert uow.context.keys.current_version() == version  # nothing rotated
+    assert security_checks.alerts_for(uow, support) == []
+    with pytest.raises(PermissionDenied):
+        security_checks.alerts_for(uow, player)
+    assert count_rows(db, "audit_log", "action = 'authz.denied' AND actor = 'player:8'") == 6

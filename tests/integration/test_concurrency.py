@@ -15,7 +15,9 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
+from casino_app.services.identity import sessions
 from casino_app.services.money import ledger, wallet
+from casino_app.services.payments import withdrawals
 from tests.support import count_rows, scalar
 
 SELECTION = (5, 10, 15, 20, 25, 30)
@@ -104,3 +106,29 @@ def test_parallel_duplicates_of_one_request_make_one_ticket_and_one_debit(
     assert count_rows(db, "bets") == 1
     assert count_rows(db, "ledger_transactions", "kind = 'stake'") == 1
     assert wallet.cash_balance(wiring.uow(), user.id).minor == 8_00
+
+
+def test_parallel_duplicates_of_one_withdrawal_make_one_hold_and_one_audit_record(
+    db: Database, wiring: Wiring, funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    user = funded_player(amount_minor=10_00)
+    uow = wiring.uow()
+    with uow:
+        _, session_id = sessions.open_browser_session(uow, user.id, sessions.ClientInfo(), now, step_up=True)
+        uow.commit()
+    player = Actor.player(user.id, session_id)
+    threads = 10
+    start = threading.Barrier(threads)
+
+    def withdraw(_: int) -> list[str]:
+        mine = wiring.uow()
+        start.wait()
+        return [str(withdrawals.request_withdrawal(mine, player, 4_00, "double-tap", now).id)]
+
+    outcomes = _run_parallel(threads, withdraw)
+
+    assert len(outcomes) == 1 and sum(outcomes.values()) == threads  # every caller got the same one
+    assert count_rows(db, "withdrawals") == 1
+    assert count_rows(db, "ledger_transactions", "kind = 'withdrawal_hold'") == 1
+    assert count_rows(db, "audit_log", "action = 'withdrawal.request'") == 1
+    assert wallet.cash_balance(wiring.uow(), user.id).minor == 6_00

@@ -11,11 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from casino_app.adapters.keys import LocalKeyring
-from casino_app.domain.errors import KeyStillInUse, KeyUnavailable
+from casino_app.domain.errors import KeyStillInUse, KeyUnavailable, PermissionDenied
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.security import audit, crypto, key_management
+from tests.support import count_rows, make_wiring
 
 ROWS = 23
 META = sa.MetaData()
@@ -27,6 +29,7 @@ NOTES = sa.Table(
     sa.Column("iban_enc", sa.Text),
 )
 TABLES = [(NOTES, [NOTES.c.note_enc, NOTES.c.iban_enc])]
+SHELL = Actor.system("test")
 
 
 class Crash(Exception):
@@ -36,6 +39,12 @@ class Crash(Exception):
 @pytest.fixture
 def keys(tmp_path: Path) -> LocalKeyring:
     return LocalKeyring(tmp_path / "keyring.json")
+
+
+@pytest.fixture
+def uow(db: Database, keys: LocalKeyring) -> UnitOfWork:
+    """Units of work on a wiring with this test's own keyring (rotation adds versions to it)."""
+    return make_wiring(db, keys=keys).uow()
 
 
 @pytest.fixture
@@ -75,7 +84,8 @@ def _read(db: Database, keys: LocalKeyring) -> dict[int, tuple[str, str | None, 
 
 
 def _rotate(uow: UnitOfWork, keys: LocalKeyring, now: datetime, **kw: Any) -> key_management.RotationReport:
-    return key_management.rotate(uow, now, batch_size=5, keys=keys, tables=TABLES, **kw)
+    assert uow.context.keys is keys
+    return key_management.rotate(uow, SHELL, now, batch_size=5, tables=TABLES, **kw)
 
 
 def test_rotation_rewraps_every_record_and_values_stay_readable(
@@ -93,7 +103,7 @@ def test_rotation_rewraps_every_record_and_values_stay_readable(
     with db.read_engine.connect() as conn:
         for r in conn.execute(sa.select(NOTES)):
             assert r.note_enc.split(".")[3:] == before[r.id].split(".")[3:]  # ciphertext untouched
-    assert key_management.records_using(uow, 1, TABLES) == {}
+    assert key_management.records_using(uow, SHELL, 1, TABLES) == {}
 
 
 def test_rotation_interrupted_after_a_batch_resumes_where_it_stopped(
@@ -106,9 +116,9 @@ def test_rotation_interrupted_after_a_batch_resumes_where_it_stopped(
         _rotate(uow, keys, now, after_batch=crash_after_first_batch)
     mid = _read(db, keys)
     assert [i for i, (*_, v) in mid.items() if v == 2] == [1, 2, 3, 4, 5]
-    assert key_management.status(uow, now, keys=keys).running_rotation == 2
+    assert key_management.status(uow, SHELL, now).running_rotation == 2
     with pytest.raises(KeyStillInUse, match="secret_notes"):
-        key_management.retire(uow, 1, now, keys=keys, tables=TABLES)
+        key_management.retire(uow, SHELL, 1, now, tables=TABLES)
 
     batches: list[int] = []
     report = _rotate(uow, keys, now + timedelta(minutes=1), after_batch=lambda _t, last: batches.append(last))
@@ -123,7 +133,7 @@ def test_rotation_interrupted_after_a_batch_resumes_where_it_stopped(
         assert cursor is not None and (cursor.status, cursor.last_id) == ("done", ROWS)
         assert cursor.rewrapped == ROWS + sum(1 for _, iban in notes.values() if iban)
         assert audit.verify(r.session).ok
-    assert key_management.status(uow, now, keys=keys).running_rotation is None
+    assert key_management.status(uow, SHELL, now).running_rotation is None
 
 
 def test_old_versions_stay_readable_until_retired_and_retire_refuses_while_in_use(
@@ -132,11 +142,11 @@ def test_old_versions_stay_readable_until_retired_and_retire_refuses_while_in_us
     keys.create_version(now)  # a new version without re-wrapping: v1 records stay readable
     assert _read(db, keys)[1][2] == 1
     with pytest.raises(KeyStillInUse):
-        key_management.retire(uow, 1, now, keys=keys, tables=TABLES)
+        key_management.retire(uow, SHELL, 1, now, tables=TABLES)
     _rotate(uow, keys, now)  # rotates to v3
-    assert key_management.retire_old(uow, now, keys=keys) == [1, 2]
+    assert key_management.retire_old(uow, SHELL, now) == [1, 2]
     with pytest.raises(KeyUnavailable):
-        key_management.retire(uow, keys.current_version(), now, keys=keys, tables=TABLES)
+        key_management.retire(uow, SHELL, keys.current_version(), now, tables=TABLES)
     assert [v.active for v in keys.versions()] == [False, False, True]
     assert {v for *_, v in _read(db, keys).values()} == {3}
 
@@ -158,8 +168,8 @@ def test_a_row_resealed_by_the_app_during_rotation_is_not_overwritten(
 
 def test_rotation_is_due_after_90_days(uow: UnitOfWork, keys: LocalKeyring, now: datetime) -> None:
     created = keys.versions()[-1].created_at
-    assert not key_management.status(uow, created + timedelta(days=89), keys=keys).rotation_due
-    due = key_management.status(uow, created + timedelta(days=90), keys=keys)
+    assert not key_management.status(uow, SHELL, created + timedelta(days=89)).rotation_due
+    due = key_management.status(uow, SHELL, created + timedelta(days=90))
     assert due.rotation_due and due.age_days == 90
 
 
@@ -169,10 +179,10 @@ def test_discovery_finds_the_sealed_personal_data_columns() -> None:
 
 
 def test_rotation_covers_registered_players(
-    uow: UnitOfWork, db: Database, register: Callable[..., UserView], now: datetime
+    uow: UnitOfWork, db: Database, keys: LocalKeyring, register: Callable[..., UserView], now: datetime
 ) -> None:
     players = [register(f"p{i}@example.com") for i in range(3)]
-    report = key_management.rotate(uow, now, batch_size=2)
+    report = key_management.rotate(uow, SHELL, now, batch_size=2)
     assert "users" in report.tables
     with db.read_engine.connect() as conn:
         tokens = conn.execute(sa.text("SELECT id, email_enc FROM users WHERE email_enc IS NOT NULL")).all()
@@ -180,4 +190,18 @@ def test_rotation_covers_registered_players(
     by_id = {i: t for i, t in tokens}
     for p in players:
         if p.id in by_id:
-            assert crypto.unseal(by_id[p.id], table="users", column="email_enc", row_id=p.id) == p.email
+            token = by_id[p.id]
+            assert crypto.unseal(token, table="users", column="email_enc", row_id=p.id, keys=keys) == p.email
+
+
+def test_only_security_admins_manage_keys_and_a_refusal_is_audited(
+    uow: UnitOfWork, db: Database, keys: LocalKeyring, notes: dict[int, Any], now: datetime
+) -> None:
+    for actor in (Actor.operator(3, "finance", 1), Actor.player(4, 2)):
+        with pytest.raises(PermissionDenied):
+            key_management.rotate(uow, actor, now, tables=TABLES)
+        with pytest.raises(PermissionDenied):
+            key_management.retire_old(uow, actor, now)
+    assert keys.current_version() == 1 and {v for *_, v in _read(db, keys).values()} == {1}
+    assert count_rows(db, "audit_log", "action = 'authz.denied'") == 4
+    assert count_rows(db, "audit_log", "action LIKE 'keys.%'") == 0

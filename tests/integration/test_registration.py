@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from casino_app.domain.errors import (
     EmailTaken,
     InvalidEmail,
     InvalidInput,
+    PermissionDenied,
     TermsNotAccepted,
     Underage,
     WeakPassword,
@@ -21,7 +22,7 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import accounts
+from casino_app.services.identity import accounts, signin
 from casino_app.services.identity import registration as signup
 from casino_app.services.money import wallet
 from tests.support import PASSWORD, count_rows, registration, scalar
@@ -159,11 +160,6 @@ def test_a_session_after_registration_is_only_for_the_account_just_made(
     db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
 ) -> None:
     """Opening the first session needs no password, so it must not open one into an older account."""
-    from datetime import timedelta
-
-    from casino_app.domain.errors import PermissionDenied
-    from casino_app.services.identity import signin
-
     fresh = register("fresh@example.com")
     signed = signin.start_session_after_registration(uow, fresh.id, now)
     assert signed.user.id == fresh.id

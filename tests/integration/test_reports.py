@@ -1,4 +1,4 @@
-"""Operator dashboard: operators only; GGR = real-money stakes - real-money wins."""
+"""Operator dashboard: operators only; GGR = real-money stakes - real-money wins; liability = player funds."""
 
 from __future__ import annotations
 
@@ -9,66 +9,107 @@ import pytest
 
 from casino_app.domain.errors import PermissionDenied
 from casino_app.domain.games import lotto as rules
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.persistence.tables import Draw
+from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.backoffice import reports
-from casino_app.services.backoffice.seed import GAMES
 from casino_app.services.dto import UserView
-from casino_app.services.games import draws, lotto
-from tests.support import SALES_CLOSE_S
+from casino_app.services.games import catalog, draws, lotto
+from casino_app.services.identity import sessions
+from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.money import transfers
+from casino_app.services.payments import withdrawals
+from tests.support import count_rows
 
-Q535 = lotto.game_rules(next(g for g in GAMES if g.code == "quick535"))
+ADMIN = Actor.operator(900, "admin")
 
 
-@pytest.mark.parametrize("role", ["player", None, "unknown"])
-def test_dashboard_is_refused_to_non_operators(db: Database, uow: UnitOfWork, role: str | None) -> None:
+@pytest.mark.parametrize(
+    "actor", [Actor.player(1), Actor.anonymous(), Actor(7, "unknown")], ids=["player", "anonymous", "unknown"]
+)
+def test_dashboard_is_refused_to_non_operators_and_the_refusal_audited(
+    db: Database, uow: UnitOfWork, actor: Actor
+) -> None:
     with pytest.raises(PermissionDenied):
-        reports.dashboard_totals(uow, role)
+        reports.dashboard_totals(uow, actor)
+    assert count_rows(db, "audit_log", "action = 'authz.denied'") == 1
+
+
+def _buy(
+    uow: UnitOfWork, user: UserView, game: str, selection: list[int], stake: int, key: str, now: datetime
+) -> None:
+    cmd = lotto.PlaceLottoTicket(game, tuple(selection), stake, key)
+    lotto.place_lotto_ticket(uow, Actor.player(user.id), cmd, now)
 
 
 def test_dashboard_totals_match_the_tickets_bought_and_won(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
     draw = games["quick535"]
-    winning = rules.draw_numbers(Q535, draw.server_seed, draw.code)
+    assert draw.server_seed is not None
+    q535 = lotto.lotto_rules(catalog.game_facts(uow, "quick535"))
+    winning = rules.draw_numbers(q535, draw.server_seed, draw.code)
     losing = [n for n in range(1, 36) if n not in winning][:5]
     alice, bob = funded_player(amount_minor=50_00), funded_player(amount_minor=20_00)
-    bets = [(alice, winning, 2_00), (alice, losing, 3_00), (bob, losing, 5_00)]
-    for i, (user, selection, stake) in enumerate(bets):
-        cmd = lotto.PlaceLottoTicket(user.id, "quick535", tuple(selection), stake, f"bet-{i}")
-        lotto.place_lotto_ticket(uow, cmd, now)
-    lotto.place_lotto_ticket(
-        uow,
-        lotto.PlaceLottoTicket(bob.id, "lotto649", (1, 2, 3, 4, 5, 6), 1_00, "bet-x"),
-        now,
-    )
-    draws.run_draw_now(uow, "quick535", now, SALES_CLOSE_S)
+    for i, (user, selection, stake) in enumerate(
+        [(alice, winning, 2_00), (alice, losing, 3_00), (bob, losing, 5_00)]
+    ):
+        _buy(uow, user, "quick535", selection, stake, f"bet-{i}", now)
+    _buy(uow, bob, "lotto649", [1, 2, 3, 4, 5, 6], 1_00, "bet-x", now)
+    draws.run_draw_now(uow, ADMIN, "quick535", now)
 
-    totals = reports.dashboard_totals(uow, "admin", "EUR")
+    totals = reports.dashboard_totals(uow, ADMIN, "EUR")
 
     stakes, wins = 2_00 + 3_00 + 5_00 + 1_00, 2_00 * 20_000
     assert (totals.stakes.minor, totals.wins.minor) == (stakes, wins)
     assert totals.ggr.minor == stakes - wins
     assert totals.ggr.text == "-€39,989.00"
-    assert (totals.tickets, totals.players, totals.deposits.minor) == (4, 2, 70_00)
+    assert (totals.bets, totals.players, totals.deposits.minor) == (4, 2, 70_00)
     assert totals.player_liability.minor == 70_00 - stakes + wins
-    assert totals.open_draws == 2
+    assert totals.open_rounds == 2
+
+
+def test_player_liability_includes_money_on_withdrawal_hold(
+    db: Database, uow: UnitOfWork, funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    """Deposit 100, request a 40 withdrawal: the platform still owes 100 until the 40 is paid."""
+    user = funded_player(amount_minor=100_00)
+    with uow:
+        _, session_id = sessions.open_browser_session(
+            uow, user.id, ClientInfo("192.0.2.1"), now, step_up=True
+        )
+        uow.commit()
+    withdrawals.request_withdrawal(uow, Actor.player(user.id, session_id), 40_00, "w-1", now)
+    assert reports.dashboard_totals(uow, ADMIN).player_liability.minor == 100_00
+
+
+def test_ggr_leaves_out_the_bonus_funded_part_of_stakes(
+    db: Database,
+    uow: UnitOfWork,
+    games: dict[str, Round],
+    funded_player: Callable[..., UserView],
+    now: datetime,
+) -> None:
+    """DOMAIN.md Reporting: GGR = real-money stakes - real-money wins."""
+    user = funded_player(amount_minor=5_00)
+    transfers.grant_bonus(uow, Actor.system(), user.id, 5_00, "EUR", "bonus-1", now)
+    _buy(uow, user, "lotto649", [1, 2, 3, 4, 5, 6], 8_00, "mixed", now)
+    totals = reports.dashboard_totals(uow, ADMIN)
+    assert (totals.stakes.minor, totals.ggr.minor) == (5_00, 5_00)
 
 
 def test_every_operator_role_sees_the_same_totals(
     db: Database, uow: UnitOfWork, funded_player: Callable[..., UserView]
 ) -> None:
     funded_player(amount_minor=12_34)
-    seen = {reports.dashboard_totals(uow, role) for role in ("support", "finance", "admin")}
+    seen = {
+        reports.dashboard_totals(uow, Actor.operator(1, role)) for role in ("support", "finance", "admin")
+    }
     assert len(seen) == 1
     (totals,) = seen
-    assert (totals.deposits.minor, totals.stakes.minor, totals.ggr.minor) == (
-        12_34,
-        0,
-        0,
-    )
+    assert (totals.deposits.minor, totals.stakes.minor, totals.ggr.minor) == (12_34, 0, 0)

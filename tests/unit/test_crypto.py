@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,9 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casino_app.adapters.keys import DEFAULT_KEYRING, LocalKeyring, get_key_provider, keyring_path
+from casino_app import bootstrap
+from casino_app.adapters.keys import LocalKeyring
+from casino_app.config import DEFAULT_KEYRING, Settings
 from casino_app.domain.errors import KeyUnavailable, TamperedData
+from casino_app.persistence.db import Database
+from casino_app.persistence.tables import User
 from casino_app.services.security import crypto
+from tests.support import make_wiring
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 WHERE = {"table": "users", "column": "full_name_enc", "row_id": 7}
@@ -24,16 +28,17 @@ def keys(tmp_path: Path) -> LocalKeyring:
     return LocalKeyring(tmp_path / "keyring.json")
 
 
-def test_tests_never_use_the_repository_keyring() -> None:
-    assert keyring_path() != DEFAULT_KEYRING
-    assert os.environ["CASINO_KEYRING_PATH"] == str(keyring_path())
+def test_tests_never_use_the_repository_keyring(test_keyring: LocalKeyring) -> None:
+    assert test_keyring.path != DEFAULT_KEYRING
+    default = make_wiring(Database("sqlite:///:memory:"))  # a test wiring without keys named
+    assert isinstance(default.keys, LocalKeyring) and default.keys.path != DEFAULT_KEYRING
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.text(max_size=300))
-def test_encryption_round_trip_for_any_text(value: str) -> None:
-    token = crypto.seal(value, **WHERE)
-    assert crypto.unseal(token, **WHERE) == value
+def test_encryption_round_trip_for_any_text(test_keyring: LocalKeyring, value: str) -> None:
+    token = crypto.seal(value, keys=test_keyring, **WHERE)
+    assert crypto.unseal(token, keys=test_keyring, **WHERE) == value
 
 
 def test_each_record_gets_its_own_data_key_and_nonce(keys: LocalKeyring) -> None:
@@ -125,7 +130,39 @@ def test_blind_index_is_stable_keyed_and_purpose_bound(keys: LocalKeyring, tmp_p
     assert a != crypto.blind_index("demo@kasyno.example", purpose="email", keys=stranger)
 
 
-def test_default_provider_follows_the_configured_path() -> None:
-    provider = get_key_provider()
-    assert isinstance(provider, LocalKeyring)
-    assert provider.path == keyring_path()
+def test_the_wiring_builds_its_keyring_at_the_configured_path(tmp_path: Path) -> None:
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'x.db'}", keyring_path=tmp_path / "ring.json")
+    wiring = bootstrap.build(settings)
+    try:
+        assert isinstance(wiring.keys, LocalKeyring) and wiring.keys.path == tmp_path / "ring.json"
+        assert wiring.uow().context.keys is wiring.keys
+    finally:
+        wiring.dispose()
+
+
+def test_a_sealed_column_is_bound_to_its_table_row_and_column(keys: LocalKeyring) -> None:
+    alice, bob = (
+        User(id=1, email_index="a", password_hash="x"),
+        User(id=2, email_index="b", password_hash="x"),
+    )
+    crypto.seal_column(keys, alice, "full_name_enc", "Alice Kowalska")
+    assert alice.full_name_enc is not None and alice.full_name_enc.startswith("e1.")
+    token = alice.full_name_enc
+    plain = crypto.unseal(token, table="users", column="full_name_enc", row_id=1, keys=keys)
+    assert plain == "Alice Kowalska"
+    assert crypto.open_column(keys, alice, "full_name_enc") == "Alice Kowalska"
+    bob.full_name_enc, bob.phone_enc = alice.full_name_enc, alice.full_name_enc
+    with pytest.raises(TamperedData):
+        crypto.open_column(keys, bob, "full_name_enc")  # another row
+    alice.phone_enc = alice.full_name_enc
+    with pytest.raises(TamperedData):
+        crypto.open_column(keys, alice, "phone_enc")  # another column
+    crypto.seal_column(keys, alice, "phone_enc", "")
+    assert alice.phone_enc is None and crypto.open_column(keys, alice, "phone_enc") == ""
+
+
+def test_sealing_needs_a_flushed_row_and_a_sealed_column(keys: LocalKeyring) -> None:
+    with pytest.raises(ValueError, match="after the flush"):
+        crypto.seal_column(keys, User(email_index="a", password_hash="x"), "full_name_enc", "x")
+    with pytest.raises(ValueError, match="no sealed column"):
+        crypto.seal_column(keys, User(id=1, email_index="a", password_hash="x"), "country", "PL")

@@ -5,19 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, SandboxProvider
+from casino_app.adapters.sandbox_payments import APPROVE_TOKEN
 from casino_app.domain.errors import EmailTaken
 from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity import totp
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
-from casino_app.domain.money.vocabulary import AccountKind
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import catalog
 from casino_app.services.games.catalog import GameSpec
 from casino_app.services.identity import mfa, signin
-from casino_app.services.money import ledger
 from casino_app.services.payments import deposits
 
 DEMO_PLAYER = ("demo@kasyno.example", "lucky-numbers-2026")
@@ -70,17 +68,6 @@ def seed_games(uow: UnitOfWork, now: datetime) -> int:
     before = {g.code for g in catalog.all_games(uow)}
     for spec in GAMES:
         catalog.ensure_game(uow, SEED_ACTOR, spec, now)
-    shards = max(1, uow.context.settings.house_shards)
-    with uow:
-        ledger.ensure_accounts(
-            uow.session,
-            [
-                (AccountKind.HOUSE_REVENUE, g.currency, g.code, shard)
-                for g in GAMES
-                for shard in range(shards)
-            ],
-        )
-        uow.commit()
     return len({g.code for g in GAMES} - before)
 
 
@@ -134,7 +121,7 @@ def _fund_demo_player(uow: UnitOfWork, now: datetime) -> None:
     assert user is not None and user.id is not None
     deposits.deposit(
         uow,
-        SandboxProvider(),
-        deposits.Deposit(user.id, "demo-seed-deposit", DEMO_DEPOSIT_MINOR, "EUR", APPROVE_TOKEN),
+        Actor.player(user.id),
+        deposits.Deposit("demo-seed-deposit", DEMO_DEPOSIT_MINOR, user.currency, APPROVE_TOKEN),
         now,
     )

@@ -18,9 +18,11 @@ from sqlmodel import Session, col, select
 from casino_app.domain.errors import InvalidInput, NotFound
 from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity.actor import Actor
+from casino_app.domain.money.vocabulary import AccountKind
 from casino_app.persistence.tables import Game, GameVersion
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
+from casino_app.services.money import ledger
 from casino_app.services.security import audit
 
 
@@ -118,12 +120,17 @@ def _validate(spec: GameSpec) -> None:
 
 @authz.guard("ops.games.manage")
 def ensure_game(uow: UnitOfWork, actor: Actor, spec: GameSpec, now: datetime) -> GameFacts:
-    """Create the game at version 1 unless it exists (then return its current version); audited."""
+    """Create the game at version 1 unless it exists (then return its current version); audited.
+
+    Its house revenue shards are created too (again, if the shard count grew).
+    """
     _validate(spec)
     with uow:
         s = uow.session
+        _house_accounts(uow, spec)
         existing = s.exec(select(Game).where(Game.code == spec.code)).first()
         if existing is not None:
+            uow.commit()
             return _current(s, existing)
         game = Game(
             code=spec.code,
@@ -159,6 +166,13 @@ def publish_version(uow: UnitOfWork, actor: Actor, spec: GameSpec, now: datetime
         _audit(s, actor, "game.version_published", game, now, version=version)
         uow.commit()
         return facts
+
+
+def _house_accounts(uow: UnitOfWork, spec: GameSpec) -> None:
+    """Every house revenue shard of the game (bets spread over them), created if missing."""
+    shards = max(1, uow.context.settings.house_shards)
+    wanted = [(AccountKind.HOUSE_REVENUE, spec.currency, spec.code, shard) for shard in range(shards)]
+    ledger.ensure_accounts(uow.session, wanted)
 
 
 def _add_version(s: Session, game: Game, version: int, spec: GameSpec, now: datetime) -> GameFacts:

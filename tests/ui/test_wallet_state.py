@@ -1,0 +1,93 @@
+"""The wallet's Reflex handlers, driven directly: every amount is in the wallet's own currency."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import reflex as rx
+
+from casino_app.bootstrap import Wiring
+from casino_app.domain.identity.actor import Actor
+from casino_app.persistence.db import Database
+from casino_app.services.common import money_line
+from casino_app.services.identity import registration as registering
+from casino_app.services.identity import sessions
+from casino_app.services.money import wallet
+from casino_app.services.payments import withdrawals
+from casino_app.ui import wiring as ui_wiring
+from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.wallet import WalletState
+from tests.support import count_rows, registration
+
+
+async def _signed_in_wallet(wiring: Wiring, user_id: int, now: datetime) -> WalletState:
+    """A tab signed in as the player, in a session that has just confirmed a code."""
+    uow = wiring.uow()
+    with uow:
+        token, session_id = sessions.open_browser_session(
+            uow, user_id, sessions.ClientInfo("192.0.2.10"), now, step_up=True
+        )
+        uow.commit()
+    root = rx.State(_reflex_internal_init=True)
+    session = await root.get_state(SessionState)
+    session._user_id, session._role = user_id, "player"
+    session._session_token, session._session_id = token, session_id
+    return await root.get_state(WalletState)
+
+
+async def _handle(state: WalletState, name: str, *args: object) -> object:
+    return await WalletState.event_handlers[name].fn(state, *args)
+
+
+def test_a_pln_player_deposits_and_withdraws_in_pln_through_the_wallet_handlers(
+    db: Database, wiring: Wiring, now: datetime
+) -> None:
+    ui_wiring.install(wiring)
+    user = registering.register_player(wiring.uow(), registration("pln@example.com", currency="PLN"), now)
+    assert user.currency == "PLN"
+
+    async def scenario() -> WalletState:
+        state = await _signed_in_wallet(wiring, user.id, now)
+        await _handle(state, "load")
+        assert state.currency == "PLN" and state.methods and state.method_token
+        state.amount_text = "120.50"
+        await _handle(state, "deposit")
+        assert state.error == "", state.error
+        await _handle(state, "withdraw", {"withdraw_amount": "20.25", "confirm": ""})
+        assert state.withdraw_error == "", state.withdraw_error
+        return state
+
+    state = asyncio.run(scenario())
+    assert wallet.cash_balance(wiring.uow(), user.id).minor == 120_50 - 20_25
+    assert state.balance_text == wallet.cash_balance(wiring.uow(), user.id).text
+    assert "zł" in state.balance_text and "€" not in state.balance_text
+    assert [(w.amount, w.status) for w in state.withdrawals] == [(money_line(20_25, "PLN").text, "requested")]
+    assert state.transactions[0].title == "Withdrawal" and not state.transactions[0].positive
+    assert state.transactions[1].title == "Deposit" and state.transactions[1].positive
+    assert count_rows(db, "payments", "currency = 'PLN' AND status = 'approved'") == 1
+    mine = withdrawals.player_withdrawals(wiring.uow(), Actor.player(user.id))
+    assert [(w.amount.minor, w.amount.currency) for w in mine] == [(20_25, "PLN")]
+
+
+def test_a_withdrawal_replayed_from_the_tab_makes_one_hold_and_one_audit_record(
+    db: Database, wiring: Wiring, now: datetime
+) -> None:
+    ui_wiring.install(wiring)
+    user = registering.register_player(wiring.uow(), registration("replay@example.com"), now)
+
+    async def scenario() -> None:
+        state = await _signed_in_wallet(wiring, user.id, now)
+        await _handle(state, "load")
+        state.amount_text = "50"
+        await _handle(state, "deposit")
+        request_id = state._withdrawal_id
+        await _handle(state, "withdraw", {"withdraw_amount": "10", "confirm": ""})
+        state._withdrawal_id = request_id  # a reconnecting tab sends the same request again
+        await _handle(state, "withdraw", {"withdraw_amount": "10", "confirm": ""})
+        assert state.withdraw_error == ""
+
+    asyncio.run(scenario())
+    assert count_rows(db, "withdrawals") == 1
+    assert count_rows(db, "audit_log", "action = 'withdrawal.request'") == 1
+    assert wallet.cash_balance(wiring.uow(), user.id).minor == 40_00
