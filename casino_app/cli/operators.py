@@ -6,11 +6,14 @@ import argparse
 from typing import Any
 
 from casino_app.bootstrap import Wiring
+from casino_app.domain.identity.actor import Actor
+from casino_app.domain.identity.actor import Actor
 from casino_app.services.identity import registration
 
 
 def _create_operator(args: argparse.Namespace, wiring: Wiring) -> int:
-    user = registration.create_operator(wiring.uow(), args.email, args.password, args.role, wiring.now())
+    shell, now = Actor.system("cli"), wiring.now()
+    user = registration.create_operator(wiring.uow(), shell, args.email, args.password, args.role, now)
     print(f"operator {user.email} created with role {user.role}; TOTP is set up at the first sign-in")
     return 0
 

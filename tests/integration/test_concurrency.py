@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from casino_app.adapters.sandbox_payments import APPROVE_TOKEN
 from casino_app.bootstrap import Wiring
 from casino_app.domain.errors import InsufficientFunds
 from casino_app.domain.identity.actor import Actor
@@ -17,7 +18,7 @@ from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.identity import sessions
 from casino_app.services.money import ledger, wallet
-from casino_app.services.payments import withdrawals
+from casino_app.services.payments import deposits, withdrawals
 from tests.support import count_rows, scalar
 
 SELECTION = (5, 10, 15, 20, 25, 30)
@@ -132,3 +133,23 @@ def test_parallel_duplicates_of_one_withdrawal_make_one_hold_and_one_audit_recor
     assert count_rows(db, "ledger_transactions", "kind = 'withdrawal_hold'") == 1
     assert count_rows(db, "audit_log", "action = 'withdrawal.request'") == 1
     assert wallet.cash_balance(wiring.uow(), user.id).minor == 6_00
+
+
+def test_parallel_duplicates_of_one_deposit_credit_once_and_audit_once(
+    db: Database, wiring: Wiring, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register("double-deposit@example.com")
+    threads = 10
+    start = threading.Barrier(threads)
+    cmd = deposits.Deposit("order-double", 25_00, user.currency, APPROVE_TOKEN)
+
+    def deposit(_: int) -> list[str]:
+        mine = wiring.uow()
+        start.wait()
+        return [deposits.deposit(mine, Actor.player(user.id), cmd, now).status]
+
+    assert _run_parallel(threads, deposit) == Counter({"approved": threads})
+    assert count_rows(db, "payments") == 1
+    assert count_rows(db, "ledger_transactions", "kind = 'deposit'") == 1
+    assert count_rows(db, "audit_log", "action = 'payment.deposit'") == 1
+    assert wallet.cash_balance(wiring.uow(), user.id).minor == 25_00

@@ -10,7 +10,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "casino_app"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
-OUTCOME_MODULES = ("casino_app/domain/games/rng.py", "casino_app/domain/games/lotto.py")
+OUTCOME_MODULES = (
+    "casino_app/domain/games/rng.py",
+    "casino_app/domain/games/lotto.py",
+)
 
 
 def _rel(path: Path) -> str:
@@ -117,3 +120,57 @@ def test_outcome_code_imports_no_services_persistence_or_player_modules(
         "casino_app.adapters",
     ):
         assert not _uses(imports, layer)
+
+
+def _in(rel_path: str, *folders: str) -> bool:
+    return any(rel_path.startswith(f"casino_app/{folder}") for folder in folders)
+
+
+LAYER_RULES = [
+    # (modules under, may not import, why)
+    (
+        ("services/",),
+        ("reflex", "fastapi", "starlette", "casino_app.ui", "casino_app.api", "casino_app.jobs"),
+        "services are called by every entry point and know none of them",
+    ),
+    (("ui/", "api/"), ("casino_app.persistence.tables",), "entry points get DTOs, never table models"),
+    (
+        ("persistence/",),
+        ("casino_app.services", "casino_app.ui", "casino_app.api"),
+        "persistence sits below services",
+    ),
+    (
+        ("domain/",),
+        ("casino_app.services", "casino_app.persistence", "casino_app.adapters", "casino_app.config"),
+        "the domain is pure",
+    ),
+]
+
+
+@pytest.mark.parametrize(("under", "forbidden", "why"), LAYER_RULES, ids=[r[0][0] for r in LAYER_RULES])
+def test_layers_import_only_downwards(under: tuple[str, ...], forbidden: tuple[str, ...], why: str) -> None:
+    offenders = [
+        f"{_rel(p)} imports {name}"
+        for p in MODULES
+        if _in(_rel(p), *under)
+        for name in sorted(_imports(p))
+        if any(_uses({name}, top) for top in forbidden)
+    ]
+    assert offenders == [], why
+
+
+def test_the_layer_rules_notice_an_offending_import() -> None:
+    found = imported_modules("from casino_app.persistence.tables import Bet\n", "casino_app/ui/state/x.py")
+    assert _uses(found, "casino_app.persistence.tables")
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {_rel(p): n for p in MODULES if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
+
+
+def test_no_folder_grows_past_a_handful_of_modules_without_grouping() -> None:
+    """services/ and domain/ are grouped by capability: only shared modules stay at their top."""
+    for layer in ("services", "domain"):
+        top = sorted(p.name for p in (PACKAGE / layer).glob("*.py") if p.name != "__init__.py")
+        assert len(top) <= 5, f"{layer}/ has {top}: group them by capability"

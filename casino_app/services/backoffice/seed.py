@@ -15,7 +15,7 @@ from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import catalog
 from casino_app.services.games.catalog import GameSpec
-from casino_app.services.identity import mfa, signin
+from casino_app.services.identity import mfa, registration, users
 from casino_app.services.payments import deposits
 
 DEMO_PLAYER = ("demo@kasyno.example", "lucky-numbers-2026")
@@ -81,18 +81,19 @@ DEMO_PLAYER_PROFILE = {
 def _seed_user(uow: UnitOfWork, now: datetime, *, operator: bool) -> bool:
     try:
         if operator:
-            user = signin.create_operator(uow, *DEMO_OPERATOR, role="admin", now=now, actor="seed")
+            seeder = Actor.system("seed")
+            user = registration.create_operator(uow, seeder, *DEMO_OPERATOR, role="admin", now=now)
             # The demo operator gets TOTP at once; `python -m casino_app seed` prints the secret.
             mfa.enroll_demo_secret(uow, user.id, totp.new_secret(), now)
         else:
-            cmd = signin.RegisterPlayer(
+            cmd = registration.RegisterPlayer(
                 *DEMO_PLAYER,
                 birth_date=date(1990, 5, 17),
                 terms_version=TERMS_VERSION,
                 privacy_version=PRIVACY_VERSION,
                 **DEMO_PLAYER_PROFILE,
             )
-            player = signin.register_player(uow, cmd, now)
+            player = registration.register_player(uow, cmd, now)
             _mark_verified(uow, player.id, now)
     except EmailTaken:
         return False
@@ -111,13 +112,13 @@ def _mark_verified(uow: UnitOfWork, user_id: int, now: datetime) -> None:
 def demo_operator_totp_secret(uow: UnitOfWork) -> str:
     """The demo operator's TOTP secret, for the seed output in demo mode."""
     with uow.reader() as r:
-        user = signin.find_by_email(r.session, DEMO_OPERATOR[0])
+        user = users.find_by_email(r, DEMO_OPERATOR[0])
     return mfa.seeded_secret(uow, user.id) if user is not None and user.id is not None else ""
 
 
 def _fund_demo_player(uow: UnitOfWork, now: datetime) -> None:
     with uow.reader() as r:
-        user = signin.find_by_email(r.session, DEMO_PLAYER[0])
+        user = users.find_by_email(r, DEMO_PLAYER[0])
     assert user is not None and user.id is not None
     deposits.deposit(
         uow,

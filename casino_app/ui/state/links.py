@@ -25,7 +25,7 @@ class MailRow:
     """One message of the demo mailbox, formatted."""
 
     id: str
-    to: str
+    recipient: str
     subject: str
     when: str
     body: str
@@ -35,7 +35,7 @@ class MailRow:
 def _mail_row(m: mail.MailView) -> MailRow:
     return MailRow(
         id=str(m.id),
-        to=m.recipient or "(erased)",
+        recipient=m.recipient or "(erased)",
         subject=m.subject,
         when=when(m.created_at),
         body=m.body or "(erased with the account's personal data)",

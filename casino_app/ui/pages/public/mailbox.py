@@ -18,7 +18,7 @@ def message_card(m: rx.Var[MailRow]) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.text("To ", m.to, size="2", color_scheme="gray", word_break="break-all"),
+            rx.text("To ", m.recipient, size="2", color_scheme="gray", word_break="break-all"),
             rx.text(m.body, size="2", white_space="pre-wrap", word_break="break-word"),
             rx.cond(
                 m.link != "",
