@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from casino_app.domain.errors import DrawClosed, InsufficientFunds
-from casino_app.persistence.tables import Account, Draw, LedgerEntry, LedgerTransaction, Ticket
+from casino_app.persistence.tables import Account, Bet, LedgerEntry, LedgerTransaction, Round
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.games.lotto import new_validation_number
+from casino_app.services.games.engine.stake import new_public_id
 from casino_app.services.money import ledger
 
 
@@ -24,9 +24,9 @@ def place_bet_orm(
     with uow:
         s = uow.session
         draw = s.exec(
-            select(Draw)
-            .where(Draw.game_id == game_id, Draw.status == "open", Draw.sales_close_at > now)
-            .order_by(col(Draw.draw_at))
+            select(Round)
+            .where(Round.game_id == game_id, Round.status == "open", col(Round.closes_at) > now)
+            .order_by(col(Round.draw_at))
         ).first()
         if draw is None:
             raise DrawClosed("closed")
@@ -59,14 +59,17 @@ def place_bet_orm(
                     currency="EUR",
                     balance_after=house.balance,
                 ),
-                Ticket(
-                    validation_number=new_validation_number(),
+                Bet(
+                    public_id=new_public_id(),
+                    round_id=draw.id or 0,
                     user_id=user_id,
-                    draw_id=draw.id or 0,
-                    selection="1,2,3,4,5,6",
-                    stake=stake,
+                    game_id=game_id,
+                    game_version=draw.game_version,
                     currency="EUR",
-                    transaction_id=txn.id or 0,
+                    stake=stake,
+                    selection="1,2,3,4,5,6",
+                    idempotency_key=key[:128],
+                    stake_transaction_id=txn.id or 0,
                     created_at=now,
                 ),
             ]

@@ -8,6 +8,7 @@ from casino_app.api.app import create_api
 from casino_app.api.security import security_middleware
 from casino_app.jobs import security as security_job
 from casino_app.jobs.scheduler import run_forever
+from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.layouts.player import PAGES
 from casino_app.ui.pages.operator import dashboard as _operator_pages  # noqa: F401
 from casino_app.ui.pages.operator import login as _operator_login  # noqa: F401
@@ -18,7 +19,6 @@ from casino_app.ui.pages.player import auth, history, lobby, play, wallet  # noq
 from casino_app.ui.pages.player import privacy as _privacy_pages  # noqa: F401
 from casino_app.ui.pages.public import legal as _legal_pages  # noqa: F401
 from casino_app.ui.pages.public import mailbox as _mailbox_pages  # noqa: F401
-from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.session import SessionGuard
 
 # Built once for this process (settings read now, database connections opened on first use).

@@ -7,7 +7,7 @@ from typing import Any
 
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
-from casino_app.services.games import draws
+from casino_app.services.games.lotto import draws
 
 CLI = Actor.system("cli")
 

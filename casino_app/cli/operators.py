@@ -7,7 +7,6 @@ from typing import Any
 
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
-from casino_app.domain.identity.actor import Actor
 from casino_app.services.identity import registration
 
 

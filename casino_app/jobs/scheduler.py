@@ -14,7 +14,7 @@ from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import JobLease
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.games import draws
+from casino_app.services.games.lotto import draws
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "draw-cycle"

@@ -13,7 +13,7 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.games import draws
+from casino_app.services.games.lotto import draws
 from tests.support import SALES_CLOSE_S, count_rows, scalar
 
 REFUSED = [

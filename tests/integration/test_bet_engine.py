@@ -31,8 +31,9 @@ from casino_app.domain.money.vocabulary import AccountKind
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.games import catalog, engine, rounds, settlement
+from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameFacts, GameSpec
+from casino_app.services.games.engine import rounds, settlement
 from casino_app.services.money import ledger
 from tests.support import count_rows, make_wiring, scalar
 

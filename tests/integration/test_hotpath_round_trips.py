@@ -12,7 +12,8 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.services.backoffice import seed
 from casino_app.services.dto import UserView
-from casino_app.services.games import draws, lotto
+from casino_app.services.games import lotto
+from casino_app.services.games.lotto import draws
 from tests.support import make_wiring
 
 

@@ -15,7 +15,8 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Draw
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.games import draws, lotto
+from casino_app.services.games import lotto
+from casino_app.services.games.lotto import draws
 from tests.support import SALES_CLOSE_S
 
 ROOT = Path(__file__).resolve().parents[2]

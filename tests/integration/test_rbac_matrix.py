@@ -26,8 +26,8 @@ from casino_app.domain.identity.actor import SYSTEM, Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.identity import registration as registration_service
 from casino_app.services.identity import api_tokens, sessions
+from casino_app.services.identity import registration as registration_service
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.guard import GUARDED

@@ -15,7 +15,8 @@ from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.backoffice import reports
 from casino_app.services.dto import UserView
-from casino_app.services.games import catalog, draws, lotto
+from casino_app.services.games import catalog, lotto
+from casino_app.services.games.lotto import draws
 from casino_app.services.identity import sessions
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.services.money import transfers

@@ -14,8 +14,9 @@ from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.services.dto import UserView
-from casino_app.services.games import catalog, engine, rounds
+from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec
+from casino_app.services.games.engine import rounds
 from casino_app.services.money import ledger
 from tests.support import count_rows, make_wiring
 

@@ -21,8 +21,9 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.funding import fund_stake
 from casino_app.domain.money.vocabulary import AccountKind
 from casino_app.persistence.db import Database
-from casino_app.services.games import catalog, engine, rounds
+from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec
+from casino_app.services.games.engine import rounds
 from casino_app.services.identity import registration as registration_service
 from casino_app.services.money import ledger
 from tests.support import FIXED_NOW, make_wiring, registration

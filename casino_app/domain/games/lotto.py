@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from fractions import Fraction
 from math import comb
+from typing import Any
 
 from casino_app.domain.errors import InvalidInput, InvalidSelection
 from casino_app.domain.games import rng

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from casino_app.domain.errors import InvalidAmount, InvalidInput, NotFound, PaymentDeclined
 from casino_app.domain.events import DomainEvent
@@ -87,14 +88,8 @@ def _open_payment(uow: UnitOfWork, player_id: int, cmd: Deposit, provider: str, 
             raise NotFound("Unknown player.")
         if user.currency != cmd.currency:
             raise InvalidInput(f"Your wallet is in {user.currency}.")
-        existing = uow.session.exec(select(Payment).where(Payment.order_id == cmd.order_id)).first()
+        existing = _known_order(uow.session, player_id, cmd)
         if existing is not None:
-            if (existing.user_id, existing.amount, existing.currency) != (
-                player_id,
-                cmd.amount_minor,
-                cmd.currency,
-            ):
-                raise InvalidInput("This order id belongs to a different deposit.")
             return existing
         payment = Payment(
             order_id=cmd.order_id,
@@ -107,8 +102,24 @@ def _open_payment(uow: UnitOfWork, player_id: int, cmd: Deposit, provider: str, 
             created_at=now,
         )
         uow.session.add(payment)
-        uow.commit()
+        try:
+            uow.commit()
+        except IntegrityError:  # a concurrent request with the same order id recorded it first
+            uow.rollback()
+            winner = _known_order(uow.session, player_id, cmd)
+            assert winner is not None
+            return winner
         return payment
+
+
+def _known_order(s: Session, player_id: int, cmd: Deposit) -> Payment | None:
+    """The attempt already recorded for this order id (it must be the same deposit)."""
+    existing = s.exec(select(Payment).where(Payment.order_id == cmd.order_id)).first()
+    if existing is None:
+        return None
+    if (existing.user_id, existing.amount, existing.currency) != (player_id, cmd.amount_minor, cmd.currency):
+        raise InvalidInput("This order id belongs to a different deposit.")
+    return existing
 
 
 def _charge(

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from casino_app.services.dto import DrawView, GameView
-from casino_app.services.games import draw_queries, lotto
+from casino_app.services.games import lotto
+from casino_app.services.games.lotto import draw_queries
 from casino_app.ui.format import when
 from casino_app.ui.services import call, now, uow
 

@@ -15,7 +15,8 @@ from casino_app.domain.errors import DrawClosed
 from casino_app.domain.games import lotto as lotto_rules
 from casino_app.domain.money.amounts import parse_amount
 from casino_app.services.dto import GameView, TicketReceipt
-from casino_app.services.games import draw_queries, lotto
+from casino_app.services.games import lotto
+from casino_app.services.games.lotto import draw_queries
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires

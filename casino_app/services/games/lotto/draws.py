@@ -24,8 +24,10 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import join_numbers, parse_numbers
 from casino_app.services.dto import DrawView
-from casino_app.services.games import catalog, draw_queries, settlement
-from casino_app.services.games.lotto import lotto_rules
+from casino_app.services.games import catalog
+from casino_app.services.games.engine import settlement
+from casino_app.services.games.lotto import draw_queries
+from casino_app.services.games.lotto.tickets import lotto_rules
 from casino_app.services.security import audit
 
 _ROUNDS = Round.__table__  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from casino_app.domain.games.vocabulary import ROUND_TRANSITIONS, RoundStatus
 from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games.catalog import GameFacts
-from casino_app.services.games.engine import new_public_id
+from casino_app.services.games.engine.stake import new_public_id
 
 _ROUNDS = Round.__table__  # type: ignore[attr-defined]
 

@@ -30,8 +30,8 @@ from casino_app.persistence.stakes import PlacedStake, StakeRow
 from casino_app.persistence.tables import LedgerTransaction
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.games import stake_facts
 from casino_app.services.games.catalog import GameFacts
+from casino_app.services.games.engine import facts
 from casino_app.services.money import ledger
 
 MAX_KEY = 128
@@ -151,7 +151,7 @@ def _place_checked(uow: UnitOfWork, checks: StakeChecks, stake: Stake, row: Stak
     session = uow.session
     known = session.exec(select(LedgerTransaction.id).where(LedgerTransaction.idempotency_key == row.key))
     if known.first() is None:
-        loaded = stake_facts.load(session, checks.needs, row.user_id)
+        loaded = facts.load(session, checks.needs, row.user_id)
         checks.run(_facts(stake, row, loaded))
     return stakes.place_in(session, row)
 
