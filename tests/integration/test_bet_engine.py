@@ -116,7 +116,7 @@ def _play(
 def test_an_instant_round_stakes_and_settles_in_one_transaction_and_splits_the_win_as_funded(
     db: Database, uow: UnitOfWork, funded_player: Callable[..., UserView], now: datetime
 ) -> None:
-    """DOMAIN.md Wallet: stakes are funded cash first; wins split in the stake's proportion."""
+    """Wallet rule: stakes are funded cash first; wins split in the stake's proportion."""
     game = _game(uow, now)
     user = funded_player(amount_minor=6_00)
     _grant_bonus(uow, user, 4_00, now)
@@ -193,7 +193,7 @@ def test_settling_a_round_is_set_based_and_pays_each_bet_once(
 def test_void_refunds_a_pending_bet_by_a_reversing_posting_and_refuses_a_settled_one(
     db: Database, uow: UnitOfWork, funded_player: Callable[..., UserView], now: datetime
 ) -> None:
-    """DOMAIN.md Games: a malfunction voids the round and refunds the stake by a reversing posting."""
+    """Games rule (RTS 5A): a malfunction voids the round and refunds the stake by a reversing posting."""
     game = _game(uow, now)
     user = funded_player(amount_minor=10_00)
     round_id = _round(uow, game, now)
@@ -355,7 +355,7 @@ def test_the_default_registry_needs_no_database_facts_so_a_stake_stays_one_state
 def test_a_game_version_is_immutable_and_open_rounds_keep_theirs(
     db: Database, uow: UnitOfWork, funded_player: Callable[..., UserView], now: datetime
 ) -> None:
-    """DOMAIN.md Games: a changed paytable is a new version; open rounds settle under theirs."""
+    """Games rule (RTS 5A): a changed paytable is a new version; open rounds settle under theirs."""
     v1 = _game(uow, now)
     round_v1 = _round(uow, v1, now)
     v2 = catalog.publish_version(uow, SYSTEM, GameSpec(**{**FLIP.__dict__, "rules": {"pays": 3}}), now)

@@ -1,4 +1,4 @@
-"""The ledger under real concurrency (DESIGN.md: the database is the only guard).
+"""The ledger under real concurrency (docs/LEDGER.md: the database is the only guard).
 
 PostgreSQL: 50 threads x 20 debits of 10 against one wallet of 1,000; 20 threads with one
 idempotency key; transfers both ways between two accounts. SQLite: the double-spend race

@@ -1,5 +1,5 @@
 """The ledger's rules on SQLite and PostgreSQL: bad input, idempotency, reversals, holds,
-bonus funding, FX and balances as of a past time (DESIGN.md "The ledger")."""
+bonus funding, FX and balances as of a past time (docs/LEDGER.md)."""
 
 from __future__ import annotations
 

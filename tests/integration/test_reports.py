@@ -96,7 +96,7 @@ def test_ggr_leaves_out_the_bonus_funded_part_of_stakes(
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
-    """DOMAIN.md Reporting: GGR = real-money stakes - real-money wins."""
+    """Reporting rule: GGR = real-money stakes - real-money wins."""
     user = funded_player(amount_minor=5_00)
     transfers.grant_bonus(uow, Actor.system(), user.id, 5_00, "EUR", "bonus-1", now)
     _buy(uow, user, "lotto649", [1, 2, 3, 4, 5, 6], 8_00, "mixed", now)

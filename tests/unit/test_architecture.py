@@ -1,4 +1,4 @@
-"""The import rules of DESIGN.md, checked by walking every module's imports with `ast`."""
+"""The import rule of docs/ARCHITECTURE.md, checked by walking every module's imports with `ast`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Stake funding and win splitting (DOMAIN.md Wallet: cash first, wins split in proportion)."""
+"""Stake funding and win splitting (Wallet rule: cash first, wins split in proportion)."""
 
 from __future__ import annotations
 

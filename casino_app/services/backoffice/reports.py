@@ -1,7 +1,7 @@
 """Operator KPIs: real-money stakes, wins, GGR, deposits, players, open rounds, player liability.
 
-GGR = real-money stakes - real-money wins (the bonus-funded parts are left out, DOMAIN.md
-"Reporting"); player liability = every player fund (cash, bonus and withdrawal holds).
+GGR = real-money stakes - real-money wins (the bonus-funded parts are left out); player
+liability = every player fund (cash, bonus and withdrawal holds).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Double-entry ledger: idempotent, zero-sum postings with an atomic check-and-debit.
 
-Rules (DESIGN.md, "The ledger"): entries and transactions are append-only (database
+Rules (docs/LEDGER.md): entries and transactions are append-only (database
 triggers refuse UPDATE and DELETE); each transaction sums to zero per currency; a player
 account never goes negative (a CHECK constraint and a conditional UPDATE); every movement
 carries an idempotency key claimed by a unique insert in the same database transaction.
