@@ -33,7 +33,7 @@ def _open_draw(db: Database, game: str) -> tuple[str, str, datetime]:
     with db.read_engine.connect() as conn:
         row = conn.execute(
             sa.text(
-                "SELECT d.code, d.server_seed, d.sales_close_at FROM draws d JOIN lotto_games g "
+                "SELECT d.code, d.server_seed, d.closes_at FROM rounds d JOIN games g "
                 "ON g.id = d.game_id WHERE g.code = :g AND d.status = 'open' ORDER BY d.draw_at"
             ),
             {"g": game},
@@ -191,7 +191,7 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     page.locator("#tab-bar").get_by_text("Play", exact=True).click()  # the phone tab bar
     page.wait_for_url(f"{app_url}/play")
     page.get_by_text("Lotto 6/49").first.click()
-    tickets_before = _count(db, "tickets")
+    tickets_before = _count(db, "bets")
     for n in three_match[:5]:
         page.click(f'[data-number="{n}"]')
     expect(page.locator("#picked-count")).to_have_text("5 of 6 picked")
@@ -206,7 +206,7 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
         page.wait_for_timeout(600)
         page.click("#play")
         expect(page.locator("#play-error")).to_contain_text(expected)
-    assert _count(db, "tickets") == tickets_before
+    assert _count(db, "bets") == tickets_before
     shot(page, "phone-play-error")
 
     page.fill("#stake", "2.00")
@@ -221,7 +221,7 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
         page.click(f'[data-number="{n}"]')
     page.click("#play")
     expect(page.locator("#balance")).to_have_text("€46.00")
-    assert _count(db, "tickets") == tickets_before + 2
+    assert _count(db, "bets") == tickets_before + 2
 
     # The draw runs (the test hook closes sales, draws and settles now).
     subprocess.run(

@@ -18,15 +18,17 @@ from casino_app.services.payments import withdrawals
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.session import SessionState
 from casino_app.ui.state.wallet import WalletState
-from tests.support import count_rows, registration
+from tests.support import PASSWORD, count_rows, registration
 
 
-async def _signed_in_wallet(wiring: Wiring, user_id: int, now: datetime) -> WalletState:
-    """A tab signed in as the player, in a session that has just confirmed a code."""
+async def _signed_in_wallet(
+    wiring: Wiring, user_id: int, now: datetime, *, step_up: bool = True
+) -> WalletState:
+    """A tab signed in as the player (in a session that has just confirmed a code, by default)."""
     uow = wiring.uow()
     with uow:
         token, session_id = sessions.open_browser_session(
-            uow, user_id, sessions.ClientInfo("192.0.2.10"), now, step_up=True
+            uow, user_id, sessions.ClientInfo("192.0.2.10"), now, step_up=step_up
         )
         uow.commit()
     root = rx.State(_reflex_internal_init=True)
@@ -48,13 +50,15 @@ def test_a_pln_player_deposits_and_withdraws_in_pln_through_the_wallet_handlers(
     assert user.currency == "PLN"
 
     async def scenario() -> WalletState:
-        state = await _signed_in_wallet(wiring, user.id, now)
+        state = await _signed_in_wallet(wiring, user.id, now, step_up=False)
         await _handle(state, "load")
         assert state.currency == "PLN" and state.methods and state.method_token
         state.amount_text = "120.50"
         await _handle(state, "deposit")
         assert state.error == "", state.error
         await _handle(state, "withdraw", {"withdraw_amount": "20.25", "confirm": ""})
+        assert "enter your password" in state.withdraw_error
+        await _handle(state, "withdraw", {"withdraw_amount": "20.25", "confirm": PASSWORD})
         assert state.withdraw_error == "", state.withdraw_error
         return state
 

@@ -172,12 +172,4 @@ class WalletState(rx.State):
         if self.mfa_enabled:
             await call(mfa.step_up, uow(), actor, confirm[:32], now())
         else:
-            assert actor.user_id is not None and actor.session_id is not None
-            await call(
-                accounts.step_up_with_password,
-                uow(),
-                actor.user_id,
-                actor.session_id,
-                confirm[:256],
-                now(),
-            )
+            await call(accounts.step_up_with_password, uow(), actor, confirm[:256], now())
