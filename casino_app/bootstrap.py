@@ -9,6 +9,7 @@ build the `Actor` of the caller. Nothing else reads the environment or holds ada
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from casino_app.adapters.clock import Clock, SystemClock
 from casino_app.adapters.events import EventPublisher, InProcessPublisher
@@ -40,7 +41,7 @@ class Wiring:
         """A unit of work on this wiring's database, carrying its context."""
         return UnitOfWork(self.database, self.context)
 
-    def now(self):
+    def now(self) -> datetime:
         return self.clock.now()
 
     def dispose(self) -> None:

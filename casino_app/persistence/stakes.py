@@ -26,6 +26,7 @@ from casino_app.domain.errors import (
     NotFound,
     RoundClosed,
 )
+from casino_app.domain.games.vocabulary import RoundStatus
 from casino_app.domain.money.funding import fund_stake
 from casino_app.persistence.db import Database
 
@@ -200,7 +201,7 @@ def _check_round(cur: Any, row: StakeRow) -> int:
     if found is None or found[2] != row.game_id:
         raise NotFound(_SQLSTATE_ERRORS["CK404"][1])
     status, closes_at, _, version = found
-    if status != "open" or (closes_at is not None and _utc(closes_at) <= row.now):
+    if status != RoundStatus.OPEN or (closes_at is not None and _utc(closes_at) <= row.now):
         raise RoundClosed(ROUND_CLOSED)
     return int(version)
 

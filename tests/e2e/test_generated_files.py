@@ -16,7 +16,16 @@ def test_building_and_serving_the_app_changes_no_tracked_file(app_url: str) -> N
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     changed = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no", "--", "reflex.lock", "rxconfig.py", "assets"],
+        [
+            "git",
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            "reflex.lock",
+            "rxconfig.py",
+            "assets",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -9,12 +9,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.persistence.tables import Draw
+from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.games.lotto import draws
-from tests.support import SALES_CLOSE_S, count_rows, scalar
+from tests.support import count_rows, scalar
 
 REFUSED = [
     ("ledger_entries", "UPDATE ledger_entries SET amount = amount + 1"),
@@ -45,47 +46,49 @@ def test_ledger_rows_cannot_be_updated_or_deleted(
 
 
 def test_server_seed_and_commitment_of_an_open_draw_cannot_be_changed(
-    db: Database, games: dict[str, Draw]
+    db: Database, games: dict[str, Round]
 ) -> None:
     draw = games["lotto649"]
     with pytest.raises(DBAPIError, match="write-once"):
         _execute(
             db,
-            "UPDATE draws SET server_seed = :s WHERE id = :id",
+            "UPDATE rounds SET server_seed = :s WHERE id = :id",
             s="00" * 32,
             id=draw.id,
         )
     with pytest.raises(DBAPIError, match="write-once"):
-        _execute(db, "UPDATE draws SET seed_commitment = 'x' WHERE id = :id", id=draw.id)
-    assert scalar(db, "SELECT server_seed FROM draws WHERE id = :id", id=draw.id) == (draw.server_seed)
+        _execute(db, "UPDATE rounds SET seed_commitment = 'x' WHERE id = :id", id=draw.id)
+    assert scalar(db, "SELECT server_seed FROM rounds WHERE id = :id", id=draw.id) == (draw.server_seed)
 
 
 def test_numbers_and_seed_of_a_drawn_draw_cannot_be_changed(
-    db: Database, uow: UnitOfWork, games: dict[str, Draw], now: datetime
+    db: Database, uow: UnitOfWork, games: dict[str, Round], now: datetime
 ) -> None:
-    drawn = draws.run_draw_now(uow, "lotto649", now, SALES_CLOSE_S)
+    drawn = draws.run_draw_now(uow, Actor.operator(99, "admin"), "lotto649", now)
     assert drawn.numbers
     with pytest.raises(DBAPIError, match="write-once"):
-        _execute(db, "UPDATE draws SET numbers = '1,2,3,4,5,6' WHERE id = :id", id=drawn.id)
+        _execute(db, "UPDATE rounds SET outcome = '1,2,3,4,5,6' WHERE id = :id", id=drawn.id)
     with pytest.raises(DBAPIError, match="write-once"):
         _execute(
             db,
-            "UPDATE draws SET server_seed = :s WHERE id = :id",
+            "UPDATE rounds SET server_seed = :s WHERE id = :id",
             s="11" * 32,
             id=drawn.id,
         )
-    assert scalar(db, "SELECT numbers FROM draws WHERE id = :id", id=drawn.id) == drawn.numbers
+    assert scalar(db, "SELECT outcome FROM rounds WHERE id = :id", id=drawn.id) == ",".join(
+        map(str, drawn.numbers)
+    )
 
 
-def test_draws_cannot_be_deleted(db: Database, games: dict[str, Draw]) -> None:
+def test_draws_cannot_be_deleted(db: Database, games: dict[str, Round]) -> None:
     with pytest.raises(DBAPIError, match="never deleted"):
-        _execute(db, "DELETE FROM draws")
-    assert count_rows(db, "draws") == 2
+        _execute(db, "DELETE FROM rounds")
+    assert count_rows(db, "rounds") == 2
 
 
-def test_status_of_an_open_draw_may_still_advance(db: Database, games: dict[str, Draw]) -> None:
-    _execute(db, "UPDATE draws SET status = 'closed' WHERE id = :id", id=games["lotto649"].id)
-    assert count_rows(db, "draws", "status = 'closed'") == 1
+def test_status_of_an_open_draw_may_still_advance(db: Database, games: dict[str, Round]) -> None:
+    _execute(db, "UPDATE rounds SET status = 'closed' WHERE id = :id", id=games["lotto649"].id)
+    assert count_rows(db, "rounds", "status = 'closed'") == 1
 
 
 def test_player_balance_cannot_be_set_negative_even_by_raw_sql(

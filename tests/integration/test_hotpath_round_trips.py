@@ -1,4 +1,4 @@
-"""The bet hot path's cost in round trips (docs/ARCHITECTURE.md: one stored function per bet on PostgreSQL)."""
+"""The bet hot path in round trips (docs/ARCHITECTURE.md: one stored function per bet on PostgreSQL)."""
 
 from __future__ import annotations
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.persistence.tables import Draw
+from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto import draws
-from tests.support import SALES_CLOSE_S
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,15 +38,15 @@ def _ledger_check(db: Database) -> subprocess.CompletedProcess[str]:
 def test_ledger_check_passes_after_deposits_bets_and_a_settled_draw(
     db: Database,
     uow: UnitOfWork,
-    games: dict[str, Draw],
+    games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
 ) -> None:
     user = funded_player(amount_minor=20_00)
     for i, selection in enumerate([(1, 2, 3, 4, 5), (6, 7, 8, 9, 10), (11, 12, 13, 14, 15)]):
-        cmd = lotto.PlaceLottoTicket(user.id, "quick535", selection, 1_00, f"cli-{i}")
-        lotto.place_lotto_ticket(uow, cmd, now)
-    draws.run_draw_now(uow, "quick535", now, SALES_CLOSE_S)
+        cmd = lotto.PlaceLottoTicket("quick535", selection, 1_00, f"cli-{i}")
+        lotto.place_lotto_ticket(uow, Actor.player(user.id), cmd, now)
+    draws.run_draw_now(uow, Actor.operator(99, "admin"), "quick535", now)
 
     result = _ledger_check(db)
 

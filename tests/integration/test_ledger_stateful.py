@@ -32,7 +32,7 @@ from casino_app.services.identity import sessions
 from casino_app.services.money import ledger, transfers
 from casino_app.services.payments import withdrawals
 from casino_app.services.payments.withdrawals import AlreadyResolved
-from tests.support import FIXED_NOW, SALES_CLOSE_S, make_wiring, registration
+from tests.support import FIXED_NOW, make_wiring, registration
 
 PLAYERS = 2
 amounts = st.integers(min_value=1, max_value=50_00)
@@ -50,8 +50,8 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
             self.db = Database(f"sqlite:///{self.dir / 'db.sqlite'}")
             self.uow = make_wiring(self.db).uow()
             self.now = FIXED_NOW
-            seed._seed_games(self.uow)
-            draws.schedule(self.uow, self.now, SALES_CLOSE_S)
+            seed.seed_games(self.uow, self.now)
+            draws.schedule(self.uow, self.now)
             self.users = [
                 registering.register_player(self.uow, registration(f"sm{i}@example.com"), self.now).id
                 for i in range(PLAYERS)
@@ -125,12 +125,12 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         def stake(self, p: int, stake: int) -> None:
             user = self.users[p]
             cash, bonus = self.model[(user, "cash")], self.model[(user, "bonus")]
-            cmd = lotto.PlaceLottoTicket(user, "lotto649", (1, 2, 3, 4, 5, 6), stake, self.key("bet"))
+            cmd = lotto.PlaceLottoTicket("lotto649", (1, 2, 3, 4, 5, 6), stake, self.key("bet"))
             if cash + bonus < stake:
                 with pytest.raises(InsufficientFunds):
-                    lotto.place_lotto_ticket(self.uow, cmd, self.now)
+                    lotto.place_lotto_ticket(self.uow, Actor.player(user), cmd, self.now)
                 return
-            receipt = lotto.place_lotto_ticket(self.uow, cmd, self.now)
+            receipt = lotto.place_lotto_ticket(self.uow, Actor.player(user), cmd, self.now)
             funding = fund_stake(stake, cash, bonus)
             self.model[(user, "cash")] -= funding.cash
             self.model[(user, "bonus")] -= funding.bonus
@@ -142,7 +142,7 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
                     )
                 ).one()
             self.stakes.append((txn, user, funding.cash, funding.bonus))
-            self.done.append(("ticket", cmd, {}))
+            self.done.append(("ticket", (user, cmd), {}))
 
         @rule(p=players, amount=amounts)
         def win(self, p: int, amount: int) -> None:
@@ -215,7 +215,8 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
                     transfers.transfer(self.uow, SYSTEM, other, self.now)
             else:
                 try:
-                    assert lotto.place_lotto_ticket(self.uow, cmd, self.now).replayed  # type: ignore[arg-type]
+                    user, ticket = cmd  # type: ignore[misc]
+                    assert lotto.place_lotto_ticket(self.uow, Actor.player(user), ticket, self.now).replayed
                 except DomainError as err:  # pragma: no cover - a replay never fails
                     raise AssertionError(err) from err
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from fractions import Fraction
 
 import pytest
 
 from casino_app.domain.errors import InvalidAmount, InvalidSelection
 from casino_app.domain.games import lotto
+from casino_app.domain.games.checks import StakeFacts, stake_within_game_limits
 from casino_app.services.backoffice.seed import GAMES
-from casino_app.services.games.lotto import game_rules
 
-RULES = {game.code: game_rules(game) for game in GAMES}
+RULES = {g.code: lotto.rules_from(g.rules, g.min_stake, g.max_stake) for g in GAMES}
+FIXED = datetime(2026, 3, 1, tzinfo=UTC)
 L649 = RULES["lotto649"]
 Q535 = RULES["quick535"]
 
@@ -60,22 +62,30 @@ def test_selection_bounds_1_and_pool_are_accepted() -> None:
     assert lotto.validate_selection(Q535, [35, 1, 2, 3, 4]) == [1, 2, 3, 4, 35]
 
 
+def _stake(rules: lotto.LottoRules, amount: int) -> None:
+    stake_within_game_limits(
+        StakeFacts(
+            1, "lotto649", "lotto", 1, 1, "EUR", amount, rules.min_stake_minor, rules.max_stake_minor, FIXED
+        )
+    )
+
+
 @pytest.mark.parametrize("stake", [0, -100])
 def test_zero_or_negative_stake_is_refused(stake: int) -> None:
     with pytest.raises(InvalidAmount, match="greater than zero"):
-        lotto.validate_stake(L649, stake)
+        _stake(L649, stake)
 
 
-def test_stake_below_minimum_or_above_maximum_is_refused() -> None:
-    with pytest.raises(InvalidAmount, match="minimum"):
-        lotto.validate_stake(L649, L649.min_stake_minor - 1)
-    with pytest.raises(InvalidAmount, match="maximum"):
-        lotto.validate_stake(L649, L649.max_stake_minor + 1)
+def test_stake_below_minimum_or_above_maximum_is_refused_naming_the_limit() -> None:
+    with pytest.raises(InvalidAmount, match=r"minimum stake for this game is €1\.00"):
+        _stake(L649, L649.min_stake_minor - 1)
+    with pytest.raises(InvalidAmount, match=r"maximum stake for this game is €100\.00"):
+        _stake(L649, L649.max_stake_minor + 1)
 
 
 def test_stake_at_the_limits_is_accepted() -> None:
-    assert lotto.validate_stake(L649, L649.min_stake_minor) == L649.min_stake_minor
-    assert lotto.validate_stake(L649, L649.max_stake_minor) == L649.max_stake_minor
+    _stake(L649, L649.min_stake_minor)
+    _stake(L649, L649.max_stake_minor)
 
 
 @pytest.mark.parametrize(

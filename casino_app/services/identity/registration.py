@@ -10,6 +10,7 @@ from casino_app.domain.identity import rules
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.vocabulary import OPERATOR_ROLES, Role
 from casino_app.domain.money.amounts import check_currency
+from casino_app.domain.money.vocabulary import AccountKind
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
@@ -80,7 +81,7 @@ def register_player(
     with uow:
         user = _insert_player(uow, cmd, checked, password_hash, now, client)
         assert user.id is not None
-        ledger.ensure_account(uow.session, kind="player_cash", currency=cmd.currency, owner=user.id)
+        ledger.ensure_account(uow.session, kind=AccountKind.PLAYER_CASH, currency=cmd.currency, owner=user.id)
         tokens.send_link(uow, user.id, checked.email, "verify_email", now)
         audit.record(
             uow.session,
