@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from casino_app.api import ops
+from casino_app.api import docs, errors, ops
 from casino_app.api import v1 as api_v1
 from casino_app.bootstrap import Wiring
 
 
 def create_api(wiring: Wiring) -> FastAPI:
-    """The API over `wiring` (routes reach it through `deps.get_wiring`)."""
-    api = FastAPI(title="Kasyno Lotto API", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    """The API over `wiring` (routes reach it through `deps.get_wiring`).
+
+    Errors are problem+json everywhere (`errors.install`, last: its catch-all answers 404/405
+    for any unmatched `/api/` request); the reference at `/api/docs` needs no CDN.
+    """
+    api = FastAPI(
+        title="Kasyno Lotto API",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
     api.state.wiring = wiring
     api.include_router(ops.router)
     api.include_router(api_v1.router)
+    api.include_router(docs.router)
+    errors.install(api)
     return api

@@ -10,20 +10,22 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Path, Response
 
+from casino_app.api.errors import MAX_ID
 from casino_app.api.v1 import schemas
 from casino_app.api.v1.deps import PUBLIC, WiringDep, actor_of, client_info, declared, principal, requires
-from casino_app.api.v1.problems import ProblemRoute
+from casino_app.api.v1.problems import RESPONSES, ProblemRoute
 from casino_app.domain.errors import InvalidInput
 from casino_app.domain.identity.actor import Actor
 from casino_app.services.identity import accounts, api_tokens, mfa, registration, sessions, signin
 from casino_app.services.identity.api_tokens import TokenPair
 from casino_app.services.identity.sessions import ClientInfo, Principal
 
-router = APIRouter(prefix="/api/v1", tags=["v1"], route_class=ProblemRoute)
+router = APIRouter(prefix="/api/v1", tags=["v1"], route_class=ProblemRoute, responses=RESPONSES)
 Client = Annotated[ClientInfo, Depends(client_info)]
 Account = Annotated[Actor, Depends(requires("player.account"))]
+SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="A session id from GET /me/sessions")]
 
 
 def _tokens(pair: TokenPair) -> schemas.TokenResponse:
@@ -106,7 +108,7 @@ def my_sessions(actor: Account, wiring: WiringDep) -> list[schemas.SessionRespon
 
 
 @router.delete("/me/sessions/{session_id}", status_code=204, openapi_extra=declared("player.account"))
-def revoke_session(session_id: int, actor: Account, wiring: WiringDep) -> Response:
+def revoke_session(session_id: SessionId, actor: Account, wiring: WiringDep) -> Response:
     """Sign one of the player's sessions out."""
     sessions.revoke(wiring.uow(), actor, session_id, wiring.now(), reason="player")
     return Response(status_code=204)

@@ -1,12 +1,20 @@
-"""Login throttling and lockout rules: exponential backoff per IP and per account, lockout thresholds.
+"""Login throttling and lockout rules: exponential backoff per IP and per account, lockout, rate limits.
 
-- Players lock after 3 consecutive failures within 30 minutes and stay locked until they
-  re-verify their email or enter a valid TOTP code (GLI-19 2.5.3, N.J.A.C. 13:69O-1.4(i)).
-- Operators lock after 10 failures for 30 minutes (PCI DSS 8.3.4).
+One policy for every email before authentication (players, operators and addresses nobody
+registered alike), so the throttling reveals neither whether an account exists nor its role:
+
+- Every account locks after 3 consecutive failures within 30 minutes and stays locked until
+  its owner re-verifies the email, enters a valid TOTP or recovery code, or an operator
+  unlocks it (GLI-19 2.5.3, N.J.A.C. 13:69O-1.4(i); stricter than PCI DSS 8.3.4's 10).
 - Every IP gets 5 free failures a day, then waits 2 s, 4 s, 8 s ... up to an hour per attempt, and
   its count survives successful logins. Once its wait passes 15 minutes it can no longer fit three
-  failures into a player's 30-minute window, so one address locks at most a handful of accounts.
+  failures into an account's 30-minute window, so one address locks at most a handful of accounts.
+- An attempt is reserved (counted as a failure) before its password is hashed and released
+  when it turns out right, so N parallel attempts count N.
 - Second-factor codes: at most 5 attempts per 5 minutes, even when the sixth is right.
+- Re-entering the password while signed in (step-up, password change): the account backoff,
+  and the session ends after 5 failures within 30 minutes.
+- Registrations: at most 10 per IP per hour.
 """
 
 from __future__ import annotations
@@ -39,6 +47,14 @@ class LockoutPolicy:
 
 
 @dataclass(frozen=True)
+class RateLimit:
+    """At most `attempts` in a window of `window` from the first one."""
+
+    attempts: int
+    window: timedelta
+
+
+@dataclass(frozen=True)
 class Counter:
     """A failure count as stored in the throttle table."""
 
@@ -50,12 +66,13 @@ class Counter:
 
 
 IP_BACKOFF = Backoff(free=5, base_s=2, cap_s=3600, window=timedelta(hours=24))
-PLAYER_BACKOFF = Backoff(free=1, base_s=1, cap_s=60, window=timedelta(minutes=30))
-OPERATOR_BACKOFF = Backoff(free=3, base_s=1, cap_s=300, window=timedelta(hours=24))
-PLAYER_LOCKOUT = LockoutPolicy(threshold=3, window=timedelta(minutes=30), lock_for=None)
-OPERATOR_LOCKOUT = LockoutPolicy(threshold=10, window=timedelta(hours=24), lock_for=timedelta(minutes=30))
-CODE_ATTEMPTS = 5
-CODE_WINDOW = timedelta(minutes=5)
+LOGIN_BACKOFF = Backoff(free=1, base_s=1, cap_s=60, window=timedelta(minutes=30))
+LOGIN_LOCKOUT = LockoutPolicy(threshold=3, window=timedelta(minutes=30), lock_for=None)
+CODE_LIMIT = RateLimit(attempts=5, window=timedelta(minutes=5))
+REAUTH_LIMIT = RateLimit(attempts=5, window=timedelta(minutes=30))
+REGISTRATION_LIMIT = RateLimit(attempts=10, window=timedelta(hours=1))
+CODE_ATTEMPTS = CODE_LIMIT.attempts
+CODE_WINDOW = CODE_LIMIT.window
 
 
 def current(counter: Counter, window: timedelta, now: datetime) -> Counter:
@@ -76,7 +93,7 @@ def wait_seconds(counter: Counter, backoff: Backoff, now: datetime) -> int:
 
 
 def add_failure(counter: Counter, window: timedelta, now: datetime) -> Counter:
-    """One more failure at `now`."""
+    """One more failure (or reserved attempt) at `now`."""
     counter = current(counter, window, now)
     return replace(
         counter,
@@ -86,6 +103,11 @@ def add_failure(counter: Counter, window: timedelta, now: datetime) -> Counter:
     )
 
 
+def release(counter: Counter) -> Counter:
+    """Give back one reserved attempt that turned out right (the earlier failures stay)."""
+    return replace(counter, failures=max(0, counter.failures - 1))
+
+
 def is_locked(counter: Counter, now: datetime) -> bool:
     """Locked now: locked without an end, or until a time still ahead."""
     if counter.locked_at is None:
@@ -93,17 +115,35 @@ def is_locked(counter: Counter, now: datetime) -> bool:
     return counter.locked_until is None or counter.locked_until > now
 
 
+def at_threshold(counter: Counter, policy: LockoutPolicy, now: datetime) -> bool:
+    """The failures in the window (reserved attempts included) leave no attempt before the lock."""
+    return current(counter, policy.window, now).failures >= policy.threshold
+
+
 def lock_if_due(counter: Counter, policy: LockoutPolicy, now: datetime) -> Counter:
     """Lock the account when the failures in the window reach the policy's threshold."""
-    if is_locked(counter, now) or counter.failures < policy.threshold:
+    if is_locked(counter, now) or not at_threshold(counter, policy, now):
         return counter
     until = now + policy.lock_for if policy.lock_for is not None else None
     return replace(counter, locked_at=now, locked_until=until)
 
 
+def attempts_left(counter: Counter, limit: RateLimit, now: datetime) -> int:
+    """Attempts still allowed in the limit's current window."""
+    return max(0, limit.attempts - current(counter, limit.window, now).failures)
+
+
+def limit_wait(counter: Counter, limit: RateLimit, now: datetime) -> int:
+    """Seconds until the limit's window starts again (0: an attempt is left)."""
+    if attempts_left(counter, limit, now) > 0:
+        return 0
+    first = counter.first_failure_at or now
+    return max(int((first + limit.window - now).total_seconds()) + 1, 1)
+
+
 def code_attempts_left(counter: Counter, now: datetime) -> int:
     """Second-factor attempts still allowed in the current 5-minute window."""
-    return max(0, CODE_ATTEMPTS - current(counter, CODE_WINDOW, now).failures)
+    return attempts_left(counter, CODE_LIMIT, now)
 
 
 def retry_text(seconds: int) -> str:

@@ -16,7 +16,6 @@ from sqlmodel import Session, col, select
 from casino_app.domain.errors import (
     EmailTaken,
     InvalidCode,
-    InvalidCredentials,
     InvalidInput,
 )
 from casino_app.domain.identity import rules
@@ -27,7 +26,7 @@ from casino_app.persistence.tables import User, UserSession
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.dto import AccountView
-from casino_app.services.identity import mail, mfa, passwords, sessions, throttle, tokens, users
+from casino_app.services.identity import mail, mfa, passwords, reauth, sessions, throttle, tokens, users
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.services.security import audit, crypto
 
@@ -225,17 +224,6 @@ def reset_password(uow: UnitOfWork, raw_token: str, new_password: str, now: date
         return user.role
 
 
-def _check_current_password(uow: UnitOfWork, user: User, password: str, action: str, now: datetime) -> bool:
-    """True when `password` is the user's; a wrong one is audited (in its own transaction)."""
-    if passwords.verify(password or "", user.password_hash):
-        return True
-    with uow:
-        assert user.id is not None
-        _audit(uow.session, users.load(uow.session, user.id), action, now)
-        uow.commit()
-    return False
-
-
 @authz.guard("player.account")
 def change_password(uow: UnitOfWork, actor: Actor, current: str, new_password: str, now: datetime) -> int:
     """Change the password (the current one is required); ends the other sessions, returns how many.
@@ -243,12 +231,19 @@ def change_password(uow: UnitOfWork, actor: Actor, current: str, new_password: s
     Raises:
         PermissionDenied: the session is not the actor's.
         InvalidCredentials: the current password is wrong. WeakPassword: the policy refused the new one.
+        TooManyAttempts, SessionExpired: the re-entered password's limits (`reauth`).
     """
     with uow.reader() as r:
         session_id = sessions.own_session(r.session, actor).id
         user = users.load(r.session, actor.player_id())
-    if not _check_current_password(uow, user, current, "auth.password_change_failed", now):
-        raise InvalidCredentials("Your current password is not right.")
+    reauth.confirm_password(
+        uow,
+        actor,
+        current,
+        "Your current password is not right.",
+        failed_action="auth.password_change_failed",
+        now=now,
+    )
     rules.check_password(new_password, users.email_of(uow.context.keys, user))
     new_hash = passwords.hash_secret(new_password)
     with uow:
@@ -270,6 +265,7 @@ def step_up_with_password(uow: UnitOfWork, actor: Actor, password: str, now: dat
     Raises:
         PermissionDenied: the session is not the actor's.
         InvalidCode: TOTP is on. InvalidCredentials: wrong password.
+        TooManyAttempts, SessionExpired: the re-entered password's limits (`reauth`).
     """
     with uow.reader() as r:
         session_id = sessions.own_session(r.session, actor).id
@@ -277,8 +273,9 @@ def step_up_with_password(uow: UnitOfWork, actor: Actor, password: str, now: dat
     assert session_id is not None
     if user.totp_enabled_at is not None:
         raise InvalidCode("Enter a code from your authenticator app.")
-    if not _check_current_password(uow, user, password, "auth.step_up_failed", now):
-        raise InvalidCredentials("That password is not right.")
+    reauth.confirm_password(
+        uow, actor, password, "That password is not right.", failed_action="auth.step_up_failed", now=now
+    )
     with uow:
         sessions.record_step_up(uow.session, session_id, now)
         uow.commit()

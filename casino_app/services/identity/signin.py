@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from casino_app.domain.errors import (
     AccountLocked,
+    DomainError,
     InvalidCredentials,
     InvalidInput,
     PermissionDenied,
@@ -34,11 +35,11 @@ from casino_app.services.security import audit
 
 WRONG_LOGIN = "Wrong email or password."
 PROOF_LIFETIME = timedelta(minutes=5)
-LOCKED_PLAYER = (
+# One message for every account: the lockout must not tell players, operators and unknown emails apart.
+LOCKED = (
     "Too many failed sign-in attempts: this account is locked. Unlock it with the link we emailed "
     "to its address, or with a code from your authenticator app."
 )
-LOCKED_OPERATOR = "Too many failed sign-in attempts: this account is locked for 30 minutes."
 
 
 # --- login, step one: the password ----------------------------------------------------------
@@ -51,22 +52,6 @@ class _Attempt:
     subject: str
     client: ClientInfo
     user: User | None
-
-    @property
-    def operator(self) -> bool:
-        return self.user is not None and self.user.role != Role.PLAYER
-
-
-def _lockout(attempt: _Attempt) -> limits.LockoutPolicy:
-    return limits.OPERATOR_LOCKOUT if attempt.operator else limits.PLAYER_LOCKOUT
-
-
-def _backoff(attempt: _Attempt) -> limits.Backoff:
-    return limits.OPERATOR_BACKOFF if attempt.operator else limits.PLAYER_BACKOFF
-
-
-def _locked_error(attempt: _Attempt) -> AccountLocked:
-    return AccountLocked(LOCKED_OPERATOR if attempt.operator else LOCKED_PLAYER)
 
 
 def _start_attempt(uow: UnitOfWork, email: str, client: ClientInfo) -> tuple[_Attempt, str]:
@@ -85,16 +70,19 @@ def _start_attempt(uow: UnitOfWork, email: str, client: ClientInfo) -> tuple[_At
 def verify_password(
     uow: UnitOfWork, email: str, password: str, now: datetime, client: ClientInfo | None = None
 ) -> PasswordProof:
-    """Step one of a login: throttles first, then argon2; the same answer for unknown emails.
+    """Step one of a login: reserve the attempt, then argon2; the same answer for unknown emails.
+
+    The attempt is counted (per IP and per account) in one transaction before any hashing, so
+    parallel attempts each count; a right password gives its reservation back.
 
     Raises:
         TooManyAttempts: this IP or account must wait (exponential backoff); nothing was hashed.
         AccountLocked: the account is locked (also said of unknown emails, so it reveals nothing).
-        InvalidCredentials: wrong email or password.
+        InvalidCredentials: wrong email or password (a password over the maximum length is wrong).
     """
     client = (client or ClientInfo()).clipped()
     attempt, normalized = _start_attempt(uow, email, client)
-    _check_throttles(uow, attempt, now)
+    _reserve_attempt(uow, attempt, now)
     user = attempt.user
     if user is None or user.status != UserStatus.ACTIVE:
         passwords.burn_time(password or "")
@@ -102,8 +90,8 @@ def verify_password(
     else:
         ok, new_hash = passwords.verify_and_update(password or "", user.password_hash)
     if not ok:
-        if _record_failure(uow, attempt, "wrong_password", now):
-            raise _locked_error(attempt)
+        if _wrong_password(uow, attempt, now):
+            raise AccountLocked(LOCKED)
         raise InvalidCredentials(WRONG_LOGIN)
     assert user is not None and user.id is not None
     _password_ok(uow, attempt, user.id, new_hash)
@@ -113,28 +101,50 @@ def verify_password(
     )
 
 
-def _check_throttles(uow: UnitOfWork, attempt: _Attempt, now: datetime) -> None:
-    """Refuse a locked account or a retry inside the backoff, before any hashing (audited)."""
-    with uow.reader() as r:
-        ip_counter = throttle.peek(r.session, attempt.ip_key)
-        login_counter = throttle.peek(r.session, attempt.login_key)
-    if limits.is_locked(login_counter, now):
-        _record_failure(uow, attempt, "locked", now)
-        raise _locked_error(attempt)
+def _refusal(ip: limits.Counter, login: limits.Counter, now: datetime) -> DomainError | None:
+    """Why an attempt may not be hashed now (None: it may), from the locked counters."""
+    if limits.is_locked(login, now):
+        return AccountLocked(LOCKED)
     wait = max(
-        limits.wait_seconds(ip_counter, limits.IP_BACKOFF, now),
-        limits.wait_seconds(login_counter, _backoff(attempt), now),
+        limits.wait_seconds(ip, limits.IP_BACKOFF, now),
+        limits.wait_seconds(login, limits.LOGIN_BACKOFF, now),
+        # The last attempts before the lock are still being checked: wait for their outcome.
+        1 if limits.at_threshold(login, limits.LOGIN_LOCKOUT, now) else 0,
     )
     if wait:
-        _record_failure(uow, attempt, "throttled", now)
-        raise TooManyAttempts(f"Too many attempts. {limits.retry_text(wait)}", retry_after=wait)
+        return TooManyAttempts(f"Too many attempts. {limits.retry_text(wait)}", retry_after=wait)
+    return None
+
+
+def _reserve_attempt(uow: UnitOfWork, attempt: _Attempt, now: datetime) -> None:
+    """Count the attempt per IP and per account before hashing, or refuse it (audited), atomically."""
+    with uow:
+        ip = throttle.lock(uow.session, attempt.ip_key)
+        login = throttle.lock(uow.session, attempt.login_key)
+        refusal = _refusal(ip, login, now)
+        if refusal is None:
+            throttle.store(uow.session, attempt.ip_key, limits.add_failure(ip, limits.IP_BACKOFF.window, now))
+            reserved = limits.add_failure(login, limits.LOGIN_LOCKOUT.window, now)
+            throttle.store(uow.session, attempt.login_key, reserved)
+        else:
+            reason = "locked" if isinstance(refusal, AccountLocked) else "throttled"
+            _audit_failure(uow.session, attempt, reason, now)
+        uow.commit()
+    if refusal is not None:
+        raise refusal
 
 
 def _password_ok(uow: UnitOfWork, attempt: _Attempt, user_id: int, new_hash: str | None) -> None:
-    """Reset the account's failure count; store a rehash made with current parameters."""
+    """Clear the account's failures, give the IP its reservation back, store a rehash.
+
+    The password proves the person, so the count of passwords re-entered in a session
+    (`reauth`) starts over too.
+    """
     with uow:
-        if throttle.peek(uow.session, attempt.login_key).failures:
-            throttle.clear(uow.session, attempt.login_key)
+        ip = throttle.lock(uow.session, attempt.ip_key)  # rows in the reservation's order
+        throttle.store(uow.session, attempt.ip_key, limits.release(ip))
+        throttle.clear(uow.session, attempt.login_key)
+        throttle.clear(uow.session, throttle.reauth_key(user_id))
         if new_hash:
             user = users.load(uow.session, user_id)
             user.password_hash = new_hash
@@ -142,47 +152,52 @@ def _password_ok(uow: UnitOfWork, attempt: _Attempt, user_id: int, new_hash: str
         uow.commit()
 
 
-def _record_failure(uow: UnitOfWork, attempt: _Attempt, reason: str, now: datetime) -> bool:
-    """Count (wrong passwords only) and audit one failed login; True when it locked the account."""
-    newly_locked = False
+def _wrong_password(uow: UnitOfWork, attempt: _Attempt, now: datetime) -> bool:
+    """Audit a wrong password (already counted) and lock when it was the last; True when it locked."""
     with uow:
-        if reason == "wrong_password":
-            ip_counter = throttle.lock(uow.session, attempt.ip_key)
-            throttle.store(
-                uow.session, attempt.ip_key, limits.add_failure(ip_counter, limits.IP_BACKOFF.window, now)
-            )
-            newly_locked = _count_account_failure(uow, attempt, now)
-        audit.record(
-            uow.session,
-            actor=Actor.anonymous().audit_name,
-            action="auth.login_failed",
-            subject=attempt.subject,
-            details={"reason": reason, "ip": attempt.client.ip, "user_agent": attempt.client.user_agent},
-            now=now,
-        )
+        # The throttle row before the audit chain's lock, in the order the reservation takes them.
+        locked = _lock_if_due(uow.session, attempt, now)
+        _audit_failure(uow.session, attempt, "wrong_password", now)
+        if locked is not None:
+            _locked_out(uow, attempt, locked, now)
         uow.commit()
-    return newly_locked
+    return locked is not None
 
 
-def _count_account_failure(uow: UnitOfWork, attempt: _Attempt, now: datetime) -> bool:
-    policy = _lockout(attempt)
-    before = throttle.lock(uow.session, attempt.login_key)
-    after = limits.lock_if_due(limits.add_failure(before, policy.window, now), policy, now)
-    throttle.store(uow.session, attempt.login_key, after)
+def _audit_failure(session: Session, attempt: _Attempt, reason: str, now: datetime) -> None:
+    audit.record(
+        session,
+        actor=Actor.anonymous().audit_name,
+        action="auth.login_failed",
+        subject=attempt.subject,
+        details={"reason": reason, "ip": attempt.client.ip, "user_agent": attempt.client.user_agent},
+        now=now,
+    )
+
+
+def _lock_if_due(session: Session, attempt: _Attempt, now: datetime) -> limits.Counter | None:
+    """Lock the account when its failures reached the threshold; the new counter, or None."""
+    before = throttle.lock(session, attempt.login_key)
+    after = limits.lock_if_due(before, limits.LOGIN_LOCKOUT, now)
     if after.locked_at is None or before.locked_at == after.locked_at:
-        return False
+        return None
+    throttle.store(session, attempt.login_key, after)
+    return after
+
+
+def _locked_out(uow: UnitOfWork, attempt: _Attempt, counter: limits.Counter, now: datetime) -> None:
+    """Audit a new lockout and email the owner (any role) the link that unlocks it."""
     audit.record(
         uow.session,
         actor=Actor.system().audit_name,
         action="auth.lockout",
         subject=attempt.subject,
-        details={"failures": after.failures, "ip": attempt.client.ip, "until": after.locked_until},
+        details={"failures": counter.failures, "ip": attempt.client.ip, "until": counter.locked_until},
         now=now,
     )
     user = attempt.user
-    if user is not None and user.id is not None and user.role == Role.PLAYER:
+    if user is not None and user.id is not None:
         tokens.send_link(uow, user.id, users.email_of(uow.context.keys, user), "unlock", now)
-    return True
 
 
 # --- login, step two: the second factor and the session ---------------------------------------

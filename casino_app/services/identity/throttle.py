@@ -1,9 +1,10 @@
 """Stored failure counters for throttling and lockout (`auth_throttles`), one row per key.
 
 Keys: "ip:<address>" (per client address), "login:<email blind index>" (per account, also for
-emails nobody registered, so lockout does not reveal which accounts exist) and
-"code:<user id>" (second-factor attempts). Rows are locked while updated (PostgreSQL
-`FOR UPDATE`; SQLite's writer lock), so concurrent failures all count.
+emails nobody registered, so lockout does not reveal which accounts exist), "code:<user id>"
+(second-factor attempts), "reauth:<user id>" (the password re-entered while signed in) and
+"register:<address>" (registrations). Rows are locked while updated (PostgreSQL
+`FOR UPDATE`; SQLite's writer lock), so concurrent attempts all count.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ def login_key(email_index: str) -> str:
 
 def code_key(user_id: int) -> str:
     return f"code:{user_id}"
+
+
+def reauth_key(user_id: int) -> str:
+    return f"reauth:{user_id}"
+
+
+def registration_key(ip: str) -> str:
+    return f"register:{(ip or 'unknown')[:64]}"
 
 
 def _counter(row: AuthThrottle | None) -> Counter:

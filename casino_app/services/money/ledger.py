@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -256,7 +257,7 @@ def ensure_account(session: Session, *, kind: str, currency: str, owner: int | s
     return find_account(session, code)
 
 
-def ensure_accounts(session: Session, wanted: list[tuple[str, str, int | str, int]]) -> dict[str, int]:
+def ensure_accounts(session: Session, wanted: Sequence[tuple[str, str, int | str, int]]) -> dict[str, int]:
     """Ids of many accounts (kind, currency, owner, shard) by code, creating the missing ones.
 
     Two statements whatever the number: one insert that skips existing codes, one select.
@@ -303,11 +304,10 @@ def balance(session: Session, account_id: int) -> int:
 
 # Reading and batch posting live beside this module; re-exported so `ledger.check_integrity`,
 # `ledger.statement` and `ledger.post_many` read as one ledger API.
-from casino_app.services.money.ledger_batch import NewTransaction, post_many  # noqa: E402, F401
-from casino_app.services.money.ledger_reports import (  # noqa: E402, F401
-    Statement,
-    StatementLine,
-    balance_as_of,
-    check_integrity,
-    statement,
-)
+from casino_app.services.money.ledger_batch import NewTransaction as NewTransaction  # noqa: E402
+from casino_app.services.money.ledger_batch import post_many as post_many  # noqa: E402
+from casino_app.services.money.ledger_reports import Statement as Statement  # noqa: E402
+from casino_app.services.money.ledger_reports import StatementLine as StatementLine  # noqa: E402
+from casino_app.services.money.ledger_reports import balance_as_of as balance_as_of  # noqa: E402
+from casino_app.services.money.ledger_reports import check_integrity as check_integrity  # noqa: E402
+from casino_app.services.money.ledger_reports import statement as statement  # noqa: E402

@@ -6,6 +6,7 @@ rounds.py      open and finish instant rounds inside a game's transaction
 facts.py       the database facts pre-debit checks ask for, loaded under the player's lock
 """
 
+from casino_app.persistence.stakes import PlacedStake
 from casino_app.services.games.engine.rounds import finish_round_in, open_round_in
 from casino_app.services.games.engine.settlement import (
     Outcome,
@@ -21,7 +22,6 @@ from casino_app.services.games.engine.settlement import (
     void_round,
 )
 from casino_app.services.games.engine.stake import (
-    PlacedStake,
     Stake,
     house_code,
     new_public_id,
