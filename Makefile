@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 BUN_VERSION := 1.4.5
 BUN := .tools/node_modules/bun/bin/bun.exe
 PORT ?= 3000
+# The app derives its allowed origins, CSP and emailed links from the port it serves on.
+export PORT
 
 .PHONY: run dev test lint install install-dev bun chromium migrate seed clean
 

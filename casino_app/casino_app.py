@@ -9,6 +9,7 @@ from casino_app.api.security import security_middleware
 from casino_app.jobs import security as security_job
 from casino_app.jobs.scheduler import run_forever
 from casino_app.ui import wiring as ui_wiring
+from casino_app.ui.components import connection
 from casino_app.ui.layouts.player import PAGES
 from casino_app.ui.pages.operator import dashboard as _operator_pages  # noqa: F401
 from casino_app.ui.pages.operator import login as _operator_login  # noqa: F401
@@ -34,6 +35,9 @@ app = rx.App(
     # Toasts at the top: on phones the bottom of the screen belongs to the tab bar.
     toaster=rx.toast.provider(position="top-center", close_button=True),
 )
+
+# A calm "Reconnecting…" instead of Reflex's red toast with the raw websocket URL.
+app.app_wraps[(5, "Overlay")] = connection.overlay
 
 # Every event of a signed-in tab first re-validates its server-side session (idle, expiry, revocation).
 app.add_middleware(SessionGuard())

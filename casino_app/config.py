@@ -6,11 +6,23 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{ROOT / 'data' / 'casino.db'}"
 DEFAULT_KEYRING = ROOT / "data" / "keyring.json"
-DEFAULT_ORIGINS = "http://localhost:3000,http://127.0.0.1:3000"
+DEFAULT_PORT = 3000
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class ConfigError(ValueError):
+    """A configuration the app refuses to start with; the message says what to change."""
+
+
+def local_origins(port: int) -> tuple[str, ...]:
+    """The origins of an app served on this machine's `port`."""
+    return (f"http://localhost:{port}", f"http://127.0.0.1:{port}")
+
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -23,6 +35,21 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     return int(raw) if raw else default
+
+
+def served_port(env: Mapping[str, str]) -> int:
+    """The port the browser loads the app from.
+
+    `reflex run --frontend-port N` passes it on as `REFLEX_FRONTEND_PORT`; `PORT` is what
+    `PORT=8000 make run` sets (and what Reflex sets for its dev server).
+    """
+    for name in ("REFLEX_FRONTEND_PORT", "PORT"):
+        raw = (env.get(name) or "").strip()
+        if raw:
+            if not raw.isdigit() or not 0 < int(raw) < 65536:
+                raise ConfigError(f"{name}={raw!r} is not a port number.")
+            return int(raw)
+    return DEFAULT_PORT
 
 
 @dataclass(frozen=True)
@@ -40,7 +67,7 @@ class SecuritySettings:
 class IdentitySettings:
     """Accounts and sessions: where emailed links point, session lifetimes."""
 
-    public_url: str = "http://localhost:3000"
+    public_url: str = f"http://localhost:{DEFAULT_PORT}"
     session_idle_seconds: int = 15 * 60
     session_absolute_seconds: int = 12 * 3600
 
@@ -58,14 +85,16 @@ class Settings:
     sales_close_seconds: int = 60
     house_shards: int = 8
     stake_cash_first: bool = True
-    cors_origins: tuple[str, ...] = tuple(DEFAULT_ORIGINS.split(","))
+    port: int = DEFAULT_PORT
+    cors_origins: tuple[str, ...] = local_origins(DEFAULT_PORT)
     keyring_path: Path = DEFAULT_KEYRING
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
 
 
 def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
-    raw = env.get("CASINO_CORS_ORIGINS", DEFAULT_ORIGINS)
+    """`CASINO_CORS_ORIGINS`, or this machine's origins on the served port."""
+    raw = env.get("CASINO_CORS_ORIGINS") or ",".join(local_origins(served_port(env)))
     return tuple(o.strip() for o in raw.split(",") if o.strip())
 
 
@@ -84,7 +113,7 @@ def load_security_settings(env: Mapping[str, str] | None = None) -> SecuritySett
 def load_identity_settings(env: Mapping[str, str] | None = None) -> IdentitySettings:
     """`CASINO_PUBLIC_URL` (default: the first allowed origin) and `CASINO_SESSION_*`."""
     env = os.environ if env is None else env
-    first_origin = next(iter(_origins(env)), "http://localhost:3000")
+    first_origin = next(iter(_origins(env)), local_origins(served_port(env))[0])
     return IdentitySettings(
         public_url=env.get("CASINO_PUBLIC_URL") or first_origin,
         session_idle_seconds=_int(env, "CASINO_SESSION_IDLE_SECONDS", 15 * 60),
@@ -107,8 +136,49 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sales_close_seconds=_int(env, "CASINO_SALES_CLOSE_SECONDS", 60),
         house_shards=max(1, _int(env, "CASINO_HOUSE_SHARDS", 8)),
         stake_cash_first=_bool(env, "CASINO_STAKE_CASH_FIRST", True),
+        port=served_port(env),
         cors_origins=_origins(env),
         keyring_path=Path(keyring).expanduser().resolve() if keyring else DEFAULT_KEYRING,
         identity=load_identity_settings(env),
         security=load_security_settings(env),
     )
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, lower-cased ("" when it has none)."""
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def require_own_origin(settings: Settings) -> None:
+    """Refuse a configuration under which the app's own pages could not connect.
+
+    The public URL (where emailed links point, the origin players load the app from) must be
+    an allowed origin, or the event websocket answers its own pages 403; and a public URL on
+    this machine must use the port the app serves on.
+
+    Raises:
+        ConfigError: naming the setting to change.
+    """
+    public = settings.identity.public_url
+    own = origin_of(public)
+    allowed = {origin_of(o) for o in settings.cors_origins}
+    if not own:
+        raise ConfigError(f"CASINO_PUBLIC_URL={public!r} is not an absolute http(s) URL.")
+    if own not in allowed:
+        raise ConfigError(
+            f"The app's own origin {own} is not in CASINO_CORS_ORIGINS ({', '.join(settings.cors_origins)}):"
+            " its pages could not connect. Add it, or unset CASINO_CORS_ORIGINS to allow this machine's"
+            f" origins on port {settings.port}."
+        )
+    parts = urlsplit(own)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if parts.hostname is not None and _is_loopback(parts.hostname) and port != settings.port:
+        raise ConfigError(
+            f"CASINO_PUBLIC_URL/CASINO_CORS_ORIGINS point at {own}, but the app serves on port"
+            f" {settings.port}. Unset them to derive both from the port, or set them to port {settings.port}."
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    return host.lower() in LOOPBACK_HOSTS

@@ -104,3 +104,26 @@ def _keyring_dir() -> Path:
 
 
 _TEST_KEYRING = _keyring_dir() / "keyring.json"
+
+
+def outbox(uow: UnitOfWork) -> list[tuple[str, str, str]]:
+    """Every outgoing message as (kind, recipient, body), newest first: the test's view of the relay.
+
+    The app itself only ever shows a signed-in player their own mail (`mail.recent`).
+    """
+    from casino_app.persistence.tables import MailMessage
+    from casino_app.services.security import crypto
+
+    keys = uow.context.keys
+    with uow.reader() as r:
+        rows = r.session.exec(select(MailMessage).order_by(col(MailMessage.id).desc())).all()
+        return [
+            (m.kind, crypto.open_column(keys, m, "recipient_enc"), crypto.open_column(keys, m, "body_enc"))
+            for m in rows
+        ]
+
+
+def mailed_token(uow: UnitOfWork, kind: str, to: str) -> str:
+    """The token in the newest `kind` mail to `to`."""
+    body = next(body for k, recipient, body in outbox(uow) if k == kind and recipient == to)
+    return body.split("token=", 1)[1].split()[0]

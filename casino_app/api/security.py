@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from casino_app.config import Settings
+from casino_app.config import Settings, require_own_origin
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -299,7 +299,12 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 
 
 def security_middleware(app: ASGIApp, *, settings: Settings) -> ASGIApp:
-    """The `api_transformer` hook: wrap the backend with the configured web hygiene."""
+    """The `api_transformer` hook: wrap the backend with the configured web hygiene.
+
+    Raises:
+        ConfigError: the app's own origin is not allowed (its pages could not connect).
+    """
+    require_own_origin(settings)
     security = settings.security
     return SecurityMiddleware(
         app,

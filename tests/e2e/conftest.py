@@ -66,8 +66,10 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
+            # No CASINO_CORS_ORIGINS or CASINO_PUBLIC_URL: on this free (non-3000) port the app
+            # must derive its origins, CSP and emailed links from the port it serves on.
             "CASINO_E2E_PORT": str(port),
-            "CASINO_CORS_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
+            "PORT": str(port),
             "REFLEX_DB_URL": f"sqlite:///{db_file}",
             "CASINO_KEYRING_PATH": str(keyring),
             "CASINO_DRAW_INTERVAL_SECONDS": "86400",
@@ -75,7 +77,8 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "CASINO_SCHEDULER": "1",
         }
     )
-    env.pop("REFLEX_REDIS_URL", None)
+    for name in ("REFLEX_REDIS_URL", "CASINO_CORS_ORIGINS", "CASINO_PUBLIC_URL", "REFLEX_FRONTEND_PORT"):
+        env.pop(name, None)
     run = lambda *args: subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: E731
     run(sys.executable, "-m", "alembic", "upgrade", "head")
     run(sys.executable, "-m", "casino_app", "seed")
@@ -108,7 +111,7 @@ def _serve(app_env: dict[str, str], app_log: Path) -> Iterator[str]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://localhost:{port}"  # the app's own (derived) public URL
     try:
         _wait_http(f"{url}/api/health", proc, timeout_s=900)
         _wait_http(f"{url}/", proc, timeout_s=120)

@@ -16,7 +16,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.identity import accounts, mail, passwords, registration, signin
 from casino_app.services.identity.sessions import ClientInfo
-from tests.support import PASSWORD, count_rows
+from tests.support import PASSWORD, count_rows, mailed_token
 
 ATTACKER = ClientInfo("203.0.113.66", "curl/8")
 HOME = ClientInfo("198.51.100.7", "Firefox")
@@ -32,8 +32,7 @@ def _fail(uow: UnitOfWork, email: str, at: datetime, client: ClientInfo = HOME) 
 
 
 def _unlock_link(uow: UnitOfWork, email: str) -> str:
-    body = next(m.body for m in mail.recent(uow) if m.kind == "unlock" and m.recipient == email)
-    return body.split("token=", 1)[1].split()[0]
+    return mailed_token(uow, "unlock", email)
 
 
 def test_player_locks_after_three_consecutive_failures_gli19_2_5_3(

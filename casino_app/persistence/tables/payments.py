@@ -50,5 +50,6 @@ class Withdrawal(SQLModel, table=True):
     hold_transaction_id: int = Field(foreign_key="ledger_transactions.id", unique=True, index=True)
     resolve_transaction_id: int | None = Field(default=None, foreign_key="ledger_transactions.id")
     resolved_by: str = Field(default="", max_length=64)
+    decision_note: str = Field(default="", max_length=255)  # why it was rejected, shown to the player
     created_at: datetime = Field(sa_type=UtcDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -21,7 +21,7 @@ from casino_app.domain.errors import (
 from casino_app.domain.identity import rules
 from casino_app.domain.identity import throttle as limits
 from casino_app.domain.identity.actor import Actor
-from casino_app.domain.identity.vocabulary import Role, UserStatus
+from casino_app.domain.identity.vocabulary import UserStatus
 from casino_app.persistence.tables import User, UserSession
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
@@ -128,28 +128,28 @@ def _confirm_email(session: Session, user: User, via: str, now: datetime) -> str
     return "Your email is confirmed" + (" and your account is unlocked." if unlocked else ".")
 
 
-def _locked_player(uow: UnitOfWork, email: str, now: datetime) -> User | None:
-    """The locked player account at `email`, read in the entered unit of work (None otherwise)."""
+def _locked_account(uow: UnitOfWork, email: str, now: datetime) -> User | None:
+    """The locked account at `email` (any role: one lockout policy), in the entered unit of work."""
     try:
         normalized = rules.normalize_email(email)
     except InvalidInput:
         return None
     user = users.find_by_email(uow, normalized)
-    if user is None or user.id is None or user.role != Role.PLAYER:
+    if user is None or user.id is None:
         return None
     locked = limits.is_locked(throttle.peek(uow.session, throttle.login_key(user.email_index)), now)
     return user if locked else None
 
 
 def unlock_with_code(uow: UnitOfWork, email: str, code: str, now: datetime) -> None:
-    """Unlock a locked player account with a valid TOTP or recovery code (GLI-19 2.5.3).
+    """Unlock a locked account with a valid TOTP or recovery code (GLI-19 2.5.3).
 
     Raises:
         InvalidCode: wrong code, or no locked account with a second factor at this email.
         TooManyAttempts: the 5-per-5-minutes code limit.
     """
     with uow.reader() as r:
-        user = _locked_player(r, email, now)
+        user = _locked_account(r, email, now)
     if user is None or user.id is None or user.totp_enabled_at is None:
         raise InvalidCode(mfa.WRONG_CODE)
     mfa.check_code(uow, user.id, code, now)
@@ -161,9 +161,9 @@ def unlock_with_code(uow: UnitOfWork, email: str, code: str, now: datetime) -> N
 
 
 def resend_unlock_link(uow: UnitOfWork, email: str, now: datetime) -> None:
-    """Send the unlock link again to a locked player (at most once a minute); silent otherwise."""
+    """Send the unlock link again to a locked account (at most once a minute); silent otherwise."""
     with uow:
-        user = _locked_player(uow, email, now)
+        user = _locked_account(uow, email, now)
         if user is None or user.id is None or tokens.recently_sent(uow.session, user.id, "unlock", now):
             return
         tokens.revoke_unused(uow.session, user.id, "unlock", now)

@@ -1,23 +1,28 @@
 """The mail outbox: messages are written in the same transaction as the change that sends them.
 
-A relay delivers them (not part of the demo); in demo mode the mailbox page shows them.
-Recipient and body are personal data and carry single-use links, so both are sealed.
+A relay delivers them (not part of the demo). In demo mode the mailbox page shows a signed-in
+player their own mail, and nobody anyone else's: the messages carry live single-use links
+(password reset, operator invitations), so reading another person's mail would take their
+account. Recipient and body are personal data, so both are sealed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from casino_app.adapters.keys import KeyProvider
 from casino_app.domain.errors import PermissionDenied
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import MailMessage
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services import authz
 from casino_app.services.security import crypto
 
 MAILBOX_LIMIT = 50
+RESEND_AFTER = timedelta(seconds=60)
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     "verify_email": (
@@ -51,6 +56,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "An administrator created a back-office account for you (role: {role}).\n\n"
         "Choose your password here (valid for 30 minutes, once):\n{link}\n\n"
         "At your first sign-in you will set up an authenticator app.\n",
+    ),
+    "account_exists": (
+        "You already have an account",
+        "Someone (maybe you) tried to create a Kasyno Lotto account with this email address, "
+        "which already has one. Nothing was changed.\n\nIf it was you, sign in here, or choose "
+        '"Forgot your password?" there:\n{link}\n\nIf it was not you, ignore this message.\n',
     ),
     "security_notice": (
         "Security notice",
@@ -106,16 +117,35 @@ def _view(keys: KeyProvider, message: MailMessage) -> MailView:
     )
 
 
-def recent(uow: UnitOfWork, limit: int = MAILBOX_LIMIT) -> tuple[MailView, ...]:
-    """The newest messages first: the demo mailbox, which exists in demo mode only.
+def recently_sent(session: Session, user_id: int, kind: str, now: datetime) -> bool:
+    """True when a message of `kind` went to this user in the last minute (no mail bombing)."""
+    found = session.exec(
+        select(MailMessage.id).where(
+            MailMessage.user_id == user_id,
+            MailMessage.kind == kind,
+            MailMessage.created_at > now - RESEND_AFTER,
+        )
+    ).first()
+    return found is not None
+
+
+@authz.guard("player.account")
+def recent(uow: UnitOfWork, actor: Actor, limit: int = MAILBOX_LIMIT) -> tuple[MailView, ...]:
+    """The signed-in player's own mail, newest first: the demo mailbox, in demo mode only.
+
+    Nobody sees another person's mail, and operators (whose invitations and resets carry
+    back-office access) have no mailbox at all.
 
     Raises:
-        PermissionDenied: the deployment is not in demo mode (the mail carries live links).
+        PermissionDenied: not a signed-in player (audited), or the deployment is not in demo mode.
     """
     if not uow.context.settings.demo_mode:
         raise PermissionDenied("The demo mailbox is only available in demo mode.")
     with uow.reader() as r:
         rows = r.session.exec(
-            select(MailMessage).order_by(col(MailMessage.id).desc()).limit(max(1, min(limit, 200)))
+            select(MailMessage)
+            .where(MailMessage.user_id == actor.player_id())
+            .order_by(col(MailMessage.id).desc())
+            .limit(max(1, min(limit, 200)))
         ).all()
         return tuple(_view(uow.context.keys, m) for m in rows)

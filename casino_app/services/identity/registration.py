@@ -1,12 +1,17 @@
-"""New accounts: player self-registration and operator accounts made by an administrator."""
+"""New accounts: player self-registration and operator accounts made by an administrator.
+
+Self-registration is throttled per client address (`REGISTRATION_LIMIT`) and never reveals
+whether an address is registered: the owner of a taken address gets a mail instead.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from casino_app.domain.errors import InvalidInput
+from casino_app.domain.errors import EmailTaken, InvalidInput, TooManyAttempts
 from casino_app.domain.identity import rules
+from casino_app.domain.identity import throttle as limits
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.vocabulary import OPERATOR_ROLES, Role
 from casino_app.domain.money.amounts import check_currency
@@ -15,7 +20,7 @@ from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.dto import UserView
-from casino_app.services.identity import passwords, tokens, users
+from casino_app.services.identity import mail, passwords, throttle, tokens, users
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.services.money import ledger
 from casino_app.services.security import audit
@@ -68,31 +73,94 @@ def _check(cmd: RegisterPlayer, today: date) -> _Checked:
 
 def register_player(
     uow: UnitOfWork, cmd: RegisterPlayer, now: datetime, client: ClientInfo | None = None
-) -> UserView:
+) -> UserView | None:
     """Create a player, their cash account and an email-verification mail in one transaction.
+
+    An address that already has an account gets a mail telling its owner instead, and
+    nothing is created. Both cost the same (one reserved attempt, one argon2 hash, one mail),
+    and entry points answer both alike ("check your email"), so registration does not tell
+    whether an address is registered.
+
+    Returns:
+        The new player, or None when the address was taken (never shown to the caller).
 
     Raises:
         InvalidEmail, WeakPassword, Underage, TermsNotAccepted, InvalidInput: bad input; nothing is written.
-        EmailTaken: the address is already registered.
+        TooManyAttempts: too many registrations from this address this hour.
     """
     checked = _check(cmd, now.date())
-    password_hash = passwords.hash_secret(cmd.password)
     client = (client or ClientInfo()).clipped()
+    _reserve_registration(uow, client, now)
+    password_hash = passwords.hash_secret(cmd.password)
+    try:
+        with uow:
+            if users.find_by_email(uow, checked.email) is not None:
+                raise EmailTaken(users.EMAIL_TAKEN)
+            user = _create_player(uow, cmd, checked, password_hash, now, client)
+            uow.commit()
+            return users.user_view(uow.context.keys, user)
+    except EmailTaken:  # taken before, or by a parallel registration of the same address
+        _tell_the_owner(uow, checked.email, now, client)
+        return None
+
+
+def _reserve_registration(uow: UnitOfWork, client: ClientInfo, now: datetime) -> None:
+    """Count one registration for the client's address, or refuse it (REGISTRATION_LIMIT)."""
+    key = throttle.registration_key(client.ip)
     with uow:
-        user = _insert_player(uow, cmd, checked, password_hash, now, client)
-        assert user.id is not None
-        ledger.ensure_account(uow.session, kind=AccountKind.PLAYER_CASH, currency=cmd.currency, owner=user.id)
-        tokens.send_link(uow, user.id, checked.email, "verify_email", now)
+        counter = throttle.lock(uow.session, key)
+        wait = limits.limit_wait(counter, limits.REGISTRATION_LIMIT, now)
+        if not wait:
+            window = limits.REGISTRATION_LIMIT.window
+            throttle.store(uow.session, key, limits.add_failure(counter, window, now))
+            uow.commit()
+    if wait:
+        raise TooManyAttempts(
+            f"Too many new accounts from your network. {limits.retry_text(wait)}", retry_after=wait
+        )
+
+
+def _create_player(
+    uow: UnitOfWork,
+    cmd: RegisterPlayer,
+    checked: _Checked,
+    password_hash: str,
+    now: datetime,
+    client: ClientInfo,
+) -> User:
+    user = _insert_player(uow, cmd, checked, password_hash, now)
+    assert user.id is not None
+    ledger.ensure_account(uow.session, kind=AccountKind.PLAYER_CASH, currency=cmd.currency, owner=user.id)
+    tokens.send_link(uow, user.id, checked.email, "verify_email", now)
+    audit.record(
+        uow.session,
+        actor=users.audit_name(user),
+        action="auth.register",
+        subject=f"user:{user.id}",
+        details={"ip": client.ip, "country": checked.country, "terms": cmd.terms_version},
+        now=now,
+    )
+    return user
+
+
+def _tell_the_owner(uow: UnitOfWork, email: str, now: datetime, client: ClientInfo) -> None:
+    """Mail the owner of a taken address that someone tried to register it (audited); nothing else."""
+    with uow:
+        owner = users.find_by_email(uow, email)
+        if owner is None or owner.id is None:
+            return
+        if not mail.recently_sent(uow.session, owner.id, "account_exists", now):
+            login = uow.context.settings.identity.public_url.rstrip("/") + "/login"
+            mail.enqueue(uow, kind="account_exists", to=email, user_id=owner.id, now=now, link=login)
         audit.record(
             uow.session,
-            actor=users.audit_name(user),
-            action="auth.register",
-            subject=f"user:{user.id}",
-            details={"ip": client.ip, "country": checked.country, "terms": cmd.terms_version},
+            actor=Actor.anonymous().audit_name,
+            action="auth.register_existing",
+            subject=f"user:{owner.id}",
+            details={"ip": client.ip},
             now=now,
         )
         uow.commit()
-        return users.user_view(uow.context.keys, user)
 
 
 def _insert_player(
@@ -101,7 +169,6 @@ def _insert_player(
     checked: _Checked,
     password_hash: str,
     now: datetime,
-    client: ClientInfo,
 ) -> User:
     user = users.insert_user(
         uow,
@@ -114,9 +181,6 @@ def _insert_player(
         terms_version=cmd.terms_version,
         privacy_version=cmd.privacy_version,
         consent_at=now,
-        # A new player is signed in straight away, so registration counts as a login.
-        last_login_at=now,
-        last_login_ip=client.ip,
     )
     keys = uow.context.keys
     users.seal_profile(

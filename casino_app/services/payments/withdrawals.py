@@ -54,6 +54,7 @@ class WithdrawalView:
     created_at: datetime
     resolved_at: datetime | None
     player_email: str = ""
+    reason: str = ""  # the operator's reason for a rejection, shown to the player
 
 
 def _view(w: Withdrawal, email: str = "") -> WithdrawalView:
@@ -66,6 +67,7 @@ def _view(w: Withdrawal, email: str = "") -> WithdrawalView:
         w.created_at,
         w.resolved_at,
         email,
+        w.decision_note,
     )
 
 
@@ -181,6 +183,8 @@ def resolve_withdrawal(
     with uow:
         s = uow.session
         w = _claim(s, withdrawal_id, target, actor, now)
+        if target == WithdrawalStatus.REJECTED:
+            w.decision_note = reason
         provider = uow.context.payments.get().name
         w.resolve_transaction_id = _post_resolution(s, actor, w, target, provider, now).id
         s.add(w)

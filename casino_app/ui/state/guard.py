@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import reflex as rx
@@ -33,19 +33,39 @@ def requires(permission: str) -> Callable[[Callable[..., Any]], Callable[..., An
         raise ValueError(f"unknown permission {permission!r}")
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        async def guarded(self: rx.State, *args: Any, **kwargs: Any) -> Any:
-            session = await self.get_state(SessionState)
-            if await session._authorize(permission) is None:
-                return _denied(session, permission)
-            result = fn(self, *args, **kwargs)
-            return await result if inspect.isawaitable(result) else result
-
+        guarded = _streaming(fn, permission) if inspect.isasyncgenfunction(fn) else _plain(fn, permission)
         guarded.permission = permission  # type: ignore[attr-defined]
         GUARDED[fn.__qualname__] = permission
         return guarded
 
     return decorate
+
+
+def _plain(fn: Callable[..., Any], permission: str) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    async def guarded(self: rx.State, *args: Any, **kwargs: Any) -> Any:
+        session = await self.get_state(SessionState)
+        if await session._authorize(permission) is None:
+            return _denied(session, permission)
+        result = fn(self, *args, **kwargs)
+        return await result if inspect.isawaitable(result) else result
+
+    return guarded
+
+
+def _streaming(fn: Callable[..., Any], permission: str) -> Callable[..., Any]:
+    """The same check for a handler that yields updates while it works (a busy spinner, a toast)."""
+
+    @functools.wraps(fn)
+    async def guarded(self: rx.State, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        session = await self.get_state(SessionState)
+        if await session._authorize(permission) is None:
+            yield _denied(session, permission)
+            return
+        async for update in fn(self, *args, **kwargs):
+            yield update
+
+    return guarded
 
 
 def _denied(session: SessionState, permission: str) -> Any:

@@ -119,6 +119,8 @@ class PlayState(rx.State):
     async def load(self) -> None:
         views = await call(lotto.list_games, uow())
         self.games = [GameChoice(g.code, g.name) for g in views]
+        # A receipt belongs to the purchase it answered: coming back to Play starts a new ticket.
+        self.receipt, self.has_receipt, self.error = ReceiptRow(), False, ""
         chosen = next((g for g in views if g.code == self.game_code), views[0] if views else None)
         if chosen is not None:
             self._apply_game(chosen)

@@ -43,6 +43,7 @@ class WithdrawalRow:
     amount: str = ""
     status: str = ""
     when: str = ""
+    reason: str = ""
 
 
 def _transaction_row(t: TransactionLine) -> TransactionRow:
@@ -56,7 +57,7 @@ def _transaction_row(t: TransactionLine) -> TransactionRow:
 
 
 def _withdrawal_row(w: withdrawals.WithdrawalView) -> WithdrawalRow:
-    return WithdrawalRow(w.amount.text, w.status.value, when(w.created_at))
+    return WithdrawalRow(w.amount.text, w.status.value, when(w.created_at), w.reason)
 
 
 class WalletState(rx.State):
@@ -134,6 +135,7 @@ class WalletState(rx.State):
         except Exception as err:
             self.error = message(err)
             self._order_id = uuid.uuid4().hex
+            await self.load()  # every money figure is fresh after a refused attempt too
             return None
         self._order_id = uuid.uuid4().hex
         self.notice = result.message
@@ -163,6 +165,7 @@ class WalletState(rx.State):
             return None
         except Exception as err:
             self.withdraw_error = message(err)
+            await self.load()
             return None
         self._withdrawal_id = uuid.uuid4().hex
         await self.load()

@@ -75,13 +75,27 @@ def withdraw_card() -> rx.Component:
                         rx.text("Your withdrawals", size="2", weight="medium"),
                         rx.foreach(
                             WalletState.withdrawals,
-                            lambda w: rx.hstack(
-                                rx.text(w.amount, weight="medium"),
-                                withdrawal_badge(w.status),
-                                rx.spacer(),
-                                rx.text(w.when, size="1", color_scheme="gray"),
+                            lambda w: rx.vstack(
+                                rx.hstack(
+                                    rx.text(w.amount, weight="medium"),
+                                    withdrawal_badge(w.status),
+                                    rx.spacer(),
+                                    rx.text(w.when, size="1", color_scheme="gray"),
+                                    width="100%",
+                                    align="center",
+                                ),
+                                rx.cond(
+                                    w.reason != "",
+                                    rx.text(
+                                        "Reason: ",
+                                        w.reason,
+                                        size="1",
+                                        color_scheme="gray",
+                                        class_name="withdrawal-reason",
+                                    ),
+                                ),
+                                spacing="1",
                                 width="100%",
-                                align="center",
                             ),
                         ),
                         width="100%",

@@ -1,0 +1,110 @@
+"""The play panel's Reflex handlers, driven directly: fresh money figures, the draw it sells into."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
+import pytest
+import reflex as rx
+
+from casino_app.bootstrap import Wiring
+from casino_app.domain.identity.actor import Actor
+from casino_app.persistence.tables import Round
+from casino_app.services.dto import UserView
+from casino_app.services.games import lotto
+from casino_app.services.games.lotto import draws
+from casino_app.services.identity import sessions
+from casino_app.ui import wiring as ui_wiring
+from casino_app.ui.state.play import PlayState
+from casino_app.ui.state.session import SessionState
+
+PICK = [1, 2, 3, 4, 5, 6]
+
+
+@pytest.fixture
+def installed(wiring: Wiring) -> Iterator[Wiring]:
+    previous = ui_wiring._wiring
+    ui_wiring.install(wiring)
+    yield wiring
+    ui_wiring._wiring = previous
+
+
+async def _tab(wiring: Wiring, user: UserView, now: datetime) -> tuple[SessionState, PlayState]:
+    uow = wiring.uow()
+    with uow:
+        token, session_id = sessions.open_browser_session(uow, user.id, sessions.ClientInfo("192.0.2.9"), now)
+        uow.commit()
+    root = rx.State(_reflex_internal_init=True)
+    session = await root.get_state(SessionState)
+    session._user_id, session._role = user.id, "player"
+    session._session_token, session._session_id = token, session_id
+    play = await root.get_state(PlayState)
+    await PlayState.event_handlers["load"].fn(play)
+    play.selected, play.stake_text = PICK, "2.00"
+    return session, play
+
+
+async def _play(play: PlayState) -> None:
+    async for _ in PlayState.event_handlers["play"].fn(play):
+        pass
+
+
+def test_a_refused_bet_refreshes_the_balance_in_the_header(
+    installed: Wiring, games: dict[str, Round], funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    """Another tab spent the money: the refusal shows the balance as it is now, not as it was."""
+    user = funded_player(amount_minor=10_00)
+
+    async def scenario() -> tuple[SessionState, PlayState]:
+        session, play = await _tab(installed, user, now)
+        session.balance_text = "€10.00"
+        cmd = lotto.PlaceLottoTicket("lotto649", tuple(PICK), 9_00, "other-tab")
+        lotto.place_lotto_ticket(installed.uow(), Actor.player(user.id), cmd, now)
+        await _play(play)
+        return session, play
+
+    session, play = asyncio.run(scenario())
+    assert "too low" in play.error
+    assert session.balance_text == "€1.00"
+    assert not play.has_receipt
+
+
+def test_coming_back_to_play_starts_a_new_ticket_instead_of_an_old_receipt(
+    installed: Wiring, games: dict[str, Round], funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    user = funded_player(amount_minor=10_00)
+
+    async def scenario() -> PlayState:
+        _, play = await _tab(installed, user, now)
+        await _play(play)
+        assert play.has_receipt and play.receipt.balance == "€8.00"
+        await PlayState.event_handlers["load"].fn(play)
+        return play
+
+    play = asyncio.run(scenario())
+    assert not play.has_receipt and play.receipt.validation == ""
+
+
+def test_a_ticket_for_the_shown_draw_after_it_closed_is_refused_and_the_panel_moves_to_the_next(
+    installed: Wiring, games: dict[str, Round], funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    user = funded_player(amount_minor=10_00)
+    shown = games["lotto649"]
+    assert shown.closes_at is not None
+    later = shown.closes_at + timedelta(seconds=1)
+
+    async def scenario() -> PlayState:
+        _, play = await _tab(installed, user, now)
+        assert play.draw_id == shown.id
+        draws.close_sales(installed.uow(), later)
+        draws.schedule(installed.uow(), later)
+        installed.clock.advance(seconds=(later - now).total_seconds())  # type: ignore[attr-defined]
+        await _play(play)
+        return play
+
+    play = asyncio.run(scenario())
+    assert "have closed" in play.error and "next draw" in play.error
+    assert play.draw_id not in (0, shown.id)
+    assert not play.has_receipt
