@@ -74,8 +74,8 @@ def op_instant() -> Op:
             round_id = rounds.open_round_in(uow, game, now)
             key = f"flip-{nonce}-{os.getpid()}-{seq}"
             stake = engine.Stake(game, round_id, STAKE, "heads", key, {"round": round_id})
-            engine.place_stake_in(uow, Actor.player(wallet), stake, now)
-            (bet,) = settlement.pending_bets(uow.session, round_id)
+            placed = engine.place_stake_in(uow, Actor.player(wallet), stake, now)
+            bet = engine.placed_bet(stake, placed, wallet)
             win = 2 * STAKE if seq % 2 else 0
             settlement.settle_in(uow, [(bet, settlement.Outcome(win=win))], now)
             rounds.finish_round_in(uow, round_id, "heads" if win else "tails", now)

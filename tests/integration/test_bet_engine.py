@@ -103,10 +103,10 @@ def _play(
     """An instant round: open, stake, decide, settle and finish in one transaction."""
     with uow:
         round_id = rounds.open_round_in(uow, game, now)
-        placed = engine.place_stake_in(
-            uow, Actor.player(user.id), _stake(game, round_id, amount, f"play-{round_id}"), now
-        )
-        (bet,) = settlement.pending_bets(uow.session, round_id)
+        request = _stake(game, round_id, amount, f"play-{round_id}")
+        placed = engine.place_stake_in(uow, Actor.player(user.id), request, now)
+        bet = settlement.placed_bet(request, placed, user.id)
+        assert settlement.pending_bets(uow.session, round_id) == [bet]
         (settled,) = settlement.settle_in(uow, [(bet, outcome)], now)
         rounds.finish_round_in(uow, round_id, "heads", now)
         uow.commit()

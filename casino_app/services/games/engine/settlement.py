@@ -25,9 +25,11 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.funding import split_win
 from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
 from casino_app.persistence.retry import retry_transient
+from casino_app.persistence.stakes import PlacedStake
 from casino_app.persistence.tables import Bet, Game, Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
+from casino_app.services.games.engine.stake import Stake
 from casino_app.services.money import ledger
 from casino_app.services.security import audit
 
@@ -78,6 +80,22 @@ class SettledBet:
 
 
 Payout = Callable[[PendingBet], Outcome]
+
+
+def placed_bet(stake: Stake, placed: PlacedStake, user_id: int) -> PendingBet:
+    """The bet a stake just placed, as a payout rule sees it (no need to read it back)."""
+    game = stake.game
+    return PendingBet(
+        placed.bet_id,
+        user_id,
+        placed.public_id,
+        game.code,
+        game.version,
+        game.currency,
+        placed.stake_cash + placed.stake_bonus,
+        placed.stake_bonus,
+        placed.selection,
+    )
 
 
 def pending_bets(session: Session, round_id: int, limit: int = SETTLE_BATCH) -> list[PendingBet]:
