@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -74,6 +75,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     baseline = extract(args.baseline)
+    try:
+        return _compare(args, baseline)
+    finally:
+        shutil.rmtree(baseline, ignore_errors=True)
+
+
+def _compare(args: argparse.Namespace, baseline: Path) -> int:
     print(
         f"# place_stake vs {args.baseline}: {args.engine}, {args.workers} workers, {args.seconds:g} s x {args.rounds}"
     )
