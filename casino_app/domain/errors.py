@@ -62,7 +62,13 @@ class InsufficientFunds(DomainError):
 
 
 class DrawClosed(DomainError):
+    """A draw (or round) no longer sells; `next_draw_id` names the one that does, when known."""
+
     code = "draw_closed"
+
+    def __init__(self, message: str, next_draw_id: int | None = None) -> None:
+        super().__init__(message)
+        self.next_draw_id = next_draw_id
 
 
 class IdempotencyConflict(DomainError):
@@ -126,6 +132,12 @@ class StepUpRequired(DomainError):
     code = "step_up_required"
 
 
+class EmailNotVerified(DomainError):
+    """The account's email address was never confirmed (needed before the first withdrawal)."""
+
+    code = "email_not_verified"
+
+
 class InvalidToken(DomainError):
     """An email link, refresh or access token that is unknown, expired, used or revoked."""
 
@@ -160,3 +172,34 @@ class InvalidTransition(DomainError):
 
 class LimitExceeded(DomainError):
     code = "limit_exceeded"
+
+
+# --- instant games and provably fair seed pairs ---------------------------------------------
+
+
+class InvalidClientSeed(InvalidInput):
+    """A client seed that is empty, over 64 characters, or has control characters."""
+
+    code = "invalid_client_seed"
+
+
+class SpinTooSoon(DomainError):
+    """A slot spin sooner than the minimum interval after the previous one (RTS 14E)."""
+
+    code = "spin_too_soon"
+
+    def __init__(self, message: str, retry_after_ms: int = 0) -> None:
+        super().__init__(message)
+        self.retry_after_ms = retry_after_ms
+
+
+class RoundInProgress(DomainError):
+    """An unfinished round blocks this (a seed rotation, a new round of the same game)."""
+
+    code = "round_in_progress"
+
+
+class SeedChanged(DomainError):
+    """The bet named a seed commitment that is no longer the player's active one."""
+
+    code = "seed_changed"

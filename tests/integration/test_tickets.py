@@ -295,7 +295,7 @@ def test_a_ticket_for_a_named_draw_that_closed_is_refused_and_the_next_draw_offe
         _buy(uow, user, later, draw_id=shown.id, request_id="shown-draw")
     assert err.value.code == "draw_closed"
     assert "The next draw is" in err.value.message
-    nxt = err.value.next_draw_id  # type: ignore[attr-defined]
+    nxt = err.value.next_draw_id
     assert nxt is not None and nxt != shown.id
     _nothing_written(db, uow, user, 10_00)
     receipt = _buy(uow, user, later, draw_id=nxt, request_id="next-draw")

@@ -96,9 +96,7 @@ def _closed(session: Session, game: Game, draw: Round | None, now: datetime) -> 
         if nxt is not None and nxt.draw_at
         else " The next draw opens in a moment."
     )
-    err = DrawClosed(f"Sales for {what} of {game.name} have closed.{offer}")
-    err.next_draw_id = nxt.id if nxt is not None else None  # type: ignore[attr-defined]
-    return err
+    return DrawClosed(f"Sales for {what} of {game.name} have closed.{offer}", nxt.id if nxt else None)
 
 
 def draw_label(at: datetime) -> str:

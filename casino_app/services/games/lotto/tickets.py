@@ -64,7 +64,9 @@ def list_games(uow: UnitOfWork) -> list[GameView]:
 
 
 @authz.guard("player.play")
-def place_lotto_ticket(uow: UnitOfWork, actor: Actor, cmd: PlaceLottoTicket, now: datetime) -> TicketReceipt:
+def place_lotto_ticket(
+    uow: UnitOfWork, actor: Actor, cmd: PlaceLottoTicket, now: datetime, *, _retried: bool = False
+) -> TicketReceipt:
     """Debit the stake and issue the ticket in one transaction (one statement on PostgreSQL).
 
     Raises:
@@ -88,8 +90,8 @@ def place_lotto_ticket(uow: UnitOfWork, actor: Actor, cmd: PlaceLottoTicket, now
         placed = engine.place_stake(uow, actor, stake, now)
     except RoundClosed:
         draws.forget(uow, cmd.game_code)
-        if cmd.draw_id is None:  # "the draw now selling" has just changed: ask for that one
-            return place_lotto_ticket(uow, actor, cmd, now)
+        if cmd.draw_id is None and not _retried:  # "the draw now selling" just changed: that one
+            return place_lotto_ticket(uow, actor, cmd, now, _retried=True)
         raise draws.closed_error(uow, cmd.game_code, draw, now) from None
     return TicketReceipt(
         placed.public_id,
