@@ -43,10 +43,16 @@ migrate: $(VENV)/.runtime
 seed: migrate
 	$(PY) -m casino_app seed
 
+# The demo: demo mode on for the seed and the app (the published demo logins, the demo
+# mailbox and a banner on every page). Everywhere else demo mode is off unless asked for.
+run dev: export CASINO_DEMO_MODE = 1
+
 run: $(VENV)/.runtime bun seed
+	@echo "Demo mode is ON (CASINO_DEMO_MODE=1): demo logins and mailbox, a banner on every page. Not for production."
 	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 dev: $(VENV)/.runtime bun seed
+	@echo "Demo mode is ON (CASINO_DEMO_MODE=1): demo logins and mailbox, a banner on every page. Not for production."
 	$(VENV)/bin/reflex run
 
 lint: $(VENV)/.dev

@@ -11,7 +11,9 @@ transfer, (b) a lotto ticket through the game-neutral engine's `place_stake` (id
 claim, round check, funding split, debit, house credit, bet row) with one hot house account,
 the default 8 house shards and a uniform spread over 1,024 house accounts, (c) the plain ORM
 baseline (bench/baseline_orm.py), (d) an instant round (open, `place_stake_in`, `settle_in`,
-finish, one transaction), (e) idempotent replays, and (f) the storage used per posting. It
+finish, one transaction), and a dice round through `instant.dice.roll` (the seed pair's nonce,
+the sealed seed, the stake, the roll, the payout and the fairness record, one transaction),
+(e) idempotent replays, and (f) the storage used per posting. It
 prints our/baseline ratios, then runs the ledger check and exits non-zero on any finding.
 Results go into docs/PERFORMANCE.md; this is not a test. bench/compare_engine.py runs this
 side by side with an earlier commit's hot path.
@@ -41,6 +43,7 @@ HOT = "bet, one hot house account"
 UNIFORM = "bet, uniform (1,024 house accounts)"
 ORM = "bet, ORM baseline"
 INSTANT = "instant round: stake + settle, one transaction"
+DICE = "instant dice round (service: seed pair, stake, settle, record)"
 
 
 def storage_per_posting(url: str) -> float:
@@ -97,6 +100,7 @@ def bench_engine(
 ) -> tuple[list[Result], float, list[str]]:
     url = fresh_database(engine)
     ctx = seed(url, wallets)
+    workloads.setup_instant(bench_uow(Database(url)))
     warm = warm_caches
     run_load(url, "warm-up", lambda: workloads.op_bet("warm"), 4, wallets, min(seconds, 2.0), warm)
     results: list[Result] = []
@@ -108,6 +112,7 @@ def bench_engine(
             run_load(url, UNIFORM, lambda: workloads.op_bet("uni"), w, wallets, seconds, warm, shards=1024),
             run_load(url, ORM, lambda: workloads.op_baseline(ctx), w, wallets, seconds, warm),
             run_load(url, INSTANT, workloads.op_instant, w, wallets, seconds, warm),
+            run_load(url, DICE, workloads.op_instant_dice, w, wallets, seconds, warm),
         ]
     for w in (8, 32):
         name = "bet at 1,000/s offered (open loop)"

@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 from bench.baseline_orm import place_bet_orm
 from bench.load import Op
 from casino_app.domain.identity.actor import Actor
+from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import catalog, engine, lotto
 from casino_app.services.games.engine import rounds, settlement
+from casino_app.services.games.instant import dice, seeds, specs
 from casino_app.services.games.lotto import draw_queries
 from casino_app.services.money import transfers
 
@@ -67,6 +69,7 @@ def op_instant() -> Op:
     """An instant round: open it, `place_stake_in`, decide, `settle_in`, finish, one commit."""
     nonce = time.time_ns()
 
+    @retry_transient  # a deadlock on PostgreSQL rolls the round back: play it again, as the app would
     def run(uow: UnitOfWork, wallet: int, seq: int) -> None:
         now = datetime.now(UTC)
         game = catalog.game_facts(uow, "flip", 1)
@@ -80,6 +83,29 @@ def op_instant() -> Op:
             settlement.settle_in(uow, [(bet, settlement.Outcome(win=win))], now)
             rounds.finish_round_in(uow, round_id, "heads" if win else "tails", now)
             uow.commit()
+
+    return run
+
+
+INSTANT_PLAYERS = 1_000  # wallets with a seed pair (the commitment is shown before any bet)
+
+
+def setup_instant(uow: UnitOfWork, players: int = INSTANT_PLAYERS) -> None:
+    """The instant games and a seed pair for the first `players` wallets, once per database."""
+    now = datetime.now(UTC)
+    specs.ensure_instant_games(uow, BENCH, now)
+    for wallet in range(1, players + 1):
+        seeds.seed_pair(uow, Actor.player(wallet), now)
+
+
+def op_instant_dice() -> Op:
+    """A dice round through the service the UI calls: nonce, round, stake, roll, settle, record."""
+    nonce = time.time_ns()
+
+    def run(uow: UnitOfWork, wallet: int, seq: int) -> None:
+        player = Actor.player((wallet - 1) % INSTANT_PLAYERS + 1)
+        cmd = dice.RollDice(STAKE, "under", 5000, f"dice-{nonce}-{os.getpid()}-{seq}", version=1)
+        dice.roll(uow, player, cmd, datetime.now(UTC))
 
     return run
 

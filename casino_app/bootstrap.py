@@ -8,7 +8,7 @@ build the `Actor` of the caller. Nothing else reads the environment or holds ada
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from casino_app.adapters.clock import Clock, SystemClock
@@ -21,6 +21,7 @@ from casino_app.domain.games.checks import StakeChecks, default_checks
 from casino_app.domain.payments.ports import PaymentProviders
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services.security.denials import DenialLog
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,14 @@ class Wiring:
     events: EventPublisher
     payments: PaymentProviders
     stake_checks: StakeChecks
+    # Per process: denied calls counted per connection, so a client cannot flood the audit log.
+    denials: DenialLog = field(default_factory=DenialLog)
 
     @property
     def context(self) -> Context:
-        return Context(self.settings, self.clock, self.keys, self.events, self.stake_checks, self.payments)
+        return Context(
+            self.settings, self.clock, self.keys, self.events, self.stake_checks, self.payments, self.denials
+        )
 
     def uow(self) -> UnitOfWork:
         """A unit of work on this wiring's database, carrying its context."""

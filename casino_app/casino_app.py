@@ -6,6 +6,7 @@ import reflex as rx
 
 from casino_app.api.app import create_api
 from casino_app.api.security import security_middleware
+from casino_app.jobs import denials as denials_job
 from casino_app.jobs import security as security_job
 from casino_app.jobs.scheduler import run_forever
 from casino_app.ui import wiring as ui_wiring
@@ -16,11 +17,11 @@ from casino_app.ui.pages.operator import login as _operator_login  # noqa: F401
 from casino_app.ui.pages.operator import people as _operator_people  # noqa: F401
 from casino_app.ui.pages.operator import withdrawals as _operator_withdrawals  # noqa: F401
 from casino_app.ui.pages.player import account as _account_pages  # noqa: F401
-from casino_app.ui.pages.player import auth, history, lobby, play, wallet  # noqa: F401
+from casino_app.ui.pages.player import auth, dice, fairness, history, lobby, play, roulette, slots, wallet  # noqa: F401
 from casino_app.ui.pages.player import privacy as _privacy_pages  # noqa: F401
 from casino_app.ui.pages.public import legal as _legal_pages  # noqa: F401
 from casino_app.ui.pages.public import mailbox as _mailbox_pages  # noqa: F401
-from casino_app.ui.state.session import SessionGuard
+from casino_app.ui.state.connection import SessionGuard
 
 # Built once for this process (settings read now, database connections opened on first use).
 wiring = ui_wiring.current()
@@ -30,6 +31,9 @@ app = rx.App(
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
         rx.el.meta(name="theme-color", content="#1a1712"),
         rx.script(src="/countdown.js"),
+        rx.script(src="/session-clock.js"),
+        rx.script(src="/verifier.js"),
+        rx.script(src="/session.js"),
     ],
     api_transformer=[create_api(wiring), functools.partial(security_middleware, settings=wiring.settings)],
     # Toasts at the top: on phones the bottom of the screen belongs to the tab bar.
@@ -39,7 +43,8 @@ app = rx.App(
 # A calm "Reconnecting…" instead of Reflex's red toast with the raw websocket URL.
 app.app_wraps[(5, "Overlay")] = connection.overlay
 
-# Every event of a signed-in tab first re-validates its server-side session (idle, expiry, revocation).
+# Before every event: the tab follows its browser's session cookie (idle, expiry, revocation),
+# a connection from another browser gets nothing, one that keeps being denied is closed.
 app.add_middleware(SessionGuard())
 
 for spec in PAGES:
@@ -47,3 +52,4 @@ for spec in PAGES:
 
 app.register_lifespan_task(run_forever, wiring=wiring)
 app.register_lifespan_task(security_job.run_forever, wiring=wiring)
+app.register_lifespan_task(denials_job.run_forever, wiring=wiring)

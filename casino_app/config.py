@@ -24,7 +24,6 @@ def local_origins(port: int) -> tuple[str, ...]:
     return (f"http://localhost:{port}", f"http://127.0.0.1:{port}")
 
 
-
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None:
@@ -78,13 +77,15 @@ class Settings:
 
     db_url: str = DEFAULT_DB_URL
     redis_url: str | None = None
-    demo_mode: bool = True
+    demo_mode: bool = False  # on only when asked for (`make run` asks): see docs/SECURITY.md
     scheduler_enabled: bool = True
     scheduler_tick_seconds: int = 2
     draw_interval_seconds: int | None = None
     sales_close_seconds: int = 60
     house_shards: int = 8
     stake_cash_first: bool = True
+    slot_spin_interval_ms: int = 2_500  # profile: minimum time between slot spins (RTS 14E)
+    round_completion_seconds: int = 86_400  # profile: an unfinished instant round settles after it
     port: int = DEFAULT_PORT
     cors_origins: tuple[str, ...] = local_origins(DEFAULT_PORT)
     keyring_path: Path = DEFAULT_KEYRING
@@ -129,7 +130,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         db_url=env.get("REFLEX_DB_URL") or DEFAULT_DB_URL,
         redis_url=env.get("REFLEX_REDIS_URL") or None,
-        demo_mode=_bool(env, "CASINO_DEMO_MODE", True),
+        demo_mode=_bool(env, "CASINO_DEMO_MODE", False),
         scheduler_enabled=_bool(env, "CASINO_SCHEDULER", True),
         scheduler_tick_seconds=_int(env, "CASINO_SCHEDULER_TICK_SECONDS", 2),
         draw_interval_seconds=int(interval) if interval else None,

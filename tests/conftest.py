@@ -40,6 +40,7 @@ from tests.support import (
     FIXED_NOW,
     PASSWORD,
     alembic_config,
+    confirm_email,
     make_wiring,
     open_draws,
     registration,
@@ -225,12 +226,16 @@ def register(uow: UnitOfWork, now: datetime) -> Callable[..., UserView]:
 def funded_player(
     register: Callable[..., UserView], uow: UnitOfWork, now: datetime
 ) -> Callable[..., UserView]:
-    """Register a player and deposit through the wiring's provider: `funded_player(amount_minor=50_00)`."""
+    """Register a player with a confirmed email and deposit through the wiring's provider.
+
+    `funded_player(amount_minor=50_00)`.
+    """
     counter = iter(range(1, 10_000))
 
     def _funded(email: str | None = None, amount_minor: int = 100_00) -> UserView:
         n = next(counter)
         user = register(email or f"player{n}@example.com")
+        confirm_email(uow, user.id, now)  # a player who can withdraw (issue 14.8)
         cmd = deposits.Deposit(f"order-{user.id}-{n}", amount_minor, user.currency, APPROVE_TOKEN)
         deposits.deposit(uow, Actor.player(user.id), cmd, now)
         return user
@@ -255,6 +260,7 @@ def funded_player_on(now: datetime, test_keyring: LocalKeyring) -> Callable[[Dat
         n = next(counter)
         uow = make_wiring(database, keys=test_keyring).uow()
         user = registration_service.register_player(uow, registration(f"racer{n}@example.com"), now)
+        confirm_email(uow, user.id, now)
         cmd = deposits.Deposit(f"race-{user.id}-{n}", amount_minor, user.currency, APPROVE_TOKEN)
         deposits.deposit(uow, Actor.player(user.id), cmd, now)
         return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from casino_app.adapters.clock import Clock, FixedClock
 from casino_app.adapters.events import RecordingPublisher
 from casino_app.adapters.keys import KeyProvider
 from casino_app.config import Settings
+from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Game, Round
 from casino_app.persistence.uow import UnitOfWork
@@ -127,3 +129,30 @@ def mailed_token(uow: UnitOfWork, kind: str, to: str) -> str:
     """The token in the newest `kind` mail to `to`."""
     body = next(body for k, recipient, body in outbox(uow) if k == kind and recipient == to)
     return body.split("token=", 1)[1].split()[0]
+
+
+def confirm_email(uow: UnitOfWork, user_id: int, now: datetime) -> None:
+    """Mark the user's email confirmed, as following the verification link does."""
+    from casino_app.persistence.tables import User
+
+    with uow:
+        user = uow.session.get(User, user_id)
+        assert user is not None
+        user.email_verified_at = now
+        uow.session.add(user)
+        uow.commit()
+
+
+def stepped_up_operator(uow: UnitOfWork, role: str, now: datetime, email: str = "") -> Actor:
+    """A real operator acting in a browser session that confirmed a TOTP code at `now`."""
+    from casino_app.services.identity import registration, sessions
+
+    created = registration.create_operator(
+        uow, Actor.system("test"), email or f"{role}-{uuid.uuid4().hex[:8]}@ops.example", PASSWORD, role, now
+    )
+    with uow:
+        _, session_id = sessions.open_browser_session(
+            uow, created.id, sessions.ClientInfo("192.0.2.200"), now, step_up=True
+        )
+        uow.commit()
+    return Actor.operator(created.id, role, session_id)

@@ -1,4 +1,4 @@
-"""Key provider: key-encryption keys (KEKs) by version, the blind-index key, the audit signing key.
+"""Key provider: KEKs by version, the blind-index key, the audit and the receipt signing keys.
 
 `LocalKeyring` keeps them in a JSON file outside the database (the wiring builds it at
 `settings.keyring_path`: `CASINO_KEYRING_PATH`, default `data/keyring.json`), created on first
@@ -8,7 +8,10 @@ nothing else in the code reads key files, and no provider is held globally.
 Keyring file (format 1):
     {"format": 1, "current": 2,
      "keks": {"1": {"key": b64|null, "created_at": iso, "retired_at": iso|null}, "2": {...}},
-     "index_key": b64, "signing_key": b64}
+     "index_key": b64, "signing_key": b64, "receipt_key": b64}
+
+The receipt key (Ed25519, signs players' bet receipts) is separate from the audit signing key;
+a keyring written before it existed gets one on first use.
 
 A retired version keeps its metadata but loses its key material, so data still under it
 cannot be read any more: retire only after rotation has re-wrapped every record.
@@ -78,6 +81,10 @@ class KeyProvider(Protocol):
         """The Ed25519 private key seed (32 bytes) that signs audit heads."""
         ...
 
+    def receipt_key(self) -> bytes:
+        """The Ed25519 private key seed (32 bytes) that signs bet receipts."""
+        ...
+
 
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
@@ -94,6 +101,7 @@ def _new_keyring(now: datetime) -> dict[str, Any]:
         "keks": {"1": {"key": _b64(secrets.token_bytes(KEY_BYTES)), "created_at": now.isoformat()}},
         "index_key": _b64(secrets.token_bytes(KEY_BYTES)),
         "signing_key": _b64(secrets.token_bytes(KEY_BYTES)),
+        "receipt_key": _b64(secrets.token_bytes(KEY_BYTES)),
     }
 
 
@@ -161,6 +169,14 @@ class LocalKeyring:
 
     def signing_key(self) -> bytes:
         return self._bytes(self._load()["signing_key"])
+
+    def receipt_key(self) -> bytes:
+        found = self._load().get("receipt_key")
+        if not found:
+            with self._editing() as data:
+                data.setdefault("receipt_key", _b64(secrets.token_bytes(KEY_BYTES)))
+            found = self._load()["receipt_key"]
+        return self._bytes(found)
 
     def _bytes(self, text: str) -> bytes:
         found = self._decoded.get(text)

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://kasyno.example/problems/"
@@ -158,10 +158,11 @@ def _unmatched(api: FastAPI):
 
     def answers(path: str, method: str) -> bool:
         scope = {"type": "http", "path": path, "method": method, "root_path": ""}
+        # Not the catch-all itself, and not a mount: Reflex mounts the whole app at "" behind us.
         return any(
             route.matches(scope)[0] == Match.FULL
             for route in api.router.routes
-            if getattr(route, "endpoint", None) is not unmatched
+            if getattr(route, "endpoint", None) is not unmatched and not isinstance(route, Mount)
         )
 
     async def unmatched(request: Request) -> Response:

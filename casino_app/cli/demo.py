@@ -17,11 +17,14 @@ def _seed(args: argparse.Namespace, wiring: Wiring) -> int:
         f"operator created: {report.operator_created}"
     )
     draws.schedule(wiring.uow(), wiring.now())
+    if not wiring.settings.demo_mode:
+        print("Demo mode is off (CASINO_DEMO_MODE=1 turns it on): no demo logins.")
+        return 0
+    print("Demo mode is ON: the demo logins below work, and /mailbox shows a player their own mail.")
     print(f"Demo player:   {seed.DEMO_PLAYER[0]} / {seed.DEMO_PLAYER[1]}")
     print(f"Demo operator: {seed.DEMO_OPERATOR[0]} / {seed.DEMO_OPERATOR[1]}  (at /ops/login)")
-    if wiring.settings.demo_mode:
-        # Demo only: the operator signs in with TOTP, so a person needs the secret for their app.
-        print(f"Demo operator TOTP secret: {seed.demo_operator_totp_secret(wiring.uow())}")
+    # The operator signs in with TOTP, so a person needs the secret for their app.
+    print(f"Demo operator TOTP secret: {seed.demo_operator_totp_secret(wiring.uow())}")
     return 0
 
 

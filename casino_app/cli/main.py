@@ -10,14 +10,14 @@ import argparse
 import sys
 
 from casino_app import bootstrap
-from casino_app.cli import demo, draws, ledger, operators, security
+from casino_app.cli import demo, draws, ledger, operators, rng, security
 from casino_app.domain.errors import DomainError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m casino_app")
     sub = parser.add_subparsers(dest="command", required=True)
-    for area in (demo, draws, ledger, operators, security):
+    for area in (demo, draws, ledger, operators, rng, security):
         area.register(sub)
     return parser
 

@@ -203,3 +203,9 @@ class SeedChanged(DomainError):
     """The bet named a seed commitment that is no longer the player's active one."""
 
     code = "seed_changed"
+
+
+class RulesChanged(DomainError):
+    """The game has a new version since its rules were shown: show them again before the stake."""
+
+    code = "rules_changed"

@@ -14,6 +14,7 @@ from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import JobLease
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services.games.instant import unfinished
 from casino_app.services.games.lotto import draws
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ def tick(wiring: Wiring, now: datetime) -> draws.CycleReport | None:
     ttl = max(10, 5 * wiring.settings.scheduler_tick_seconds)
     if not acquire_lease(wiring.uow(), LEASE_NAME, HOLDER, now, ttl_s=ttl):
         return None
-    return draws.run_cycle(wiring.uow(), SCHEDULER, now)
+    report = draws.run_cycle(wiring.uow(), SCHEDULER, now)
+    unfinished.settle_expired(wiring.uow(), SCHEDULER, now)  # instant rounds past their completion window
+    return report
 
 
 async def run_forever(wiring: Wiring) -> None:

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlmodel import Session
 
 from casino_app.domain.errors import PermissionDenied
 from casino_app.domain.identity.actor import SYSTEM, Actor
 from casino_app.domain.identity.vocabulary import OPERATOR_ROLES as _OPERATOR_ROLES
 from casino_app.domain.identity.vocabulary import Role
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services.security.denials import Repeated, Verdict
 
 PLAYER = Role.PLAYER.value
 OPERATOR_ROLES = frozenset(r.value for r in _OPERATOR_ROLES)
@@ -65,28 +69,68 @@ def is_operator(role: str | None) -> bool:
     return role in OPERATOR_ROLES
 
 
-def enforce(uow: UnitOfWork, actor: Actor, permission: str) -> None:
+def enforce(uow: UnitOfWork, actor: Actor, permission: str, *, source: str = "") -> None:
     """Raise `PermissionDenied` unless the actor holds `permission`; a denial is audited first.
 
     The audit record is written in its own transaction, so it stays although the call fails.
+    With a `source` (the connection: `denials.source_of("tab", client_token)`), denials are
+    aggregated: the first per (source, actor, permission) a minute is audited, the rest are
+    counted and written later as one `authz.denied_repeated` record; every call is denied.
     """
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
     if allowed(actor.role, permission):
         return
-    from casino_app.services.security import audit
-
-    with uow.fresh() as work:
-        audit.record(
-            work.session,
-            actor=actor.audit_name,
-            action="authz.denied",
-            subject=f"permission:{permission}",
-            details={"role": actor.role or ""},
-            now=uow.context.clock.now(),
-        )
-        work.commit()
+    now = uow.context.clock.now()
+    verdict = (
+        uow.context.denials.note(source, actor.audit_name, actor.role or "", permission, now)
+        if source
+        else Verdict(True)
+    )
+    if verdict.audit or verdict.repeated:
+        with uow.fresh() as work:
+            record_repeated(work.session, verdict.repeated, now)
+            if verdict.audit:
+                details = {"role": actor.role or "", **({"source": source} if source else {})}
+                _audit().record(
+                    work.session,
+                    actor=actor.audit_name,
+                    action="authz.denied",
+                    subject=f"permission:{permission}",
+                    details=details,
+                    now=now,
+                )
+            work.commit()
     raise PermissionDenied(DENIED)
+
+
+def record_repeated(session: Session, repeated: tuple[Repeated, ...], now: datetime) -> None:
+    """Write the counts of denials that were not audited one by one (in the caller's transaction)."""
+    for r in repeated:
+        _audit().record(
+            session,
+            actor=r.actor,
+            action="authz.denied_repeated",
+            subject=f"permission:{r.permission}",
+            details={"role": r.role, "source": r.source, "count": r.count, "since": r.started},
+            now=now,
+        )
+
+
+def flush_denials(uow: UnitOfWork) -> int:
+    """Write the counts of every finished denial window of this process; returns how many records."""
+    repeated = uow.context.denials.flush(uow.context.clock.now())
+    if repeated:
+        with uow.fresh() as work:
+            record_repeated(work.session, repeated, uow.context.clock.now())
+            work.commit()
+    return len(repeated)
+
+
+def _audit() -> Any:
+    from casino_app.services.security import audit  # on first use: keeps import order free of cycles
+
+    return audit
 
 
 def guard(

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.applications import Starlette
 
 from casino_app.api.app import create_api
 from casino_app.bootstrap import Wiring
@@ -34,7 +35,9 @@ def test_a_body_that_is_not_utf8_is_a_400_problem_on_every_json_route(api: TestC
     routes = _json_routes(api)
     assert len(routes) >= 5
     for path in routes:
-        response = api.post(path, content=b'{"email": "\xff\xfe"}', headers={"Content-Type": "application/json"})
+        response = api.post(
+            path, content=b'{"email": "\xff\xfe"}', headers={"Content-Type": "application/json"}
+        )
         assert response.status_code == 400, (path, response.text)
         assert response.headers["content-type"] == PROBLEM
         assert response.json()["code"] == "bad_request"
@@ -57,7 +60,10 @@ def test_an_id_outside_the_stored_range_is_refused_as_422_not_500(
     assert response.headers["content-type"] == PROBLEM
 
 
-def test_a_wrong_method_is_405_problem_with_allow(api: TestClient) -> None:
+def test_a_wrong_method_is_405_problem_with_allow(wiring: Wiring) -> None:
+    app = create_api(wiring)
+    app.mount("", Starlette())  # as Reflex mounts the pages behind the API
+    api = TestClient(app)
     response = api.get("/api/v1/auth/login")
     assert response.status_code == 405
     assert response.headers["content-type"] == PROBLEM

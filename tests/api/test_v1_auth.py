@@ -47,19 +47,23 @@ def _bearer(tokens: dict) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
-def test_register_then_read_the_account(api: TestClient, db: Database) -> None:
-    body = {
-        "email": "mobile@example.com",
-        "password": PASSWORD,
+def _signup(email: str, password: str = PASSWORD) -> dict:
+    return {
+        "email": email,
+        "password": password,
         "full_name": "Mo Bile",
         "birth_date": "1991-02-03",
         "country": "SE",
         "terms_version": TERMS_VERSION,
         "privacy_version": PRIVACY_VERSION,
     }
-    response = api.post("/api/v1/auth/register", json=body)
-    assert response.status_code == 201, response.text
-    tokens = response.json()
+
+
+def test_register_then_sign_in_and_read_the_account(api: TestClient, db: Database) -> None:
+    response = api.post("/api/v1/auth/register", json=_signup("mobile@example.com"))
+    assert response.status_code == 202, response.text
+    assert "check your email" in response.json()["detail"].lower()
+    tokens = _login(api, "mobile@example.com")
     assert tokens["token_type"] == "Bearer" and tokens["expires_in"] == 1800
     me = api.get("/api/v1/me", headers=_bearer(tokens)).json()
     assert (me["email"], me["full_name"], me["country"], me["mfa_enabled"]) == (
@@ -68,6 +72,18 @@ def test_register_then_read_the_account(api: TestClient, db: Database) -> None:
         "SE",
         False,
     )
+
+
+def test_registering_a_taken_email_answers_exactly_like_a_new_one(api: TestClient, db: Database) -> None:
+    """No 201-versus-409 oracle (issue 14.4): the same status, body and headers; the owner gets a mail."""
+    first = api.post("/api/v1/auth/register", json=_signup("owner@example.com"))
+    again = api.post("/api/v1/auth/register", json=_signup("OWNER@example.com", "a-different-pass-77"))
+    fresh = api.post("/api/v1/auth/register", json=_signup("fresh@example.com"))
+    assert first.status_code == again.status_code == fresh.status_code == 202
+    assert first.json() == again.json() == fresh.json()
+    assert set(first.headers) == set(again.headers)
+    assert count_rows(db, "users") == 2
+    assert count_rows(db, "mail_outbox", "kind = 'account_exists'") == 1
 
 
 def test_bad_input_is_a_problem_with_a_code_and_nothing_is_stored(api: TestClient, db: Database) -> None:

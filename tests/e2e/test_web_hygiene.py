@@ -1,5 +1,6 @@
 """Web hygiene against the running app (issue 4): headers, CSP in a real browser, CORS,
-body limits, the websocket Origin check, and no secrets in URLs, logs or browser storage."""
+body limits, the websocket Origin check, and no secrets in URLs, logs or script-readable browser
+storage (the session token lives only in the HttpOnly session cookie)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from casino_app.persistence.db import Database
 from casino_app.services.backoffice.seed import DEMO_PLAYER
+from casino_app.services.identity import cookie_sessions
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
@@ -104,10 +106,19 @@ def test_the_event_websocket_refuses_a_foreign_origin_and_accepts_the_app(app_ur
 
 
 def _storage(page: Page) -> list[str]:
+    """Everything a script on the page can read: local and session storage, document.cookie."""
     values = page.evaluate(
         "() => [localStorage, sessionStorage].flatMap(s => Object.keys(s).flatMap(k => [k, s.getItem(k)]))"
     )
-    return [str(v) for v in values] + [f"{c['name']}={c['value']}" for c in page.context.cookies()]
+    return [str(v) for v in values] + [str(page.evaluate("document.cookie"))]
+
+
+def _cookies_but_the_session(page: Page) -> list[str]:
+    """The browser's other cookies: only the HttpOnly session cookie may hold a session token."""
+    jar = page.context.cookies()
+    session = [c for c in jar if c["name"] == cookie_sessions.COOKIE]
+    assert [(c["httpOnly"], c["sameSite"]) for c in session] == [(True, "Strict")]
+    return [f"{c['name']}={c['value']}" for c in jar if c["name"] != cookie_sessions.COOKIE]
 
 
 def _session_token_hashes(db: Database) -> set[str]:
@@ -163,6 +174,7 @@ def test_player_pages_work_under_the_csp_and_leak_nothing(
     hashes = _session_token_hashes(db)
     secrets = [DEMO_PLAYER[1], DEMO_PLAYER[0]]
     assert _leaks(_storage(page), secrets, hashes) == []
+    assert _leaks(_cookies_but_the_session(page), secrets, hashes) == []
     assert _leaks(urls, secrets, hashes) == []
     log = app_log.read_text(errors="replace")
     assert _leaks([log], secrets, hashes) == []

@@ -19,11 +19,11 @@ from tests.support import PASSWORD
 def test_each_login_shows_the_time_of_the_previous_one(
     db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
 ) -> None:
-    user = register("login@example.com")  # registering signs the player in at `now`
+    user = register("login@example.com")  # registering signs nobody in
     first_at, second_at = now + timedelta(hours=1), now + timedelta(hours=3)
     first = signin.authenticate(uow, "login@example.com", PASSWORD, first_at)
     assert first.id == user.id
-    assert first.previous_login_at == now
+    assert first.previous_login_at is None
     second = signin.authenticate(uow, "  LOGIN@example.com ", PASSWORD, second_at)
     assert second.previous_login_at == first_at
     third = signin.authenticate(uow, "login@example.com", PASSWORD, second_at + timedelta(days=1))

@@ -93,12 +93,15 @@ def test_an_expired_reset_link_is_refused_and_changes_nothing(
     signin.verify_password(uow, user.email, PASSWORD, now + timedelta(minutes=32), HOME)
 
 
-def test_a_reset_request_for_an_unknown_email_sends_nothing_and_says_nothing(
+def test_a_reset_request_for_an_unknown_email_says_nothing_and_sends_no_link(
     db: Database, uow: UnitOfWork, now: datetime
 ) -> None:
+    """The address gets a notice that no account uses it (the same work as a link, issue 14.4)."""
     assert accounts.request_password_reset(uow, "nobody@example.com", now) is None
     assert accounts.request_password_reset(uow, "not an email", now) is None
-    assert count_rows(db, "mail_outbox") == 0
+    assert [(kind, to) for kind, to, _ in outbox(uow)] == [("reset_unknown", "nobody@example.com")]
+    assert "token=" not in outbox(uow)[0][2]
+    assert count_rows(db, "action_tokens") == 0
 
 
 def test_asking_twice_within_a_minute_sends_one_mail_and_a_new_link_replaces_the_old(
@@ -161,9 +164,11 @@ def test_links_point_at_the_configured_public_url_and_the_mailbox_is_demo_only(
         identity=IdentitySettings(public_url="https://lotto.example/"),
     )
     live = make_wiring(db, settings=settings)
-    registration.register_player(live.uow(), player_form("links@example.com"), now)
+    user = registration.register_player(live.uow(), player_form("links@example.com"), now)
+    assert user is not None
+    me = Actor.player(user.id)
     with pytest.raises(PermissionDenied):
-        mail.recent(live.uow())  # the outbox carries live links: no demo mailbox in production
+        mail.recent(live.uow(), me)  # the outbox carries live links: no demo mailbox in production
     demo = make_wiring(db, keys=live.keys, settings=replace(settings, demo_mode=True))
-    (message,) = mail.recent(demo.uow())
+    (message,) = mail.recent(demo.uow(), me)
     assert "https://lotto.example/verify-email?token=" in message.body

@@ -32,11 +32,11 @@ from casino_app.services.games.lotto import draws
 from casino_app.services.identity import sessions
 from casino_app.services.money import ledger, transfers
 from casino_app.services.payments import withdrawals
-from tests.support import count_rows, make_wiring
+from tests.support import count_rows, make_wiring, stepped_up_operator
 
 Funded = Callable[..., UserView]
 SYSTEM = Actor.system("test")
-FINANCE = Actor.operator(7, "finance")
+FINANCE = Actor.operator(7, "finance")  # reversals; paying a withdrawal needs a real, stepped-up one
 
 
 def _step_up_session(uow: UnitOfWork, user: UserView, now: datetime) -> Actor:
@@ -201,12 +201,13 @@ def test_withdrawal_hold_pays_once_and_the_hold_resolves_exactly_once(
     assert _code_balance(uow, f"player_hold:{player.id}:EUR") == 20_00
     with pytest.raises(PermissionDenied):
         withdrawals.resolve_withdrawal(uow, me, w.id, "paid", now=now)
-    paid = withdrawals.resolve_withdrawal(uow, FINANCE, w.id, "paid", now=now)
+    finance = stepped_up_operator(uow, "finance", now)
+    paid = withdrawals.resolve_withdrawal(uow, finance, w.id, "paid", now=now)
     assert paid.status == "paid"
     with pytest.raises(withdrawals.AlreadyResolved):
-        withdrawals.resolve_withdrawal(uow, FINANCE, w.id, "rejected", now=now, reason="duplicate")
+        withdrawals.resolve_withdrawal(uow, finance, w.id, "rejected", now=now, reason="duplicate")
     with pytest.raises(InvalidTransition):  # a move the vocabulary does not have is a typed error
-        withdrawals.resolve_withdrawal(uow, FINANCE, w.id, "requested", now=now)
+        withdrawals.resolve_withdrawal(uow, finance, w.id, "requested", now=now)
     assert _code_balance(uow, f"player_hold:{player.id}:EUR") == 0
     assert _balance(uow, _cash(uow, player)) == 30_00
     _check_clean(uow)
@@ -418,6 +419,8 @@ def test_a_paid_withdrawal_goes_to_the_wiring_default_provider(
     other = make_wiring(
         db, payments=PaymentProviders({acquirer.name: acquirer, sandbox.name: sandbox}, "acquirer")
     )
-    withdrawals.resolve_withdrawal(other.uow(), FINANCE, w.id, "paid", now=now)
+    withdrawals.resolve_withdrawal(
+        other.uow(), stepped_up_operator(uow, "finance", now), w.id, "paid", now=now
+    )
     assert _code_balance(uow, "provider_clearing:acquirer:EUR") == 15_00
     assert _code_balance(uow, "provider_clearing:sandbox:EUR") == -40_00  # the deposit only

@@ -32,7 +32,7 @@ from casino_app.services.identity import sessions
 from casino_app.services.money import ledger, transfers
 from casino_app.services.payments import withdrawals
 from casino_app.services.payments.withdrawals import AlreadyResolved
-from tests.support import FIXED_NOW, make_wiring, registration
+from tests.support import FIXED_NOW, confirm_email, make_wiring, registration, stepped_up_operator
 
 PLAYERS = 2
 amounts = st.integers(min_value=1, max_value=50_00)
@@ -56,6 +56,9 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
                 registering.register_player(self.uow, registration(f"sm{i}@example.com"), self.now).id
                 for i in range(PLAYERS)
             ]
+            for user in self.users:
+                confirm_email(self.uow, user, self.now)
+            self.finance = stepped_up_operator(self.uow, "finance", self.now)
             self.actors = {user: self._stepped_up(user) for user in self.users}
             with self.uow as u:
                 self.clearing = ledger.ensure_account(
@@ -197,12 +200,12 @@ def make_machine(template: Path) -> type[RuleBasedStateMachine]:
         def resolve_withdrawal(self, i: int, pay: bool) -> None:
             wid, user, amount = self.pending.pop(i % len(self.pending))
             outcome = "paid" if pay else "rejected"
-            withdrawals.resolve_withdrawal(self.uow, FINANCE, wid, outcome, now=self.now, reason="model")
+            withdrawals.resolve_withdrawal(self.uow, self.finance, wid, outcome, now=self.now, reason="model")
             self.model[(user, "hold")] -= amount
             if not pay:
                 self.model[(user, "cash")] += amount
             with pytest.raises(AlreadyResolved):
-                withdrawals.resolve_withdrawal(self.uow, FINANCE, wid, "paid", now=self.now)
+                withdrawals.resolve_withdrawal(self.uow, self.finance, wid, "paid", now=self.now)
 
         @precondition(lambda self: bool(self.done))
         @rule(i=st.integers(min_value=0))

@@ -31,8 +31,8 @@ from casino_app.services.identity import registration as registration_service
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.guard import GUARDED
-from casino_app.ui.state.session import SessionState
 from tests.support import PASSWORD, count_rows, registration
+from tests.tabs import signed_in_tab, tab
 
 ROLES = sorted(authz.ROLES)
 CALLERS = [*ROLES, SYSTEM, "anonymous"]
@@ -196,13 +196,10 @@ async def _outcomes(
     handler = state.event_handlers[name]
     outcomes: dict[str, str] = {}
     for role in [*ROLES, "anonymous"]:
-        root = rx.State(_reflex_internal_init=True)
-        session = await root.get_state(SessionState)
-        if role != "anonymous":
-            user_id = _user_of(uow, role, now)
-            token, session_id = _browser_session(uow, user_id, now)
-            session._user_id, session._role = user_id, role
-            session._session_token, session._session_id = token, session_id
+        if role == "anonymous":
+            root = tab()
+        else:
+            root, _, _ = await signed_in_tab(wiring, _user_of(uow, role, now), now)
         target = await root.get_state(state)
         before = _denials(db)
         try:

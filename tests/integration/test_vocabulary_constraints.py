@@ -14,7 +14,7 @@ from enum import StrEnum
 import pytest
 import sqlalchemy as sa
 
-from casino_app.domain.games.vocabulary import BetStatus, GameKind, RoundStatus
+from casino_app.domain.games.vocabulary import BetStatus, GameKind, RoundStatus, SeedPairStatus
 from casino_app.domain.identity.vocabulary import Role, UserStatus
 from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
 from casino_app.domain.payments.vocabulary import PaymentDirection, PaymentStatus, WithdrawalStatus
@@ -31,6 +31,7 @@ COLUMNS: list[tuple[str, str, str, type[StrEnum]]] = [
     ("games", "kind", "ck_games_kind", GameKind),
     ("rounds", "status", "ck_rounds_status", RoundStatus),
     ("bets", "status", "ck_bets_status", BetStatus),
+    ("seed_pairs", "status", "ck_seed_pairs_status", SeedPairStatus),
 ]
 
 

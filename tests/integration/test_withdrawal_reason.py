@@ -11,6 +11,7 @@ from casino_app.services.dto import UserView
 from casino_app.services.identity import sessions
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.services.payments import withdrawals
+from tests.support import stepped_up_operator
 
 FINANCE = Actor.operator(900, "finance")
 
@@ -34,6 +35,7 @@ def test_the_player_sees_the_reason_an_operator_gave_for_rejecting_a_withdrawal(
     withdrawals.resolve_withdrawal(
         uow, FINANCE, rejected.id, "rejected", now=now, reason="Name on card differs"
     )
-    withdrawals.resolve_withdrawal(uow, FINANCE, paid.id, "paid", now=now, reason="routine")
+    payer = stepped_up_operator(uow, "finance", now)  # paying needs a fresh code (issue 14.8)
+    withdrawals.resolve_withdrawal(uow, payer, paid.id, "paid", now=now, reason="routine")
     seen = {w.id: (w.status, w.reason) for w in withdrawals.player_withdrawals(uow, player)}
     assert seen == {rejected.id: ("rejected", "Name on card differs"), paid.id: ("paid", "")}

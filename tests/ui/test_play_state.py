@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import pytest
-import reflex as rx
 
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
@@ -15,10 +14,10 @@ from casino_app.persistence.tables import Round
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto import draws
-from casino_app.services.identity import sessions
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.play import PlayState
 from casino_app.ui.state.session import SessionState
+from tests.tabs import signed_in_tab
 
 PICK = [1, 2, 3, 4, 5, 6]
 
@@ -32,14 +31,8 @@ def installed(wiring: Wiring) -> Iterator[Wiring]:
 
 
 async def _tab(wiring: Wiring, user: UserView, now: datetime) -> tuple[SessionState, PlayState]:
-    uow = wiring.uow()
-    with uow:
-        token, session_id = sessions.open_browser_session(uow, user.id, sessions.ClientInfo("192.0.2.9"), now)
-        uow.commit()
-    root = rx.State(_reflex_internal_init=True)
+    root, _, _ = await signed_in_tab(wiring, user.id, now)
     session = await root.get_state(SessionState)
-    session._user_id, session._role = user.id, "player"
-    session._session_token, session._session_id = token, session_id
     play = await root.get_state(PlayState)
     await PlayState.event_handlers["load"].fn(play)
     play.selected, play.stake_text = PICK, "2.00"

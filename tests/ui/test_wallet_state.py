@@ -5,36 +5,24 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-import reflex as rx
-
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.services.common import money_line
 from casino_app.services.identity import registration as registering
-from casino_app.services.identity import sessions
 from casino_app.services.money import wallet
 from casino_app.services.payments import withdrawals
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.session import SessionState
 from casino_app.ui.state.wallet import WalletState
-from tests.support import PASSWORD, count_rows, registration
+from tests.support import PASSWORD, confirm_email, count_rows, registration
+from tests.tabs import signed_in_tab
 
 
 async def _signed_in_wallet(
     wiring: Wiring, user_id: int, now: datetime, *, step_up: bool = True
 ) -> WalletState:
     """A tab signed in as the player (in a session that has just confirmed a code, by default)."""
-    uow = wiring.uow()
-    with uow:
-        token, session_id = sessions.open_browser_session(
-            uow, user_id, sessions.ClientInfo("192.0.2.10"), now, step_up=step_up
-        )
-        uow.commit()
-    root = rx.State(_reflex_internal_init=True)
-    session = await root.get_state(SessionState)
-    session._user_id, session._role = user_id, "player"
-    session._session_token, session._session_id = token, session_id
+    root, _, _ = await signed_in_tab(wiring, user_id, now, step_up=step_up)
     return await root.get_state(WalletState)
 
 
@@ -48,6 +36,7 @@ def test_a_pln_player_deposits_and_withdraws_in_pln_through_the_wallet_handlers(
     ui_wiring.install(wiring)
     user = registering.register_player(wiring.uow(), registration("pln@example.com", currency="PLN"), now)
     assert user.currency == "PLN"
+    confirm_email(wiring.uow(), user.id, now)
 
     async def scenario() -> WalletState:
         state = await _signed_in_wallet(wiring, user.id, now, step_up=False)
@@ -79,6 +68,7 @@ def test_a_withdrawal_replayed_from_the_tab_makes_one_hold_and_one_audit_record(
 ) -> None:
     ui_wiring.install(wiring)
     user = registering.register_player(wiring.uow(), registration("replay@example.com"), now)
+    confirm_email(wiring.uow(), user.id, now)
 
     async def scenario() -> None:
         state = await _signed_in_wallet(wiring, user.id, now)

@@ -13,6 +13,10 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.part
 OUTCOME_MODULES = (
     "casino_app/domain/games/rng.py",
     "casino_app/domain/games/lotto.py",
+    "casino_app/domain/games/dice.py",
+    "casino_app/domain/games/roulette.py",
+    "casino_app/domain/games/slot.py",
+    "casino_app/domain/games/fairness.py",
 )
 
 
@@ -120,6 +124,20 @@ def test_outcome_code_imports_no_services_persistence_or_player_modules(
         "casino_app.adapters",
     ):
         assert not _uses(imports, layer)
+
+
+@pytest.mark.parametrize("rel_path", OUTCOME_MODULES)
+def test_outcome_code_imports_no_wallet_player_or_statistics_module(rel_path: str) -> None:
+    """RTS 7A, AGCO 21.1.5: no compensated or adaptive outcomes."""
+    forbidden = (
+        "casino_app.domain.money",
+        "casino_app.domain.identity",
+        "casino_app.domain.compliance",
+        "casino_app.domain.games.uniformity",
+        "statistics",
+    )
+    imports = _imports(ROOT / rel_path)
+    assert [name for name in sorted(imports) if any(_uses({name}, top) for top in forbidden)] == []
 
 
 def _in(rel_path: str, *folders: str) -> bool:

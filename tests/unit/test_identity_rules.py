@@ -43,6 +43,26 @@ def test_malformed_email_is_refused(raw: str) -> None:
         rules.normalize_email(raw)
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "\u202egnp.exe@example.com",  # right-to-left override: operators would read "exe.png"
+        "eve\u200b@example.com",  # zero-width space
+        "eve\u2066x\u2069@example.com",  # bidirectional isolates
+        "eve\ufeff@example.com",  # byte-order mark
+        "eve\u200f@example.com",  # right-to-left mark
+        "eve\x00@example.com",
+        "eve\x7f@example.com",
+        "eve\u0085@example.com",  # a C1 control
+        "eve\ue000@example.com",  # private use
+    ],
+    ids=["rlo", "zwsp", "isolates", "bom", "rlm", "nul", "del", "c1", "private-use"],
+)
+def test_invisible_and_bidirectional_characters_in_an_email_are_refused_like_in_names(raw: str) -> None:
+    with pytest.raises(InvalidEmail):
+        rules.normalize_email(raw)
+
+
 @pytest.mark.parametrize("length", [12, 13, 64, 128])
 def test_password_of_12_to_128_characters_is_accepted(length: int) -> None:
     password = "p" * length

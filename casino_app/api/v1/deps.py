@@ -13,6 +13,7 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.services import authz
 from casino_app.services.identity import api_tokens
 from casino_app.services.identity.sessions import ClientInfo, Principal
+from casino_app.services.security import denials
 
 PUBLIC = "public"
 
@@ -55,7 +56,8 @@ def requires(permission: str) -> Callable[..., Actor]:
 
     def check(who: Annotated[Principal, Depends(principal)], wiring: WiringDep) -> Actor:
         actor = actor_of(who)
-        authz.enforce(wiring.uow(), actor, permission)
+        # Denials are aggregated per token family, so a client cannot flood the audit log.
+        authz.enforce(wiring.uow(), actor, permission, source=denials.source_of("api", str(who.session_id)))
         return actor
 
     return check

@@ -31,6 +31,7 @@ STATUS: tuple[tuple[type[errors.DomainError], int], ...] = (
     (errors.InvalidToken, 401),
     (errors.SessionExpired, 401),
     (errors.StepUpRequired, 403),
+    (errors.EmailNotVerified, 403),
     (errors.PermissionDenied, 403),
     (errors.NotFound, 404),
     (errors.EmailTaken, 409),

@@ -37,10 +37,19 @@ def _tokens(pair: TokenPair) -> schemas.TokenResponse:
     )
 
 
-@router.post("/auth/register", status_code=201, openapi_extra=declared(PUBLIC))
-def register(body: schemas.RegisterRequest, client: Client, wiring: WiringDep) -> schemas.TokenResponse:
-    """Create a player account and sign it in."""
-    now = wiring.now()
+REGISTERED = "Check your email to confirm the address, then sign in with POST /api/v1/auth/login."
+
+
+@router.post("/auth/register", status_code=202, openapi_extra=declared(PUBLIC))
+def register(body: schemas.RegisterRequest, client: Client, wiring: WiringDep) -> dict[str, str]:
+    """Ask for a player account: always 202 and the same body, then sign in with /auth/login.
+
+    A new address gets its account and a confirmation mail; an address that already has an
+    account gets a mail telling its owner, and nothing is created. The answer is the same
+    for both (no 201-versus-409 oracle: registration never tells whether an address is
+    registered), so it carries no tokens. Bad input is 422 and too many registrations from
+    one address 429, whichever the address.
+    """
     cmd = registration.RegisterPlayer(
         body.email,
         body.password,
@@ -52,8 +61,8 @@ def register(body: schemas.RegisterRequest, client: Client, wiring: WiringDep) -
         terms_version=body.terms_version,
         privacy_version=body.privacy_version,
     )
-    user = registration.register_player(wiring.uow(), cmd, now, client)
-    return _tokens(signin.start_api_session_after_registration(wiring.uow(), user.id, now, client))
+    registration.register_player(wiring.uow(), cmd, wiring.now(), client)
+    return {"detail": REGISTERED}
 
 
 @router.post("/auth/login", openapi_extra=declared(PUBLIC))

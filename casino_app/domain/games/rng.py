@@ -7,11 +7,13 @@ and never uses the `random` module.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from collections.abc import Iterator
 
 SEED_BYTES = 32
+BLOCK = 64  # SHA-256's block size, for the HMAC pads
+_IPAD = bytes(b ^ 0x36 for b in range(256))
+_OPAD = bytes(b ^ 0x5C for b in range(256))
 
 
 def new_server_seed() -> str:
@@ -26,12 +28,24 @@ def commitment(seed_hex: str) -> str:
 
 def byte_stream(seed_hex: str, message: str) -> Iterator[int]:
     """Endless bytes: HMAC-SHA256(seed, f"{message}:{cursor}") for cursor = 0, 1, 2 ..."""
-    key = bytes.fromhex(seed_hex)
+    inner, outer = _hmac_pads(bytes.fromhex(seed_hex))
     cursor = 0
     while True:
-        block = hmac.new(key, f"{message}:{cursor}".encode(), hashlib.sha256).digest()
-        yield from block
+        block = inner.copy()
+        block.update(f"{message}:{cursor}".encode())
+        digest = outer.copy()
+        digest.update(block.digest())
+        yield from digest.digest()
         cursor += 1
+
+
+def _hmac_pads(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """HMAC-SHA256 (RFC 2104) with the keyed pads hashed once per stream: the same bytes as
+    `hmac.new(key, msg, sha256)`, at a third of its cost for the short messages of a stream."""
+    if len(key) > BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(BLOCK, b"\0")
+    return hashlib.sha256(key.translate(_IPAD)), hashlib.sha256(key.translate(_OPAD))
 
 
 def uniform_int(stream: Iterator[int], upper: int) -> int:
@@ -43,7 +57,9 @@ def uniform_int(stream: Iterator[int], upper: int) -> int:
     nbytes = (upper - 1).bit_length() + 7 >> 3
     limit = 256**nbytes - (256**nbytes % upper)
     while True:
-        value = int.from_bytes(bytes(next(stream) for _ in range(nbytes)), "big")
+        value = 0
+        for _ in range(nbytes):  # big-endian
+            value = value << 8 | next(stream)
         if value < limit:
             return value % upper
 

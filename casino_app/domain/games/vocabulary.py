@@ -43,3 +43,10 @@ BET_TRANSITIONS: Transitions[BetStatus] = Transitions("bet", {BetStatus.PENDING:
 
 # Rounds whose bets may still change; the others are final.
 LIVE_ROUNDS = frozenset({RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.DRAWN})
+
+
+class SeedPairStatus(StrEnum):
+    """A player's provably fair seed pair: in play (server seed sealed), or rotated out and revealed."""
+
+    ACTIVE = "active"
+    REVEALED = "revealed"

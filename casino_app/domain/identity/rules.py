@@ -67,10 +67,19 @@ COUNTRIES: dict[str, str] = {
 }
 
 
+def _has_invisible(text: str) -> bool:
+    """Control, format (bidirectional overrides, zero-width), private-use or unassigned characters."""
+    return any(unicodedata.category(ch).startswith("C") for ch in text)
+
+
 def normalize_email(raw: str) -> str:
-    """Trim and lower-case the address, or raise `InvalidEmail`."""
+    """Trim and lower-case the address, or raise `InvalidEmail`.
+
+    Invisible and bidirectional characters are refused as in names: an operator must read
+    the address as it is ("\u202egnp.exe@..." would show as "...@exe.png").
+    """
     email = (raw or "").strip().lower()
-    if len(email) > MAX_EMAIL or not _EMAIL.match(email):
+    if len(email) > MAX_EMAIL or _has_invisible(email) or not _EMAIL.match(email):
         raise InvalidEmail("Enter a valid email address, such as name@example.com.")
     return email
 
@@ -90,7 +99,7 @@ def clean_full_name(raw: str) -> str:
         raise InvalidInput("Enter your full name.")
     if len(name) > MAX_FULL_NAME:
         raise InvalidInput(f"Use at most {MAX_FULL_NAME} characters for your name.")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
+    if _has_invisible(name):
         raise InvalidInput("Your name contains characters we cannot accept.")
     return name
 

@@ -12,9 +12,9 @@ registered alike), so the throttling reveals neither whether an account exists n
 - An attempt is reserved (counted as a failure) before its password is hashed and released
   when it turns out right, so N parallel attempts count N.
 - Second-factor codes: at most 5 attempts per 5 minutes, even when the sixth is right.
-- Re-entering the password while signed in (step-up, password change): the account backoff,
-  and the session ends after 5 failures within 30 minutes.
-- Registrations: at most 10 per IP per hour.
+- Re-entering the password while signed in (step-up, password change): two tries at once,
+  then 1 s, 2 s, 4 s ... between tries; the session ends after 5 failures within 30 minutes.
+- Registrations and password-reset requests: at most 10 of each per IP per hour.
 """
 
 from __future__ import annotations
@@ -68,9 +68,12 @@ class Counter:
 IP_BACKOFF = Backoff(free=5, base_s=2, cap_s=3600, window=timedelta(hours=24))
 LOGIN_BACKOFF = Backoff(free=1, base_s=1, cap_s=60, window=timedelta(minutes=30))
 LOGIN_LOCKOUT = LockoutPolicy(threshold=3, window=timedelta(minutes=30), lock_for=None)
+# A signed-in person may mistype their password once without waiting.
+REAUTH_BACKOFF = Backoff(free=2, base_s=1, cap_s=60, window=timedelta(minutes=30))
 CODE_LIMIT = RateLimit(attempts=5, window=timedelta(minutes=5))
 REAUTH_LIMIT = RateLimit(attempts=5, window=timedelta(minutes=30))
 REGISTRATION_LIMIT = RateLimit(attempts=10, window=timedelta(hours=1))
+RESET_LIMIT = RateLimit(attempts=10, window=timedelta(hours=1))
 CODE_ATTEMPTS = CODE_LIMIT.attempts
 CODE_WINDOW = CODE_LIMIT.window
 
@@ -103,9 +106,28 @@ def add_failure(counter: Counter, window: timedelta, now: datetime) -> Counter:
     )
 
 
-def release(counter: Counter) -> Counter:
-    """Give back one reserved attempt that turned out right (the earlier failures stay)."""
-    return replace(counter, failures=max(0, counter.failures - 1))
+def release(counter: Counter, before: Counter, reserved_at: datetime) -> Counter:
+    """Give back one reserved attempt that turned out right; the earlier failures stay.
+
+    Args:
+        counter: the stored counter now.
+        before: the counter as the reservation found it (its window applied).
+        reserved_at: when the attempt was reserved.
+
+    Unless another attempt was counted after it, the failure times go back to `before`'s, so
+    a right password leaves no backoff behind.
+    """
+    failures = max(0, counter.failures - 1)
+    if counter.last_failure_at != reserved_at:
+        return replace(counter, failures=failures)
+    if not failures:
+        return replace(counter, failures=0, first_failure_at=None, last_failure_at=None)
+    return replace(
+        counter,
+        failures=failures,
+        first_failure_at=before.first_failure_at or counter.first_failure_at,
+        last_failure_at=before.last_failure_at,
+    )
 
 
 def is_locked(counter: Counter, now: datetime) -> bool:

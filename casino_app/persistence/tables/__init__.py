@@ -3,6 +3,7 @@
 Table models are never handed to the UI or the API: services return DTOs.
 """
 
+from casino_app.persistence.tables.fairness import InstantRound, SeedPair
 from casino_app.persistence.tables.games import Bet, Game, GameVersion, Round
 from casino_app.persistence.tables.identity import (
     ActionToken,
@@ -29,6 +30,7 @@ __all__ = [
     "Bet",
     "Game",
     "GameVersion",
+    "InstantRound",
     "JobLease",
     "KeyRotation",
     "LedgerEntry",
@@ -38,6 +40,7 @@ __all__ = [
     "RecoveryCode",
     "Round",
     "SecurityAlert",
+    "SeedPair",
     "User",
     "UserSession",
     "Withdrawal",

@@ -1,4 +1,7 @@
-"""Demo data for `make run`: two lotto games, a funded demo player, an operator. Idempotent."""
+"""Demo data for `make run`: two lotto games, a funded demo player, an operator. Idempotent.
+
+The people are created in demo mode only (their passwords are published).
+"""
 
 from __future__ import annotations
 
@@ -10,16 +13,16 @@ from casino_app.domain.errors import EmailTaken
 from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity import totp
 from casino_app.domain.identity.actor import Actor
+from casino_app.domain.identity.demo import DEMO_OPERATOR, DEMO_PLAYER
 from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import catalog
 from casino_app.services.games.catalog import GameSpec
+from casino_app.services.games.instant import specs
 from casino_app.services.identity import mfa, registration, users
 from casino_app.services.payments import deposits
 
-DEMO_PLAYER = ("demo@kasyno.example", "lucky-numbers-2026")
-DEMO_OPERATOR = ("ops@kasyno.example", "back-office-2026")
 DEMO_DEPOSIT_MINOR = 100_00
 
 LOTTO_649 = GameSpec(
@@ -54,8 +57,15 @@ class SeedReport:
 
 
 def seed_demo(uow: UnitOfWork, now: datetime) -> SeedReport:
-    """Create what is missing; running it again changes nothing."""
+    """Create what is missing; running it again changes nothing.
+
+    The demo player and operator (published logins) are created in demo mode only; outside
+    it they could not sign in anyway (`domain/identity/demo.py`).
+    """
     games = seed_games(uow, now)
+    specs.ensure_instant_games(uow, SEED_ACTOR, now)  # dice, roulette, the slot (counted apart)
+    if not uow.context.settings.demo_mode:
+        return SeedReport(games, False, False)
     player = _seed_user(uow, now, operator=False)
     operator = _seed_user(uow, now, operator=True)
     if player:
@@ -94,6 +104,8 @@ def _seed_user(uow: UnitOfWork, now: datetime, *, operator: bool) -> bool:
                 **DEMO_PLAYER_PROFILE,
             )
             player = registration.register_player(uow, cmd, now)
+            if player is None:  # seeded before
+                return False
             _mark_verified(uow, player.id, now)
     except EmailTaken:
         return False

@@ -29,6 +29,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import parse_numbers
 from casino_app.services.dto import MoneyLine
+from casino_app.services.games import catalog
 from casino_app.services.games.instant import recall
 from casino_app.services.games.instant.views import ReceiptKey, RoundView, SignedReceipt
 
@@ -145,6 +146,9 @@ def receipt(uow: UnitOfWork, actor: Actor, bet_id: str) -> SignedReceipt:
     bet, rnd, game, instant_id = found
     if instant_id is not None:
         document = _instant(recall.view_of(uow, instant_id), user_id)
+        strips = catalog.game_facts(uow, game.code, bet.game_version).rules.get("strips")
+        if strips:  # what a verifier needs to replay the reel stops
+            document["reel_lengths"] = [len(strip) for strip in strips]
     elif game.kind == GameKind.LOTTO:
         document = _lotto(bet, rnd, game)
     else:

@@ -17,6 +17,7 @@ from casino_app.domain.errors import (
     EmailTaken,
     InvalidCode,
     InvalidInput,
+    TooManyAttempts,
 )
 from casino_app.domain.identity import rules
 from casino_app.domain.identity import throttle as limits
@@ -177,22 +178,76 @@ def resend_unlock_link(uow: UnitOfWork, email: str, now: datetime) -> None:
 def request_password_reset(
     uow: UnitOfWork, email: str, now: datetime, client: ClientInfo | None = None
 ) -> None:
-    """Email a reset link when the account exists; the answer is the same either way."""
+    """Email a reset link to an active account; the answer and the work are the same for any address.
+
+    Known and unknown addresses take one code path: the same lookups and counters, a link
+    token made and hashed, one mail (the link, or a notice that no account uses the address),
+    one audit record (subject: the account, or the address's blind index), one commit. Once a
+    minute per address; at most `RESET_LIMIT` requests per client address.
+
+    Raises:
+        TooManyAttempts: too many requests from this client address.
+    """
     client = (client or ClientInfo()).clipped()
     try:
         normalized = rules.normalize_email(email)
     except InvalidInput:
         return
+    index = users.email_index(uow.context.keys, normalized)
     with uow:
-        user = users.find_by_email(uow, normalized)
-        if user is None or user.id is None or user.status != UserStatus.ACTIVE:
-            return
-        if tokens.recently_sent(uow.session, user.id, "reset_password", now):
-            return
-        tokens.revoke_unused(uow.session, user.id, "reset_password", now)
-        tokens.send_link(uow, user.id, normalized, "reset_password", now)
-        _audit(uow.session, user, "auth.password_reset_requested", now, ip=client.ip)
+        _count_reset_request(uow.session, client, now)
+        send = _first_this_minute(uow.session, throttle.reset_key(index), now)
+        owner = _active_owner(uow, normalized)
+        raw = tokens.new_link_token()  # for every address: the same work whether it exists or not
+        if send:
+            _send_reset(uow, owner, normalized, raw, now)
+        audit.record(
+            uow.session,
+            actor=Actor.anonymous().audit_name,
+            action="auth.password_reset_requested",
+            subject=f"user:{owner.id}" if owner is not None else f"email:{index[:16]}",
+            details={"ip": client.ip, "sent": send},
+            now=now,
+        )
         uow.commit()
+
+
+def _count_reset_request(session: Session, client: ClientInfo, now: datetime) -> None:
+    key = throttle.reset_ip_key(client.ip)
+    counter = throttle.lock(session, key)
+    wait = limits.limit_wait(counter, limits.RESET_LIMIT, now)
+    if wait:
+        raise TooManyAttempts(f"Too many reset requests. {limits.retry_text(wait)}", retry_after=wait)
+    throttle.store(session, key, limits.add_failure(counter, limits.RESET_LIMIT.window, now))
+
+
+def _first_this_minute(session: Session, key: str, now: datetime) -> bool:
+    """True (and noted) unless a reset for this address went out in the last minute."""
+    counter = throttle.lock(session, key)
+    if counter.last_failure_at is not None and now - counter.last_failure_at < tokens.RESEND_AFTER:
+        return False
+    throttle.store(session, key, limits.Counter(1, now, now))
+    return True
+
+
+def _active_owner(uow: UnitOfWork, normalized_email: str) -> User | None:
+    user = users.find_by_email(uow, normalized_email)
+    return user if user is not None and user.id is not None and user.status == UserStatus.ACTIVE else None
+
+
+def _send_reset(uow: UnitOfWork, owner: User | None, email: str, raw: str, now: datetime) -> None:
+    """The link to an account's owner; to an address without one, the notice that says so.
+
+    Both revoke the earlier links (none for an unknown address) and queue one mail; only the
+    owner's token row is extra (one insert).
+    """
+    owner_id = owner.id if owner is not None and owner.id is not None else 0
+    tokens.revoke_unused(uow.session, owner_id, "reset_password", now)
+    if not owner_id:
+        signup = uow.context.settings.identity.public_url.rstrip("/") + "/register"
+        mail.enqueue(uow, kind="reset_unknown", to=email, user_id=None, now=now, link=signup)
+        return
+    tokens.send_link(uow, owner_id, email, "reset_password", now, raw=raw)
 
 
 def reset_password(uow: UnitOfWork, raw_token: str, new_password: str, now: datetime) -> str:

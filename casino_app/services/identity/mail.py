@@ -41,6 +41,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Someone asked to reset the password of this account.\n\nChoose a new password here "
         "(valid for 30 minutes, once):\n{link}\n\nIf it was not you, ignore this message.\n",
     ),
+    "reset_unknown": (
+        "Reset your password",
+        "Someone asked to reset the password of a Kasyno Lotto account at this address, but no "
+        "account uses it. If it was you, perhaps you signed up with another address, or create "
+        "an account here:\n{link}\n\nIf it was not you, ignore this message.\n",
+    ),
     "change_email": (
         "Confirm your new email address",
         "Confirm that this is your new email address for Kasyno Lotto "

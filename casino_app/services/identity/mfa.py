@@ -220,10 +220,26 @@ def step_up(uow: UnitOfWork, actor: Actor, code: str, now: datetime) -> str:
     Raises:
         PermissionDenied: the session is not the actor's. InvalidCode, TooManyAttempts.
     """
+    return _step_up_session(uow, actor, actor.player_id(), code, now)
+
+
+@authz.guard("ops.dashboard.view")
+def confirm_operator_code(uow: UnitOfWork, actor: Actor, code: str, now: datetime) -> str:
+    """An operator confirms a sensitive back-office action (paying a withdrawal) with a fresh code.
+
+    The operator's own session counts as stepped up for 5 minutes, as a player's does.
+
+    Raises:
+        PermissionDenied: not an operator, or the session is not theirs. InvalidCode, TooManyAttempts.
+    """
+    return _step_up_session(uow, actor, actor.person_id(), code, now)
+
+
+def _step_up_session(uow: UnitOfWork, actor: Actor, user_id: int, code: str, now: datetime) -> str:
     with uow.reader() as r:
         session_id = sessions.own_session(r.session, actor).id
     assert session_id is not None
-    method = check_code(uow, actor.player_id(), code, now)
+    method = check_code(uow, user_id, code, now)
     with uow:
         sessions.record_step_up(uow.session, session_id, now)
         uow.commit()

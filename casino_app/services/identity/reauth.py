@@ -1,7 +1,7 @@
 """The password re-entered while signed in (step-up, password change), limited like a login.
 
 Each attempt is reserved on the account's "reauth:<user id>" counter before argon2, in one
-transaction, so parallel attempts each count; attempts wait out the login backoff; a right
+transaction, so parallel attempts each count; attempts wait out a backoff; a right
 password clears the count (so does a new sign-in with the password). The fifth wrong one
 within 30 minutes ends the session it came from, so a stolen session cannot be used to guess
 the password. Every wrong or refused attempt is audited under the caller's action.
@@ -76,7 +76,7 @@ def _reserve(uow: UnitOfWork, actor: Actor, failed_action: str, now: datetime) -
 def _refusal(counter: limits.Counter, now: datetime) -> DomainError | None:
     if limits.attempts_left(counter, limits.REAUTH_LIMIT, now) == 0:
         return SessionExpired(SIGNED_OUT)
-    wait = limits.wait_seconds(counter, limits.LOGIN_BACKOFF, now)
+    wait = limits.wait_seconds(counter, limits.REAUTH_BACKOFF, now)
     if wait:
         return TooManyAttempts(f"Too many attempts. {limits.retry_text(wait)}", retry_after=wait)
     return None

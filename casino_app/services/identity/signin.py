@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from casino_app.domain.errors import (
     AccountLocked,
@@ -22,11 +22,11 @@ from casino_app.domain.errors import (
     SecondFactorRequired,
     TooManyAttempts,
 )
-from casino_app.domain.identity import rules
+from casino_app.domain.identity import demo, rules
 from casino_app.domain.identity import throttle as limits
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.vocabulary import Role, SessionKind, UserStatus
-from casino_app.persistence.tables import User, UserSession
+from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import PasswordProof, SignedIn, UserView
 from casino_app.services.identity import api_tokens, mfa, passwords, sessions, throttle, tokens, users
@@ -78,13 +78,14 @@ def verify_password(
     Raises:
         TooManyAttempts: this IP or account must wait (exponential backoff); nothing was hashed.
         AccountLocked: the account is locked (also said of unknown emails, so it reveals nothing).
-        InvalidCredentials: wrong email or password (a password over the maximum length is wrong).
+        InvalidCredentials: wrong email or password (a password over the maximum length is wrong;
+            so is a published demo login outside demo mode).
     """
     client = (client or ClientInfo()).clipped()
     attempt, normalized = _start_attempt(uow, email, client)
-    _reserve_attempt(uow, attempt, now)
+    ip_before = _reserve_attempt(uow, attempt, now)
     user = attempt.user
-    if user is None or user.status != UserStatus.ACTIVE:
+    if user is None or user.status != UserStatus.ACTIVE or not _may_sign_in(uow, normalized):
         passwords.burn_time(password or "")
         ok, new_hash = False, None
     else:
@@ -94,11 +95,16 @@ def verify_password(
             raise AccountLocked(LOCKED)
         raise InvalidCredentials(WRONG_LOGIN)
     assert user is not None and user.id is not None
-    _password_ok(uow, attempt, user.id, new_hash)
+    _password_ok(uow, attempt, user.id, new_hash, ip_before, now)
     enrolled = user.totp_enabled_at is not None
     return PasswordProof(
         user.id, user.role, normalized, enrolled, user.role != Role.PLAYER and not enrolled, now
     )
+
+
+def _may_sign_in(uow: UnitOfWork, normalized_email: str) -> bool:
+    """The published demo logins work only in demo mode (their passwords are in the README)."""
+    return demo.signs_in(normalized_email, demo_mode=uow.context.settings.demo_mode)
 
 
 def _refusal(ip: limits.Counter, login: limits.Counter, now: datetime) -> DomainError | None:
@@ -116,10 +122,14 @@ def _refusal(ip: limits.Counter, login: limits.Counter, now: datetime) -> Domain
     return None
 
 
-def _reserve_attempt(uow: UnitOfWork, attempt: _Attempt, now: datetime) -> None:
-    """Count the attempt per IP and per account before hashing, or refuse it (audited), atomically."""
+def _reserve_attempt(uow: UnitOfWork, attempt: _Attempt, now: datetime) -> limits.Counter:
+    """Count the attempt per IP and per account before hashing, or refuse it (audited), atomically.
+
+    Returns:
+        The IP's counter as the reservation found it (to give the attempt back if it is right).
+    """
     with uow:
-        ip = throttle.lock(uow.session, attempt.ip_key)
+        ip = limits.current(throttle.lock(uow.session, attempt.ip_key), limits.IP_BACKOFF.window, now)
         login = throttle.lock(uow.session, attempt.login_key)
         refusal = _refusal(ip, login, now)
         if refusal is None:
@@ -132,9 +142,17 @@ def _reserve_attempt(uow: UnitOfWork, attempt: _Attempt, now: datetime) -> None:
         uow.commit()
     if refusal is not None:
         raise refusal
+    return ip
 
 
-def _password_ok(uow: UnitOfWork, attempt: _Attempt, user_id: int, new_hash: str | None) -> None:
+def _password_ok(
+    uow: UnitOfWork,
+    attempt: _Attempt,
+    user_id: int,
+    new_hash: str | None,
+    ip_before: limits.Counter,
+    reserved_at: datetime,
+) -> None:
     """Clear the account's failures, give the IP its reservation back, store a rehash.
 
     The password proves the person, so the count of passwords re-entered in a session
@@ -142,7 +160,7 @@ def _password_ok(uow: UnitOfWork, attempt: _Attempt, user_id: int, new_hash: str
     """
     with uow:
         ip = throttle.lock(uow.session, attempt.ip_key)  # rows in the reservation's order
-        throttle.store(uow.session, attempt.ip_key, limits.release(ip))
+        throttle.store(uow.session, attempt.ip_key, limits.release(ip, ip_before, reserved_at))
         throttle.clear(uow.session, attempt.login_key)
         throttle.clear(uow.session, throttle.reauth_key(user_id))
         if new_hash:
@@ -306,47 +324,6 @@ def _audit_login(
         details={"ip": client.ip, "session_id": session_id, "kind": kind},
         now=now,
     )
-
-
-# --- right after registration -------------------------------------------------------------------
-
-
-def _just_registered(session: Session, user_id: int, now: datetime) -> User:
-    """The player registered moments ago and has no session yet (the only case these serve).
-
-    Raises:
-        PermissionDenied: any other account: its sessions start with a password.
-    """
-    user = session.get(User, user_id)
-    fresh = user is not None and user.role == Role.PLAYER and user.created_at >= now - PROOF_LIFETIME
-    if not fresh or session.exec(select(UserSession.id).where(UserSession.user_id == user_id)).first():
-        raise PermissionDenied("Please sign in.")
-    assert user is not None
-    return user
-
-
-def start_session_after_registration(
-    uow: UnitOfWork, user_id: int, now: datetime, client: ClientInfo | None = None
-) -> SignedIn:
-    """The browser session of a player who just registered (registration already counted as login)."""
-    client = (client or ClientInfo()).clipped()
-    with uow:
-        user = _just_registered(uow.session, user_id, now)
-        token, session_id = sessions.open_browser_session(uow, user_id, client, now)
-        uow.commit()
-        return SignedIn(users.user_view(uow.context.keys, user), session_id, token)
-
-
-def start_api_session_after_registration(
-    uow: UnitOfWork, user_id: int, now: datetime, client: ClientInfo | None = None
-) -> api_tokens.TokenPair:
-    """The first tokens of a player who just registered through the mobile API."""
-    client = (client or ClientInfo()).clipped()
-    with uow:
-        _just_registered(uow.session, user_id, now)
-        pair = api_tokens.open_api_session(uow, user_id, client, now)
-        uow.commit()
-        return pair
 
 
 def authenticate(

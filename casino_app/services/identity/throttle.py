@@ -2,8 +2,9 @@
 
 Keys: "ip:<address>" (per client address), "login:<email blind index>" (per account, also for
 emails nobody registered, so lockout does not reveal which accounts exist), "code:<user id>"
-(second-factor attempts), "reauth:<user id>" (the password re-entered while signed in) and
-"register:<address>" (registrations). Rows are locked while updated (PostgreSQL
+(second-factor attempts), "reauth:<user id>" (the password re-entered while signed in),
+"register:<address>" (registrations), "reset-ip:<address>" and "reset:<email blind index>"
+(password-reset requests, per client and per address). Rows are locked while updated (PostgreSQL
 `FOR UPDATE`; SQLite's writer lock), so concurrent attempts all count.
 """
 
@@ -38,6 +39,14 @@ def reauth_key(user_id: int) -> str:
 
 def registration_key(ip: str) -> str:
     return f"register:{(ip or 'unknown')[:64]}"
+
+
+def reset_ip_key(ip: str) -> str:
+    return f"reset-ip:{(ip or 'unknown')[:64]}"
+
+
+def reset_key(email_index: str) -> str:
+    return f"reset:{email_index}"
 
 
 def _counter(row: AuthThrottle | None) -> Counter:

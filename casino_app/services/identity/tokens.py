@@ -50,9 +50,20 @@ def recently_sent(session: Session, user_id: int, purpose: str, now: datetime) -
     return found is not None
 
 
-def issue(uow: UnitOfWork, user_id: int, purpose: str, now: datetime, payload: str = "") -> str:
-    """Create a token (stored as its hash) in the caller's entered unit of work; returns the raw token."""
-    raw = sessions.new_token()
+def new_link_token() -> str:
+    """A fresh raw link token (256 random bits)."""
+    return sessions.new_token()
+
+
+def issue(
+    uow: UnitOfWork, user_id: int, purpose: str, now: datetime, payload: str = "", *, raw: str = ""
+) -> str:
+    """Store a token (as its hash) in the caller's entered unit of work; returns the raw token.
+
+    Args:
+        raw: a token made beforehand with `new_link_token` (a new one by default).
+    """
+    raw = raw or new_link_token()
     row = ActionToken(
         user_id=user_id,
         purpose=purpose,
@@ -60,11 +71,13 @@ def issue(uow: UnitOfWork, user_id: int, purpose: str, now: datetime, payload: s
         created_at=now,
         expires_at=now + LIFETIME,
     )
+    if not payload:  # one plain insert, no ORM flush (a reset request's only extra work)
+        uow.session.execute(sa.insert(_TOKENS).values(row.model_dump(exclude={"id"})))
+        return raw
     uow.session.add(row)
     uow.session.flush()
-    if payload:
-        crypto.seal_column(uow.context.keys, row, "payload_enc", payload)
-        uow.session.add(row)
+    crypto.seal_column(uow.context.keys, row, "payload_enc", payload)
+    uow.session.add(row)
     return raw
 
 
@@ -77,11 +90,12 @@ def send_link(
     *,
     payload: str = "",
     template: str = "",
+    raw: str = "",
     **values: str,
 ) -> None:
     """Issue a token and put the mail carrying its link in the outbox (same transaction)."""
     stored_purpose = "reset_password" if purpose == "operator_invite" else purpose
-    raw = issue(uow, user_id, stored_purpose, now, payload)
+    raw = issue(uow, user_id, stored_purpose, now, payload, raw=raw)
     public_url = uow.context.settings.identity.public_url
     mail.enqueue(
         uow,

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from casino_app.domain.errors import (
+    EmailNotVerified,
     InvalidAmount,
     InvalidInput,
     InvalidTransition,
@@ -37,6 +38,9 @@ _RESOLVED_KIND = {
     WithdrawalStatus.PAID: TransactionKind.WITHDRAWAL_PAID,
     WithdrawalStatus.REJECTED: TransactionKind.WITHDRAWAL_REJECTED,
 }
+
+
+UNCONFIRMED_EMAIL = "Please confirm your email address first: open the link we sent you, then withdraw."
 
 
 class AlreadyResolved(InvalidTransition):
@@ -90,6 +94,7 @@ def request_withdrawal(
     Raises:
         PermissionDenied: not a player, or the session is not the actor's.
         StepUpRequired: the session has not confirmed a code or the password recently.
+        EmailNotVerified: the player never confirmed their email (nothing is written).
         InvalidAmount: not a positive amount.
         InsufficientFunds: more than the cash balance (bonus money never withdraws).
     """
@@ -101,6 +106,8 @@ def request_withdrawal(
         user = s.get(User, player_id)
         if user is None or user.role != Role.PLAYER:
             raise NotFound("Unknown player.")
+        if user.email_verified_at is None:
+            raise EmailNotVerified(UNCONFIRMED_EMAIL)
         posted = _post_hold(s, actor, user, amount_minor, request_id, now)
         if posted.replayed:
             return _view(s.exec(select(Withdrawal).where(Withdrawal.hold_transaction_id == posted.id)).one())
@@ -174,12 +181,18 @@ def resolve_withdrawal(
     operators deciding at once make one decision. It is audited with the operator's reason
     (mandatory for a rejection).
 
+    Paying needs a code confirmed in the paying operator's own session in the last 5 minutes
+    (`mfa.confirm_operator_code`, or the sign-in's code).
+
     Raises:
-        PermissionDenied: the actor may not decide withdrawals.
+        PermissionDenied: the actor may not decide withdrawals (or acts without a session).
+        StepUpRequired: paying without a fresh code.
         InvalidTransition: not a move the vocabulary allows (AlreadyResolved: decided before).
         InvalidInput: a rejection without a reason.
     """
     target, reason = _outcome(outcome, reason)
+    if target == WithdrawalStatus.PAID:  # money leaves the platform: a fresh code from who pays
+        sessions.require_step_up(uow, actor, now)
     with uow:
         s = uow.session
         w = _claim(s, withdrawal_id, target, actor, now)

@@ -40,5 +40,8 @@ def reconnecting_notice() -> rx.Component:
 
 
 def overlay(stateful: bool) -> rx.Component | None:
-    """The app wrap that replaces Reflex's default connection overlay (pulser and error toast)."""
-    return rx.memo(reconnecting_notice)() if stateful else None
+    """The app wrap that replaces Reflex's default connection overlay (pulser and error toast).
+
+    An app wrap gets the page as its children: the fragment renders them beside the notice.
+    """
+    return rx.fragment(rx.memo(reconnecting_notice)()) if stateful else None

@@ -8,7 +8,9 @@ from typing import Any
 import reflex as rx
 
 from casino_app.ui import routes
+from casino_app.ui.components.demo import demo_banner
 from casino_app.ui.layouts.player import PAGES, PageSpec
+from casino_app.ui.state.demo import DemoState
 from casino_app.ui.state.session import SessionState
 
 OPS_NAV = (
@@ -62,6 +64,7 @@ def operator_header() -> rx.Component:
 
 def operator_layout(content: rx.Component) -> rx.Component:
     return rx.box(
+        demo_banner(),
         operator_header(),
         rx.box(content, width="100%", max_width="1200px", margin_x="auto", padding="1em"),
         min_height="100vh",
@@ -73,7 +76,7 @@ def operator_page(route: str, title: str, *, permission: str | None, on_load: An
 
     def decorator(fn: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         guard = [SessionState.guard_ops_page(permission)] if permission else []
-        loads = guard + ([on_load] if on_load else [])
+        loads = [DemoState.detect, *guard] + ([on_load] if on_load else [])
         PAGES.append(PageSpec(route, f"{title} · Back office", lambda: operator_layout(fn()), loads))
         return fn
 

@@ -9,6 +9,8 @@ from typing import Any
 import reflex as rx
 
 from casino_app.ui import routes
+from casino_app.ui.components.demo import demo_banner
+from casino_app.ui.state.demo import DemoState
 from casino_app.ui.state.session import SessionState
 
 
@@ -27,6 +29,9 @@ NAV = (
     ("Play", routes.PLAY, "ticket"),
     ("Wallet", routes.WALLET, "wallet"),
     ("History", routes.HISTORY, "history"),
+    ("Dice", routes.DICE, "dices"),
+    ("Roulette", routes.ROULETTE, "circle_dot"),
+    ("Slots", routes.SLOTS, "cherry"),
     ("Privacy", routes.PRIVACY, "shield_check"),
 )
 # Phones get a bottom tab bar: five thumb-sized targets; Privacy is in the footer there.
@@ -209,6 +214,7 @@ def footer() -> rx.Component:
 
 def player_layout(content: rx.Component) -> rx.Component:
     return rx.box(
+        demo_banner(),
         header(),
         rx.box(content, width="100%", max_width="1100px", margin_x="auto", padding="1em"),
         footer(),
@@ -221,8 +227,10 @@ def player_page(route: str, title: str, *, guard: bool = True, on_load: Any = No
     """Register a player page with the layout; `guard` redirects guests to the login."""
 
     def decorator(fn: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        loads = ([SessionState.guard_player] if guard else []) + (
-            on_load if isinstance(on_load, list) else [on_load] if on_load else []
+        loads = (
+            [DemoState.detect]
+            + ([SessionState.guard_player] if guard else [])
+            + (on_load if isinstance(on_load, list) else [on_load] if on_load else [])
         )
         PAGES.append(PageSpec(route, f"{title} · Kasyno Lotto", lambda: player_layout(fn()), loads))
         return fn

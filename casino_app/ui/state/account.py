@@ -129,7 +129,7 @@ class AccountState(rx.State):
 
     async def _me(self) -> Actor:
         """The signed-in player (`requires` has checked the session and the permission)."""
-        return (await self.get_state(SessionState)).actor()
+        return (await self.get_state(SessionState))._actor()
 
     @rx.event
     @requires("player.account")

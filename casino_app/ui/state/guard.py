@@ -27,7 +27,7 @@ def requires(permission: str) -> Callable[[Callable[..., Any]], Callable[..., An
     """Run the handler only for a live session whose role holds `permission`.
 
     Put it under `@rx.event`. The handler reads the caller with
-    `(await self.get_state(SessionState)).actor()` and hands that `Actor` to the services.
+    `(await self.get_state(SessionState))._actor()` and hands that `Actor` to the services.
     """
     if permission not in authz.PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
@@ -69,7 +69,7 @@ def _streaming(fn: Callable[..., Any], permission: str) -> Callable[..., Any]:
 
 
 def _denied(session: SessionState, permission: str) -> Any:
-    if session.user_id() is None:
+    if session._signed_in_id() is None:
         target = routes.LOGIN if permission.startswith("player.") else routes.OPS_LOGIN
         return [rx.toast.error("Please sign in."), rx.redirect(target)]
     return rx.toast.error(authz.DENIED)

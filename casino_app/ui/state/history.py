@@ -51,5 +51,5 @@ class HistoryState(rx.State):
     @rx.event
     @requires("player.history")
     async def load(self) -> None:
-        actor = (await self.get_state(SessionState)).actor()
+        actor = (await self.get_state(SessionState))._actor()
         self.tickets = [ticket_row(t) for t in await call(lotto.ticket_history, uow(), actor)]

@@ -1,4 +1,4 @@
-"""Pages opened from emailed links (verify email, unlock, reset password) and the reset request.
+"""Pages opened from emailed links (verify email, unlock, reset password), the reset request, the mailbox.
 
 The token arrives in the link's query string; `take_token` moves it into a backend-only var and
 replaces the URL at once, so it does not linger in the address bar or the history.
@@ -15,6 +15,7 @@ from casino_app.services.identity import accounts, mail
 from casino_app.ui import routes
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now, uow
+from casino_app.ui.state.guard import requires
 from casino_app.ui.state.session import SessionState, field
 
 MAX_TOKEN = 128
@@ -92,7 +93,7 @@ class LinkState(rx.State):
     @rx.event
     async def request_reset(self, form: dict[str, str]):
         session = await self.get_state(SessionState)
-        await call(accounts.request_password_reset, uow(), field(form, "email"), now(), session.client())
+        await call(accounts.request_password_reset, uow(), field(form, "email"), now(), session._client())
         self.done, self.error = True, ""
 
     @rx.event
@@ -101,19 +102,23 @@ class LinkState(rx.State):
 
 
 class MailboxState(rx.State):
-    """Demo mode only: the outgoing mail, so a person can follow the links without a mail server."""
+    """Demo mode only: the signed-in player's own mail, so they can follow its links without a mail server.
+
+    Nobody else's mail and no operator's mail is ever shown: the messages carry live links.
+    """
 
     enabled: bool = False
     messages: list[MailRow] = []
 
     @rx.event
+    @requires("player.account")
     async def load(self) -> None:
         work = uow()
-        self.enabled = work.context.settings.demo_mode
+        self.enabled, self.messages = work.context.settings.demo_mode, []
         if not self.enabled:
-            self.messages = []
             return
-        self.messages = [_mail_row(m) for m in await call(mail.recent, work)]
+        actor = (await self.get_state(SessionState))._actor()
+        self.messages = [_mail_row(m) for m in await call(mail.recent, work, actor)]
 
 
 def _first_link(body: str) -> str:

@@ -63,7 +63,7 @@ class OperatorState(rx.State):
     @rx.event
     @requires("ops.dashboard.view")
     async def load(self):
-        actor = (await self.get_state(SessionState)).actor()
+        actor = (await self.get_state(SessionState))._actor()
         try:
             totals = await call(reports.dashboard_totals, uow(), actor)
             alerts = await call(security_checks.alerts_for, uow(), actor)
@@ -80,7 +80,7 @@ class OperatorState(rx.State):
     @rx.event
     @requires("ops.draws.run_now")
     async def run_draw_now(self, game_code: str):
-        actor = (await self.get_state(SessionState)).actor()
+        actor = (await self.get_state(SessionState))._actor()
         try:
             draw = await call(draws.run_draw_now, uow(), actor, str(game_code)[:32], now())
         except Exception as err:

@@ -78,7 +78,7 @@ def _player_row(view: PlayerSecurityView) -> PlayerRow:
 
 
 async def _actor(state: rx.State) -> Actor:
-    return (await state.get_state(SessionState)).actor()
+    return (await state.get_state(SessionState))._actor()
 
 
 class OperatorsState(rx.State):

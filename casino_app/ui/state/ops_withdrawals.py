@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from casino_app.domain.errors import StepUpRequired
 from casino_app.domain.payments.vocabulary import WithdrawalStatus
+from casino_app.services.identity import mfa
 from casino_app.services.payments import withdrawals
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now, uow
@@ -14,6 +16,7 @@ from casino_app.ui.state.guard import requires
 from casino_app.ui.state.session import SessionState
 
 DECIDE = "ops.withdrawals.decide"
+CODE_NEEDED = "Enter a code from your authenticator app to pay (it covers 5 minutes of payments)."
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,14 @@ def _queue_row(w: withdrawals.WithdrawalView) -> QueueRow:
 class OpsWithdrawalsState(rx.State):
     queue: list[QueueRow] = []
     reason: str = ""
+    # A fresh authenticator code: paying needs one confirmed in the last 5 minutes (issue 14.8).
+    code: str = ""
     error: str = ""
 
     @rx.event
     @requires(DECIDE)
     async def load(self) -> None:
-        actor = (await self.get_state(SessionState)).actor()
+        actor = (await self.get_state(SessionState))._actor()
         try:
             rows = await call(withdrawals.pending_withdrawals, uow(), actor)
         except Exception as err:
@@ -52,7 +57,20 @@ class OpsWithdrawalsState(rx.State):
 
     @rx.event
     @requires(DECIDE)
+    def set_code(self, value: str) -> None:
+        self.code = value[:16]
+
+    @rx.event
+    @requires(DECIDE)
     async def pay(self, withdrawal_id: str):
+        """Pay: first confirm the operator's code when one was typed (a step-up lasts 5 minutes)."""
+        if self.code.strip():
+            actor = (await self.get_state(SessionState))._actor()
+            code, self.code = self.code, ""
+            try:
+                await call(mfa.confirm_operator_code, uow(), actor, code, now())
+            except Exception as err:
+                return rx.toast.error(message(err))
         return await self._decide(withdrawal_id, WithdrawalStatus.PAID)
 
     @rx.event
@@ -61,7 +79,7 @@ class OpsWithdrawalsState(rx.State):
         return await self._decide(withdrawal_id, WithdrawalStatus.REJECTED)
 
     async def _decide(self, withdrawal_id: str, outcome: WithdrawalStatus):
-        actor = (await self.get_state(SessionState)).actor()
+        actor = (await self.get_state(SessionState))._actor()
         try:
             view = await call(
                 withdrawals.resolve_withdrawal,
@@ -74,6 +92,8 @@ class OpsWithdrawalsState(rx.State):
             )
         except (ValueError, TypeError):
             return rx.toast.error("Unknown withdrawal.")
+        except StepUpRequired:
+            return rx.toast.error(CODE_NEEDED)
         except Exception as err:
             return rx.toast.error(message(err))
         self.reason = ""

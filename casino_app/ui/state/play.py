@@ -178,15 +178,15 @@ class PlayState(rx.State):
             cmd = lotto.PlaceLottoTicket(
                 self.game_code, tuple(self.selected), stake.minor, self._request_id, self.draw_id or None
             )
-            receipt = await call(lotto.place_lotto_ticket, uow(), session.actor(), cmd, now())
+            receipt = await call(lotto.place_lotto_ticket, uow(), session._actor(), cmd, now())
         except DrawClosed as err:
             self.error, self.busy = message(err), False
             await self._show_next_draw()
-            await session.refresh_balance()
+            await session._refresh_balance()
             return
         except Exception as err:
             self.error, self.busy = message(err), False
-            await session.refresh_balance()
+            await session._refresh_balance()
             return
         self.busy = False
         self._request_id = uuid.uuid4().hex

@@ -33,14 +33,14 @@ class PrivacyState(rx.State):
     @rx.event
     @requires("player.privacy")
     async def load(self) -> None:
-        actor = (await self.get_state(SessionState)).actor()
+        actor = (await self.get_state(SessionState))._actor()
         self.error, self.confirm_text, self.dialog_open = "", "", False
         self.blockers = await call(privacy.erasure_blockers, uow(), actor)
 
     @rx.event
     @requires("player.privacy")
     async def download(self):
-        actor = (await self.get_state(SessionState)).actor()
+        actor = (await self.get_state(SessionState))._actor()
         try:
             text = await call(privacy.download_player_data, uow(), actor, now())
         except Exception as err:
@@ -54,7 +54,7 @@ class PrivacyState(rx.State):
     @rx.event
     @requires("player.privacy")
     async def erase(self):
-        actor = (await self.get_state(SessionState)).actor()
+        actor = (await self.get_state(SessionState))._actor()
         if self.confirm_text.strip().upper() != CONFIRM_WORD:
             self.error = f"Type {CONFIRM_WORD} to confirm."
             return None

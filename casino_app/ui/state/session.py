@@ -1,9 +1,14 @@
-"""Who is signed in. Identity, role and the session token live in backend-only vars.
+"""Who is signed in: the browser's session cookie, validated on every event.
 
-The session itself is a server-side record (`user_sessions`); this tab holds only its raw
-token, in a backend-only var that never reaches the browser. `SessionGuard` re-validates it
-before every event, so idle and absolute expiry and revocation take effect on the next event.
-Handlers that read private data or act still check their permission (`requires`).
+The session is a server-side record (`user_sessions`) whose token the browser keeps in an
+HttpOnly cookie set by `POST /api/session` (`services/identity/cookie_sessions.py`). Its
+websocket carries the cookie; `SessionGuard` (ui/state/connection.py) validates it before every
+event, so every tab of that browser is signed in, idle and absolute expiry and revocation take
+effect on the next event, and a connection from another browser (a copied client token,
+without the cookie) gets nothing. Identity and role are cached in backend-only vars. Handlers
+that read private data or act still check their permission (`requires`).
+
+Only `@rx.event` methods are public: any connected client can call any public method.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ from __future__ import annotations
 import contextlib
 
 import reflex as rx
-from reflex.middleware import Middleware
 
 from casino_app.domain.errors import (
     AccountLocked,
@@ -23,14 +27,20 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
 from casino_app.domain.identity.vocabulary import Role
 from casino_app.services import authz
-from casino_app.services.dto import PasswordProof, SignedIn
-from casino_app.services.identity import accounts, registration, sessions, signin
+from casino_app.services.dto import PasswordProof, UserView
+from casino_app.services.identity import accounts, cookie_sessions, registration, sessions, signin
 from casino_app.services.identity.sessions import ClientInfo, Principal
 from casino_app.services.money import wallet
+from casino_app.services.security import denials
 from casino_app.ui import routes
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now, uow
+from casino_app.ui.state import tab
 
+REGISTERED = (
+    "Check your email: we have sent a message to confirm the address. "
+    "Then sign in with your email and password."
+)
 FORM_LIMIT = 512  # no form field we read is longer; anything bigger is cut before the services see it
 
 
@@ -45,8 +55,12 @@ class SessionState(rx.State):
 
     _user_id: int | None = None
     _role: str = ""
-    _session_token: str = ""
     _session_id: int | None = None
+    # The browser this tab belongs to: the digest of the session cookie it was signed in with.
+    _owner: str = ""
+    # A sign-in's one-time grant, kept while new recovery codes are shown, and where to go then.
+    _grant: str = ""
+    _grant_target: str = ""
     _proof: PasswordProof | None = None
     email: str = ""
     balance_text: str = ""
@@ -65,60 +79,66 @@ class SessionState(rx.State):
 
     # --- identity, for other states -----------------------------------------------------
 
-    def player_id(self) -> int | None:
+    def _signed_in_id(self) -> int | None:
+        """The signed-in person's id (player or operator), or None."""
+        return self._user_id if self._session_id is not None else None
+
+    def _player_id(self) -> int | None:
         """The player's id, or None when nobody (or an operator) is signed in."""
-        return self._user_id if self._role == Role.PLAYER and self._session_token else None
+        return self._user_id if self._role == Role.PLAYER and self._session_id is not None else None
 
-    def user_id(self) -> int | None:
-        return self._user_id if self._session_token else None
-
-    def session_id(self) -> int | None:
-        return self._session_id
-
-    def role(self) -> str | None:
-        return (self._role or None) if self._session_token else None
-
-    def actor(self) -> Actor:
+    def _actor(self) -> Actor:
         """The caller as the services see it: the signed-in person with this session, or anonymous."""
-        if self._user_id is None or not self._session_token or not self._role:
+        if self._user_id is None or self._session_id is None or not self._role:
             return Actor.anonymous()
         if self._role == Role.PLAYER:
             return Actor.player(self._user_id, self._session_id)
         return Actor.operator(self._user_id, self._role, self._session_id)
 
-    def client(self) -> ClientInfo:
+    def _client(self) -> ClientInfo:
         """The browser's address and user agent as the server saw them."""
         return ClientInfo(self.router.session.client_ip, self.router.headers.user_agent).clipped()
 
-    async def check_session(self) -> Principal | None:
-        """Re-validate the server-side session (idle, absolute, revoked); sign out when it ended."""
-        if not self._session_token:
+    def _source(self) -> str:
+        """This tab's connection as denials are counted and audited (a hash of its client token)."""
+        return denials.source_of("tab", self.router.session.client_token)
+
+    def _foreign(self) -> bool:
+        """The tab is owned by a browser whose cookie this connection does not carry."""
+        return bool(self._owner) and tab.digest(tab.cookie_token(self)) != self._owner
+
+    async def _check_session(self) -> Principal | None:
+        """The live session of this connection's cookie (idle, absolute, revoked); the tab follows it."""
+        token = tab.cookie_token(self)
+        if not token or self._foreign():
             return None
         try:
-            who = await call(sessions.validate_browser, uow(), self._session_token, now())
+            who = await call(sessions.validate_browser, uow(), token, now())
         except SessionExpired as err:
-            self._forget(err.message)
+            if self._user_id is not None:
+                self._forget(err.message)
             return None
-        if who.user_id != self._user_id:
-            self._forget("Please sign in again.")
-            return None
+        if (who.user_id, who.session_id) != (self._user_id, self._session_id):
+            user = await call(cookie_sessions.holder, uow(), cookie_sessions.actor_of(who))
+            self._show(user, who.session_id)
+            self._owner = tab.digest(token)
+            await self._refresh_balance()
         self._role = who.role
         return who
 
     async def _authorize(self, permission: str) -> Actor | None:
-        """The actor when the session is live and holds `permission`; a denial is audited."""
-        await self.check_session()
-        actor = self.actor()
+        """The actor when the session is live and holds `permission`; denials are audited per tab."""
+        # Only a session validated on this very connection counts (not the tab's cached identity).
+        actor = self._actor() if await self._check_session() is not None else Actor.anonymous()
         try:
-            await call(authz.enforce, uow(), actor, permission)
+            await call(authz.enforce, uow(), actor, permission, source=self._source())
         except PermissionDenied:
             return None
         return actor
 
-    def _signed_in(self, signed: SignedIn) -> None:
-        user = signed.user
-        self._user_id, self._role = user.id, user.role
-        self._session_token, self._session_id = signed.session_token, signed.session_id
+    def _show(self, user: UserView, session_id: int) -> None:
+        """Take up the signed-in person of this browser's session."""
+        self._user_id, self._role, self._session_id = user.id, user.role, session_id
         self._proof = None
         self.email = user.email
         self.is_player = user.role == Role.PLAYER
@@ -129,8 +149,8 @@ class SessionState(rx.State):
         self.login_step, self.enroll_qr, self.enroll_secret = "password", "", ""
 
     def _forget(self, notice: str = "") -> None:
-        self._user_id, self._role, self._session_token, self._session_id = None, "", "", None
-        self._proof = None
+        self._user_id, self._role, self._session_id = None, "", None
+        self._proof, self._grant, self._grant_target = None, "", ""
         self.email = self.balance_text = self.previous_login_text = ""
         self.is_player = self.is_operator = self.can_manage_operators = False
         self.recovery_codes = []
@@ -158,7 +178,7 @@ class SessionState(rx.State):
                 field(form, "email"),
                 form.get("password", ""),
                 now(),
-                self.client(),
+                self._client(),
             )
         except AccountLocked as err:
             self.login_step, self.auth_error = "locked", err.message
@@ -169,17 +189,27 @@ class SessionState(rx.State):
         return None
 
     async def _complete(self, proof: PasswordProof, code: str, target: str):
+        """Open the browser session; the page then swaps its grant for the cookie (`tab.bind`)."""
         try:
-            signed = await call(signin.sign_in, uow(), proof, now(), self.client(), code=code)
+            signed = await call(signin.sign_in, uow(), proof, now(), self._client(), code=code)
         except Exception as err:
             self.auth_error = message(err)
             return None
-        self._signed_in(signed)
+        self._proof, self.auth_error, self.auth_notice = None, "", ""
         if signed.recovery_codes:
+            operator = authz.is_operator(signed.user.role)
+            self._grant, self._grant_target = (
+                signed.session_token,
+                (routes.OPS_DASHBOARD if operator else routes.ACCOUNT),
+            )
             self.recovery_codes, self.login_step = list(signed.recovery_codes), "recovery"
             return None
-        await self.refresh_balance()
-        return rx.redirect(target)
+        return self._bind(signed.session_token, target)
+
+    def _bind(self, grant: str, target: str):
+        self._grant = self._grant_target = ""
+        self.login_step, self.enroll_qr, self.enroll_secret = "password", "", ""
+        return tab.bind(self, grant, target)
 
     @rx.event
     async def login(self, form: dict[str, str]):
@@ -229,8 +259,10 @@ class SessionState(rx.State):
 
     @rx.event
     def finish_recovery(self):
-        """The person saved their recovery codes: forget them here and go on."""
+        """The person saved their recovery codes: forget them here and go on (signed in)."""
         self.recovery_codes, self.login_step = [], "password"
+        if self._grant:
+            return self._bind(self._grant, self._grant_target)
         return rx.redirect(routes.OPS_DASHBOARD if self.is_operator else routes.ACCOUNT)
 
     @rx.event
@@ -263,30 +295,28 @@ class SessionState(rx.State):
                 terms_version=TERMS_VERSION if accepted else "",
                 privacy_version=PRIVACY_VERSION if accepted else "",
             )
-            user = await call(registration.register_player, uow(), cmd, now(), self.client())
-            signed = await call(signin.start_session_after_registration, uow(), user.id, now(), self.client())
+            # The same answer whether the address was free or taken (no account enumeration).
+            await call(registration.register_player, uow(), cmd, now(), self._client())
         except Exception as err:
             self.auth_error = message(err)
             return None
-        self._signed_in(signed)
-        await self.refresh_balance()
-        return [
-            rx.toast.success("Welcome to Kasyno Lotto! Check your email to confirm it."),
-            rx.redirect(routes.WALLET),
-        ]
+        self.login_step, self.login_email = "password", field(form, "email").strip()
+        self.auth_notice = REGISTERED
+        return rx.redirect(routes.LOGIN)
 
     @rx.event
     async def logout(self):
+        """End the session, then have the server clear the cookie (`tab.drop`): every tab is out."""
         target = routes.OPS_LOGIN if self.is_operator else routes.LOGIN
         if self._session_id is not None and self._user_id is not None:
             # Already ended (expired or revoked): signing out here is all that is left.
             with contextlib.suppress(DomainError):
-                await call(signin.sign_out, uow(), self.actor(), now())
+                await call(signin.sign_out, uow(), self._actor(), now())
         self._forget()
-        return rx.redirect(target)
+        return tab.drop(self, target)
 
-    async def refresh_balance(self) -> None:
-        uid = self.player_id()
+    async def _refresh_balance(self) -> None:
+        uid = self._player_id()
         if uid is not None:
             self.balance_text = (await call(wallet.cash_balance, uow(), uid)).text
 
@@ -295,10 +325,10 @@ class SessionState(rx.State):
     @rx.event
     async def guard_player(self):
         """on_load for player pages: redirect when not signed in; refresh the balance."""
-        who = await self.check_session()
+        who = await self._check_session()
         if who is None or who.role != Role.PLAYER:
             return rx.redirect(routes.LOGIN)
-        await self.refresh_balance()
+        await self._refresh_balance()
         return None
 
     @rx.event
@@ -308,7 +338,7 @@ class SessionState(rx.State):
     @rx.event
     async def guard_ops_page(self, permission: str):
         """on_load for back-office pages: the page's own permission, or away."""
-        who = await self.check_session()
+        who = await self._check_session()
         if who is None or not authz.is_operator(who.role):
             return rx.redirect(routes.OPS_LOGIN)
         if not authz.allowed(who.role, permission):
@@ -319,13 +349,3 @@ class SessionState(rx.State):
 def _previous(at, ip: str) -> str:
     text = when(at)
     return f"{text} from {ip}" if text and ip else text
-
-
-class SessionGuard(Middleware):
-    """Before every event of a signed-in tab: is its server-side session still live?"""
-
-    async def preprocess(self, app, state, event):
-        session = await state.get_state(SessionState)
-        if session._session_token:
-            await session.check_session()
-        return None

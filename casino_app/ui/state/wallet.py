@@ -86,7 +86,7 @@ class WalletState(rx.State):
         self.method_token, self.error = value[:128], ""
 
     async def _actor(self) -> Actor:
-        return (await self.get_state(SessionState)).actor()
+        return (await self.get_state(SessionState))._actor()
 
     @rx.event
     @requires("player.wallet")

@@ -24,6 +24,7 @@ class RollDice:
     target: int  # hundredths: 5000 = 50.00
     request_id: str
     commitment: str | None = None  # the seed commitment the player was shown
+    version: int | None = None  # the game version whose rules the player was shown
 
 
 def dice_rules(game: GameFacts) -> rules.DiceRules:
@@ -55,7 +56,7 @@ def roll(uow: UnitOfWork, actor: Actor, cmd: RollDice, now: datetime) -> RoundVi
         InvalidSelection: a direction or target outside the rules. The engine's and the seed pair's
         errors (InvalidAmount, InsufficientFunds, SeedChanged ...); nothing is written.
     """
-    game = catalog.game_facts(uow, DICE_CODE)
+    game = catalog.game_facts(uow, DICE_CODE, cmd.version)
     r = dice_rules(game)
     bet = rules.validate_bet(r, cmd.direction, cmd.target)
     choice = {"direction": bet.direction.value, "target": bet.target}

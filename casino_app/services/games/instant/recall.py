@@ -34,7 +34,7 @@ def _query() -> Any:
 
 def _view(row: InstantRound, bet: Bet, pair: SeedPair, game: Game, rnd: Round) -> RoundView:
     outcome = _json(row.outcome)
-    wins = [int(w) for w in outcome.get("step_wins", [])]
+    wins = _wins(outcome)
     pending = bet.status == BetStatus.PENDING
     win = sum(wins[: row.shown]) if pending else bet.win
     ccy = bet.currency
@@ -47,7 +47,7 @@ def _view(row: InstantRound, bet: Bet, pair: SeedPair, game: Game, rnd: Round) -
         status=bet.status,
         result=bet.result or str(outcome.get("result", "")),
         selection=_json(row.selection),
-        outcome=_shown(outcome, row.shown),
+        outcome=shown_outcome(outcome, row.shown),
         steps=row.steps,
         shown=row.shown,
         stake=money_line(bet.stake, ccy),
@@ -73,12 +73,20 @@ def _json(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _shown(outcome: dict[str, Any], shown: int) -> dict[str, Any]:
+def _wins(outcome: dict[str, Any]) -> list[int]:
+    """Each step's win; nothing for a saved state that cannot be read (a voided malfunction)."""
+    try:
+        return [int(w) for w in outcome.get("step_wins", [])]
+    except (TypeError, ValueError):
+        return []
+
+
+def shown_outcome(outcome: dict[str, Any], shown: int) -> dict[str, Any]:
     """Only the steps the player has seen: the rest of a decided round stays unseen until shown."""
     steps = outcome.get("spins")
     if not isinstance(steps, list):
         return outcome
-    return {**outcome, "spins": steps[:shown], "step_wins": outcome.get("step_wins", [])[:shown]}
+    return {**outcome, "spins": steps[:shown], "step_wins": _wins(outcome)[:shown]}
 
 
 def view_of(uow: UnitOfWork, row_id: int) -> RoundView:

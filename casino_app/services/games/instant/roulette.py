@@ -21,7 +21,8 @@ from casino_app.services.games.instant.views import GameInfo, RoundView
 class SpinRoulette:
     bets: tuple[tuple[str, int], ...]  # (spot id, amount in minor units)
     request_id: str
-    commitment: str | None = None
+    commitment: str | None = None  # the seed commitment the player was shown
+    version: int | None = None  # the game version whose rules the player was shown
 
 
 def roulette_rules(game: GameFacts) -> rules.RouletteRules:
@@ -53,7 +54,7 @@ def spin_wheel(uow: UnitOfWork, actor: Actor, cmd: SpinRoulette, now: datetime) 
         InvalidAmount: a bet outside the table limits or a total outside the game's. The engine's
         and the seed pair's errors; nothing is written.
     """
-    game = catalog.game_facts(uow, ROULETTE_CODE)
+    game = catalog.game_facts(uow, ROULETTE_CODE, cmd.version)
     bets = rules.validate_bets(roulette_rules(game), list(cmd.bets))
     choice = {"bets": [[b.spot, b.amount] for b in bets]}
     request = play.InstantPlay(

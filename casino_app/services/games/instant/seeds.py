@@ -22,6 +22,7 @@ from casino_app.domain.errors import NotFound, RoundInProgress, SeedChanged
 from casino_app.domain.games import fairness, rng
 from casino_app.domain.games.vocabulary import BetStatus, SeedPairStatus
 from casino_app.domain.identity.actor import Actor
+from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.tables import Bet, InstantRound, SeedPair
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
@@ -111,6 +112,7 @@ def seed_pair(uow: UnitOfWork, actor: Actor, now: datetime) -> SeedPairView:
 
 
 @authz.guard("player.play")
+@retry_transient
 def rotate_seed(uow: UnitOfWork, actor: Actor, client_seed: str | None, now: datetime) -> Rotation:
     """Reveal the active server seed and start a new pair (nonce 0) with `client_seed`.
 

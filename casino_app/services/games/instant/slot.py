@@ -19,7 +19,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.games import catalog
 from casino_app.services.games.catalog import GameFacts
-from casino_app.services.games.instant import info, play
+from casino_app.services.games.instant import info, play, steps
 from casino_app.services.games.instant.specs import SLOT_CODE
 from casino_app.services.games.instant.views import GameInfo, RoundView
 
@@ -28,7 +28,8 @@ from casino_app.services.games.instant.views import GameInfo, RoundView
 class SpinSlot:
     stake_minor: int
     request_id: str
-    commitment: str | None = None
+    commitment: str | None = None  # the seed commitment the player was shown
+    version: int | None = None  # the game version whose rules the player was shown
 
 
 def slot_rules(game: GameFacts) -> rules.SlotRules:
@@ -53,6 +54,20 @@ def _spin_record(spin: rules.Spin, win: int) -> dict[str, Any]:
     }
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary(spin: rules.Spin, free_spins: int = 0) -> str:
+    """ "2 winning lines, 3 stars, 10 free spins", or "no win"."""
+    parts = [_plural(len(spin.line_wins), "winning line")] if spin.line_wins else []
+    if spin.scatters:
+        parts.append(_plural(spin.scatters, "star"))
+    if free_spins:
+        parts.append(_plural(free_spins, "free spin"))
+    return ", ".join(parts) or "no win"
+
+
 def _decide(r: rules.SlotRules, stake: int) -> play.Decide:
     lines = len(r.lines)
 
@@ -60,9 +75,7 @@ def _decide(r: rules.SlotRules, stake: int) -> play.Decide:
         played = rules.play_round(r, stream)
         spins = (played.base, *played.free)
         wins = tuple(rules.win_amount(r, stake, s.units(lines)) for s in spins)
-        result = f"{len(played.base.line_wins)} lines, {played.base.scatters} stars"
-        if played.free:
-            result += f", {len(played.free)} free spins"
+        result = summary(played.base, len(played.free))
         outcome = {
             "spins": [_spin_record(s, w) for s, w in zip(spins, wins, strict=True)],
             "free_spins": len(played.free),
@@ -82,7 +95,7 @@ def spin(uow: UnitOfWork, actor: Actor, cmd: SpinSlot, now: datetime) -> RoundVi
         RoundInProgress: free spins of the previous round are still waiting.
         The engine's and the seed pair's errors (InvalidAmount, InsufficientFunds ...).
     """
-    game = catalog.game_facts(uow, SLOT_CODE)
+    game = catalog.game_facts(uow, SLOT_CODE, cmd.version)
     r = slot_rules(game)
     request = play.InstantPlay(
         game,
@@ -105,4 +118,4 @@ def free_spin(uow: UnitOfWork, actor: Actor, step: int, now: datetime) -> RoundV
         NotFound: no unfinished round. SpinTooSoon: the pace. InvalidInput: a step out of order.
     """
     interval = uow.context.settings.slot_spin_interval_ms
-    return play.advance(uow, actor, SLOT_CODE, int(step), interval, now)
+    return steps.advance(uow, actor, SLOT_CODE, int(step), interval, now)

@@ -16,7 +16,7 @@ from casino_app.services.games.catalog import GameSpec
 
 DICE_CODE, ROULETTE_CODE, SLOT_CODE = "dice", "roulette", "slot"
 
-_S = "seven crown bell gem grape citrus cherry wild star".split()
+_S = ["seven", "crown", "bell", "gem", "grape", "citrus", "cherry", "wild", "star"]
 SEVEN, CROWN, BELL, GEM, GRAPE, CITRUS, CHERRY, WILD, STAR = _S
 
 SLOT_STRIPS = [

@@ -16,10 +16,11 @@ from sqlmodel import col, select
 from casino_app.domain.errors import InvalidInput, NotFound
 from casino_app.domain.games.vocabulary import BetStatus
 from casino_app.domain.identity.actor import Actor
+from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.tables import Bet, InstantRound
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.games.instant import play, recall
+from casino_app.services.games.instant import recall, steps
 from casino_app.services.games.instant.views import RoundView
 
 SWEEP_BATCH = 100
@@ -44,7 +45,9 @@ def unfinished_round(uow: UnitOfWork, actor: Actor, game_code: str, now: datetim
     return RoundView(**{**view.__dict__, "notice": notice})
 
 
+@retry_transient
 def _settle_expired(uow: UnitOfWork, row_id: int, now: datetime) -> str:
+    """Settle one expired round in its own transaction; "" when there was nothing to settle."""
     with uow:
         query = select(InstantRound).where(InstantRound.id == row_id)
         if uow.dialect == "postgresql":
@@ -53,9 +56,14 @@ def _settle_expired(uow: UnitOfWork, row_id: int, now: datetime) -> str:
         status = uow.session.exec(select(Bet.status).where(Bet.id == row.bet_id)).one()
         if status != BetStatus.PENDING or row.shown >= row.steps:
             return ""
-        notice = play.settle_expired_in(uow, row, now)
-        uow.commit()
-        return notice
+        try:
+            notice = steps.settle_expired_in(uow, row, now)
+        except (ValueError, KeyError, TypeError):
+            notice = ""
+        else:
+            uow.commit()
+            return notice
+    return steps.malfunction(uow, row_id, now).notice
 
 
 @authz.guard("system.jobs")
@@ -94,4 +102,4 @@ def declare_malfunction(uow: UnitOfWork, actor: Actor, bet_id: str, reason: str,
         raise NotFound("No such instant round.")
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("Give the malfunction's reason; it goes to the audit log.")
-    return play.malfunction(uow, row, now, f"malfunction: {reason.strip()}"[:255], actor)
+    return steps.malfunction(uow, row, now, f"malfunction: {reason.strip()}"[:255], actor)

@@ -88,6 +88,34 @@ def enroll_step() -> rx.Component:
     )
 
 
+def locked_step() -> rx.Component:
+    """A locked account (one policy for every account) unlocks with an authenticator code or the mail."""
+    return rx.vstack(
+        error_callout(SessionState.auth_error, "locked-message"),
+        rx.form(
+            rx.vstack(
+                code_field(field_id="ops-unlock-code"),
+                _submit("Unlock", "ops-unlock-submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SessionState.unlock_with_code,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        rx.hstack(
+            rx.button(
+                "Send the unlock link again", on_click=SessionState.resend_unlock, variant="ghost", size="2"
+            ),
+            _back(),
+            wrap="wrap",
+            spacing="3",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 @operator_page(
     route=routes.OPS_LOGIN, title="Operator sign-in", permission=None, on_load=SessionState.clear_error
 )
@@ -105,7 +133,7 @@ def operator_login() -> rx.Component:
                         "recovery",
                         recovery_codes_panel(SessionState.recovery_codes, SessionState.finish_recovery),
                     ),
-                    ("locked", error_callout(SessionState.auth_error, "locked-message")),
+                    ("locked", locked_step()),
                     password_step(),
                 ),
                 rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, size="2"),

@@ -49,8 +49,9 @@ def operator_withdrawals() -> rx.Component:
     return rx.vstack(
         rx.heading("Withdrawals", size="6"),
         rx.text(
-            "Cash is on hold from the moment a player asks. Paying moves it to the provider; "
-            "rejecting returns it to the player's cash. Each decision is final and audited.",
+            "Cash is on hold from the moment a player asks. Paying moves it to the provider and "
+            "needs a fresh code from your authenticator app; rejecting returns it to the player's "
+            "cash. Each decision is final and audited.",
             size="2",
             color_scheme="gray",
         ),
@@ -71,6 +72,24 @@ def operator_withdrawals() -> rx.Component:
                     size="3",
                     width="100%",
                     placeholder="e.g. name on card does not match",
+                ),
+                rx.text(
+                    "Authenticator code (to pay: a code covers 5 minutes of payments)",
+                    size="2",
+                    weight="medium",
+                    as_="label",
+                    html_for="pay-code",
+                ),
+                rx.input(
+                    value=OpsWithdrawalsState.code,
+                    on_change=OpsWithdrawalsState.set_code,
+                    id="pay-code",
+                    size="3",
+                    width="100%",
+                    max_length=16,
+                    auto_complete="one-time-code",
+                    input_mode="numeric",
+                    placeholder="123 456",
                 ),
                 rx.cond(
                     OpsWithdrawalsState.queue.length() > 0,

@@ -5,6 +5,7 @@ import reflex as rx
 from casino_app.ui import routes
 from casino_app.ui.components.common import number_row, status_badge
 from casino_app.ui.layouts.player import player_page
+from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.history import HistoryState
 
 
@@ -41,6 +42,14 @@ def ticket_card(t: rx.Var) -> rx.Component:
                     rx.text("Won ", t.win, weight="bold", color=rx.color("grass", 11), size="3"),
                 ),
                 width="100%",
+            ),
+            rx.button(
+                rx.icon("download", size=14),
+                "Signed receipt",
+                size="1",
+                variant="soft",
+                on_click=CasinoState.download_receipt(t.validation),
+                class_name="download-receipt",
             ),
             spacing="2",
             width="100%",

@@ -3,8 +3,10 @@
 import reflex as rx
 
 from casino_app.ui import routes
+from casino_app.ui.components.casino import casino_section
 from casino_app.ui.components.common import countdown, number_row
 from casino_app.ui.layouts.player import player_page
+from casino_app.ui.state.casino import CasinoLobbyState
 from casino_app.ui.state.lobby import LobbyState
 from casino_app.ui.state.play import PlayState
 from casino_app.ui.state.session import SessionState
@@ -66,7 +68,7 @@ def result_row(result: rx.Var) -> rx.Component:
     )
 
 
-@player_page(route=routes.LOBBY, title="Lobby", guard=False, on_load=LobbyState.load)
+@player_page(route=routes.LOBBY, title="Lobby", guard=False, on_load=[LobbyState.load, CasinoLobbyState.load])
 def lobby() -> rx.Component:
     return rx.vstack(
         rx.cond(
@@ -94,6 +96,7 @@ def lobby() -> rx.Component:
             LobbyState.draws.length() == 0,
             rx.text("The next draws are being scheduled…", color_scheme="gray"),
         ),
+        casino_section(),
         rx.heading("Latest results", size="5", margin_top="1em"),
         rx.card(
             rx.cond(

@@ -1,4 +1,4 @@
-"""Demo mailbox: the outgoing mail (verification, unlock, reset links), so the demo needs no mail server."""
+"""Demo mailbox: the signed-in player's own mail (verification, reset links); no mail server needed."""
 
 import reflex as rx
 
@@ -36,7 +36,7 @@ def message_card(m: rx.Var[MailRow]) -> rx.Component:
     )
 
 
-@player_page(route=routes.MAILBOX, title="Demo mailbox", guard=False, on_load=MailboxState.load)
+@player_page(route=routes.MAILBOX, title="Demo mailbox", on_load=MailboxState.load)
 def mailbox() -> rx.Component:
     return rx.vstack(
         rx.heading("Demo mailbox", size="6"),
@@ -44,8 +44,8 @@ def mailbox() -> rx.Component:
             MailboxState.enabled,
             rx.vstack(
                 rx.callout(
-                    "Demo mode: mail the platform would send (newest first). In production a mail relay "
-                    "delivers it and this page does not exist.",
+                    "Demo mode: the mail the platform sent you (newest first). In production a mail "
+                    "relay delivers it and this page does not exist.",
                     icon="mail",
                     color_scheme="amber",
                     width="100%",

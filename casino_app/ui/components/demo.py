@@ -1,0 +1,33 @@
+"""The demo-mode banner: on every page while demo mode is on, so nobody mistakes it for production."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from casino_app.ui.state.demo import DemoState
+
+DEMO_TEXT = (
+    "Demo mode: published demo logins work and the demo mailbox is open to signed-in players. "
+    "Not for real money or real people."
+)
+
+
+def demo_banner() -> rx.Component:
+    """A slim amber strip at the top of the page, shown only in demo mode."""
+    return rx.cond(
+        DemoState.on,
+        rx.hstack(
+            rx.icon("flask_conical", size=16),
+            rx.text(DEMO_TEXT, size="1", weight="medium"),
+            id="demo-banner",
+            role="note",
+            align="center",
+            justify="center",
+            spacing="2",
+            width="100%",
+            padding="0.35em 1em",
+            background=rx.color("amber", 4),
+            color=rx.color("amber", 12),
+            border_bottom=f"1px solid {rx.color('amber', 7)}",
+        ),
+    )

@@ -1,0 +1,224 @@
+"""Dice: pick a target with the slider, roll under or over it."""
+
+import reflex as rx
+
+from casino_app.ui import routes
+from casino_app.ui.components.casino import casino_style, fair_panel, rounds_card, rules_holder, session_bar
+from casino_app.ui.components.common import error_callout
+from casino_app.ui.layouts.player import player_page
+from casino_app.ui.state.casino import CasinoState
+from casino_app.ui.state.dice import DiceState
+
+
+def stat(label: str, value: rx.Var, test_id: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"),
+        rx.text(value, size="4", weight="bold", id=test_id, style={"font_variant_numeric": "tabular-nums"}),
+        spacing="0",
+        align="center",
+        flex="1",
+    )
+
+
+def result_display() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            DiceState.has_result,
+            rx.vstack(
+                rx.text(
+                    DiceState.roll_text,
+                    size="9",
+                    weight="bold",
+                    color=rx.cond(DiceState.won, rx.color("grass", 11), rx.color("gray", 11)),
+                    class_name=rx.cond(DiceState.rolls % 2 == 0, "pop-a", "pop-b"),
+                    id="dice-roll",
+                    style={"font_variant_numeric": "tabular-nums", "line_height": "1"},
+                ),
+                rx.text(DiceState.result_line, size="3", weight="medium", id="dice-result"),
+                align="center",
+                spacing="1",
+            ),
+            rx.vstack(
+                rx.text("—", size="9", weight="bold", color=rx.color("gray", 8), style={"line_height": "1"}),
+                rx.text("Set your target and roll", size="3", color_scheme="gray"),
+                align="center",
+                spacing="1",
+            ),
+        ),
+        rx.box(
+            rx.cond(
+                DiceState.has_result,
+                rx.box(
+                    position="absolute",
+                    top="-5px",
+                    left=DiceState.roll_percent,
+                    width="4px",
+                    height="20px",
+                    margin_left="-2px",
+                    border_radius="2px",
+                    background=rx.color("gray", 12),
+                    id="dice-marker",
+                ),
+            ),
+            position="relative",
+            width="100%",
+            height="10px",
+            border_radius="5px",
+            background=DiceState.win_zone,
+        ),
+        rx.hstack(
+            rx.text("0.00", size="1", color_scheme="gray"),
+            rx.spacer(),
+            rx.text("99.99", size="1", color_scheme="gray"),
+            width="100%",
+        ),
+        align="center",
+        width="100%",
+        spacing="2",
+        padding_y="0.5em",
+    )
+
+
+def panel() -> rx.Component:
+    return rx.vstack(
+        result_display(),
+        rx.segmented_control.root(
+            rx.segmented_control.item("Roll under", value="under"),
+            rx.segmented_control.item("Roll over", value="over"),
+            value=DiceState.direction,
+            on_change=DiceState.set_direction,
+            width="100%",
+            size="3",
+            id="dice-direction",
+        ),
+        rx.vstack(
+            rx.hstack(
+                rx.text("Target", size="2", weight="medium"),
+                rx.spacer(),
+                rx.text(DiceState.target, ".00", size="4", weight="bold", id="dice-target"),
+                width="100%",
+                align="center",
+            ),
+            rx.slider(
+                value=[DiceState.target],
+                min=DiceState.min_target,
+                max=DiceState.max_target,
+                step=1,
+                on_change=DiceState.set_target,
+                size="3",
+                id="dice-slider",
+                aria_label="Target",
+            ),
+            rx.text(DiceState.rule_text, size="2", color_scheme="gray", id="dice-rule"),
+            width="100%",
+            spacing="2",
+        ),
+        rx.hstack(
+            stat("Win chance", DiceState.chance_text, "dice-chance"),
+            stat("Multiplier", DiceState.multiplier_text, "dice-multiplier"),
+            stat("Payout on win", DiceState.payout_text, "dice-payout"),
+            width="100%",
+            padding="0.6em",
+            border_radius="var(--radius-3)",
+            background=rx.color("gray", 3),
+        ),
+        rx.hstack(
+            rx.vstack(
+                rx.text(
+                    "Stake (",
+                    DiceState.currency,
+                    ")",
+                    size="2",
+                    weight="medium",
+                    as_="label",
+                    html_for="stake",
+                ),
+                rx.hstack(
+                    rx.input(
+                        value=DiceState.stake_text,
+                        on_change=DiceState.set_stake_text,
+                        id="stake",
+                        input_mode="decimal",
+                        size="3",
+                        width="6.5em",
+                    ),
+                    rx.button(
+                        "½", on_click=DiceState.half_stake, variant="soft", size="3", aria_label="Halve"
+                    ),
+                    rx.button(
+                        "×2", on_click=DiceState.double_stake, variant="soft", size="3", aria_label="Double"
+                    ),
+                    spacing="1",
+                ),
+                spacing="1",
+            ),
+            rx.button(
+                rx.icon("dices"),
+                "Roll",
+                on_click=DiceState.roll,
+                size="4",
+                id="roll",
+                disabled=DiceState.busy | (CasinoState.commitment == ""),
+                loading=DiceState.busy,
+                flex_grow="1",
+            ),
+            align="end",
+            width="100%",
+            spacing="3",
+            wrap="wrap",
+        ),
+        error_callout(DiceState.error, "dice-error"),
+        spacing="4",
+        width="100%",
+    )
+
+
+def rules_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Rules", size="3"),
+            rx.text("A roll is a number from 0.00 to 99.99, every value equally likely.", size="2"),
+            rx.text(
+                "Roll under: you win below the target. Roll over: you win at the target or above.", size="2"
+            ),
+            rx.text(
+                "A win pays your stake × 99 ÷ win chance in %: 50% pays ×1.98, 10% pays ×9.90.", size="2"
+            ),
+            rx.text(
+                "Return to player ",
+                rx.text.strong(DiceState.rtp),
+                " for every target.",
+                size="2",
+                id="dice-rtp",
+            ),
+            rx.text(
+                "Stake ", DiceState.min_stake, " to ", DiceState.max_stake, size="1", color_scheme="gray"
+            ),
+            spacing="2",
+        ),
+        width="100%",
+    )
+
+
+@player_page(route=routes.DICE, title="Dice", on_load=DiceState.load)
+def dice_page() -> rx.Component:
+    return rx.vstack(
+        casino_style(),
+        rules_holder(),
+        rx.hstack(
+            rx.heading("Dice", size="6"),
+            rx.badge("RTP ", DiceState.rtp, color_scheme="grass", variant="soft"),
+            align="center",
+        ),
+        session_bar(),
+        rx.grid(
+            rx.card(panel(), width="100%"),
+            rx.vstack(rules_card(), fair_panel(), width="100%", spacing="4"),
+            columns=rx.breakpoints(initial="1", md="3fr 2fr"),
+            spacing="4",
+            width="100%",
+        ),
+        rounds_card(),
+        spacing="4",
+        width="100%",
+    )

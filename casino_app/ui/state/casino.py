@@ -1,0 +1,265 @@
+"""What every casino page shares: the seed pair, the recent rounds, the session's position.
+
+The game states (dice, roulette, slot) call the services and hand the round they played to
+`CasinoState._after_round`, which refreshes the nonce, the recall list and the net position.
+Rows are frozen dataclasses of pre-formatted strings; the browser verifier reads each round's
+public data from `verify_json` and never asks the server whether a round was fair.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import reflex as rx
+
+from casino_app.domain.errors import DomainError
+from casino_app.domain.identity.actor import Actor
+from casino_app.services.games import catalog, receipts
+from casino_app.services.games.instant import play_session, recall, seeds
+from casino_app.services.games.instant.views import RevealedPair, RoundView, SeedPairView
+from casino_app.ui.format import when
+from casino_app.ui.services import call, message, now, uow
+from casino_app.ui.state.guard import requires
+from casino_app.ui.state.session import SessionState
+
+GAME_ROUTES = {"dice": "/dice", "roulette": "/roulette", "slot": "/slots"}
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    bet_id: str = ""
+    game: str = ""
+    game_name: str = ""
+    when: str = ""
+    stake: str = ""
+    win: str = ""
+    paid: bool = False  # paid more than nothing
+    gained: bool = False  # paid more than the stake (a real win, not a part return)
+    status: str = ""
+    badge: str = ""  # the status, or "return" for a win below the stake
+    result: str = ""
+    balance_before: str = ""
+    balance_after: str = ""
+    nonce: str = ""
+    commitment: str = ""
+    client_seed: str = ""
+    server_seed: str = ""
+    verifiable: bool = False
+    verify_json: str = "{}"
+    target: str = ""  # the element the browser verifier writes into
+
+
+@dataclass(frozen=True)
+class RevealedRow:
+    commitment: str = ""
+    server_seed: str = ""
+    client_seed: str = ""
+    rounds: str = ""
+    revealed: str = ""
+
+
+def verify_data(v: RoundView) -> str:
+    """The round's public data for assets/verifier.js (amounts in minor units)."""
+    return json.dumps(
+        {
+            "game": v.game_code,
+            "game_version": v.game_version,
+            "server_seed": v.server_seed,
+            "commitment": v.commitment,
+            "client_seed": v.client_seed,
+            "nonce": v.nonce,
+            "stake": v.stake.minor,
+            "currency": v.stake.currency,
+            "selection": dict(v.selection),
+            "outcome": dict(v.outcome),
+            "win": v.win.minor if v.finished else None,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def outcome_line(v: RoundView) -> str:
+    """What a round did for the player; a return below the stake is not called a win."""
+    if v.win.minor > v.stake.minor:
+        return f"You win {v.win.text}"
+    if v.win.minor > 0:
+        return f"{v.win.text} back of your {v.stake.text} stake"
+    return "No win this time"
+
+
+def round_row(v: RoundView) -> RoundRow:
+    return RoundRow(
+        v.bet_id,
+        v.game_code,
+        v.game_name,
+        when(v.created_at),
+        v.stake.text,
+        v.win.text,
+        v.win.minor > 0,
+        v.win.minor > v.stake.minor,
+        v.status,
+        "return" if v.status == "win" and v.win.minor <= v.stake.minor else v.status,
+        v.result,
+        v.cash_before.text,
+        v.cash_after.text if v.cash_after else "after the round",
+        str(v.nonce),
+        v.commitment,
+        v.client_seed,
+        v.server_seed,
+        bool(v.server_seed) and v.finished,
+        verify_data(v),
+        f"verify-{v.bet_id}",
+    )
+
+
+def revealed_row(p: RevealedPair) -> RevealedRow:
+    return RevealedRow(p.commitment, p.server_seed, p.client_seed, str(p.rounds), when(p.revealed_at))
+
+
+class CasinoState(rx.State):
+    commitment: str = ""
+    client_seed: str = ""
+    nonce: int = 0
+    open_round: bool = False
+    seed_input: str = ""
+    seed_error: str = ""
+    last_revealed: RevealedRow = RevealedRow()
+    has_revealed: bool = False
+    rounds: list[RoundRow] = []
+    rounds_game: str = ""
+    rules_json: str = "{}"
+    session_since: str = ""  # ISO time the session started (the elapsed clock counts from it)
+    session_since_text: str = ""
+    session_net: str = ""
+    session_loss: bool = False
+    session_gain: bool = False
+    session_rounds: int = 0
+
+    @rx.var
+    def short_commitment(self) -> str:
+        return f"{self.commitment[:12]}…{self.commitment[-6:]}" if self.commitment else ""
+
+    async def _who(self) -> Actor:
+        return (await self.get_state(SessionState))._actor()
+
+    def _show_pair(self, pair: SeedPairView) -> None:
+        self.commitment, self.client_seed, self.nonce = pair.commitment, pair.client_seed, pair.nonce
+        self.open_round = pair.open_round
+
+    async def _load(self, game_code: str) -> None:
+        """The pair, the game's recent rounds and the session position (for a page's on_load)."""
+        actor = await self._who()
+        self._show_pair(await call(seeds.seed_pair, uow(), actor, now()))
+        self.rounds_game, self.seed_error = game_code, ""
+        await self._refresh_rounds(actor)
+
+    async def _refresh_rounds(self, actor: Actor) -> None:
+        views = await call(recall.recent_rounds, uow(), actor, self.rounds_game or None, 10)
+        self.rounds = [round_row(v) for v in views]
+        self.rules_json = await call(_rules_of, views)
+        try:
+            pos = await call(play_session.position, uow(), actor, now())
+        except DomainError:
+            return
+        self.session_since, self.session_since_text = (
+            pos.started_at.isoformat(),
+            pos.started_at.strftime("%H:%M"),
+        )
+        self.session_net, self.session_rounds = pos.net.text, pos.rounds
+        self.session_loss, self.session_gain = pos.net.minor < 0, pos.net.minor > 0
+
+    async def _after_round(self, view: RoundView) -> None:
+        """A round was played or stepped: the next nonce, the recall list, the position, the balance."""
+        actor = await self._who()
+        self.nonce = max(self.nonce, view.nonce + 1)
+        self.open_round = not view.finished
+        await self._refresh_rounds(actor)
+        session = await self.get_state(SessionState)
+        await session._refresh_balance()
+
+    @rx.event
+    def set_seed_input(self, value: str) -> None:
+        self.seed_input, self.seed_error = str(value)[:80], ""
+
+    @rx.event
+    @requires("player.play")
+    async def rotate(self):
+        """Reveal the server seed and start a new pair (with the typed client seed, if any)."""
+        actor = await self._who()
+        wanted = self.seed_input if self.seed_input != "" else None
+        try:
+            rotation = await call(seeds.rotate_seed, uow(), actor, wanted, now())
+        except Exception as err:
+            self.seed_error = message(err)
+            return None
+        self._show_pair(rotation.active)
+        self.last_revealed, self.has_revealed = revealed_row(rotation.revealed), True
+        self.seed_input = ""
+        await self._refresh_rounds(actor)
+        return rx.toast.success("Seed revealed: your past rounds can now be verified.")
+
+    @rx.event
+    @requires("player.history")
+    async def download_receipt(self, bet_id: str):
+        """The signed receipt of one round, as a JSON file for tools/verify_receipt.py."""
+        try:
+            signed = await call(receipts.receipt, uow(), await self._who(), str(bet_id))
+        except Exception as err:
+            return rx.toast.error(message(err))
+        body = json.dumps(signed.envelope(), indent=1, ensure_ascii=False, sort_keys=True)
+        return rx.download(data=body, filename=f"receipt-{signed.bet_id}.json")
+
+
+def _rules_of(views: list[RoundView]) -> str:
+    """The rules of every game version in `views`, for the verifier ("slot@1": {...})."""
+    wanted = {(v.game_code, v.game_version) for v in views}
+    rules = {f"{c}@{n}": dict(catalog.game_facts(uow(), c, n).rules) for c, n in sorted(wanted)}
+    for game in catalog.all_games(uow()):
+        if game.code in GAME_ROUTES:
+            rules[f"{game.code}@current"] = dict(game.rules)
+    return json.dumps(rules, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class GameCard:
+    code: str = ""
+    name: str = ""
+    route: str = ""
+    icon: str = ""
+    blurb: str = ""
+    rtp: str = ""
+    stakes: str = ""
+
+
+_BLURBS = {
+    "dice": ("dices", "Pick your chance, roll under or over. Payout from the odds."),
+    "roulette": ("circle_dot", "European single zero: every bet on the board, up to 15 a spin."),
+    "slot": ("cherry", "5 reels, 10 lines, wilds, stars and free spins."),
+}
+
+
+class CasinoLobbyState(rx.State):
+    """The lobby's casino section (public: what each game returns is shown before the stake)."""
+
+    casino_games: list[GameCard] = []
+
+    @rx.event
+    async def load(self) -> None:
+        from casino_app.services.games.instant import dice, roulette, slot
+
+        cards = []
+        for code, info_of in (
+            ("dice", dice.dice_info),
+            ("roulette", roulette.roulette_info),
+            ("slot", slot.slot_info),
+        ):
+            try:
+                info = await call(info_of, uow())
+            except DomainError:
+                continue
+            icon, blurb = _BLURBS[code]
+            stakes = f"{info.min_stake.text} – {info.max_stake.text}"
+            cards.append(GameCard(code, info.name, GAME_ROUTES[code], icon, blurb, info.rtp_percent, stakes))
+        self.casino_games = cards

@@ -1,0 +1,163 @@
+"""The dice panel: direction, target slider, stake, Roll; the roll is decided and paid on the server."""
+
+from __future__ import annotations
+
+import uuid
+
+import reflex as rx
+
+from casino_app.domain.errors import RulesChanged
+from casino_app.domain.games import dice as dice_rules
+from casino_app.domain.money.amounts import Money, format_money, parse_amount, to_decimal_string
+from casino_app.services.games.instant import dice
+from casino_app.ui.services import call, message, now, uow
+from casino_app.ui.state.casino import CasinoState, outcome_line
+from casino_app.ui.state.guard import requires
+from casino_app.ui.state.session import SessionState
+
+
+class DiceState(rx.State):
+    direction: str = "under"
+    target: int = 50  # whole percent on the slider: "under 50" wins on 0.00-49.99
+    stake_text: str = "1.00"
+    currency: str = "EUR"
+    edge: int = 100
+    min_target: int = 2
+    max_target: int = 98
+    rtp: str = ""
+    min_stake: str = ""
+    max_stake: str = ""
+    version: int = 0
+    busy: bool = False
+    error: str = ""
+    has_result: bool = False
+    roll_text: str = ""
+    roll_percent: str = "0%"  # where the roll sits on the track
+    won: bool = False
+    result_line: str = ""
+    rolls: int = 0  # changes on every roll, so the result animates again
+    _request_id: str = ""
+
+    def _chance(self) -> int:
+        """Winning rolls out of 10,000."""
+        t = self.target * 100
+        return t if self.direction == "under" else dice_rules.RANGE - t
+
+    @rx.var
+    def chance_text(self) -> str:
+        c = self._chance()
+        return f"{c // 100}.{c % 100:02d}%"
+
+    @rx.var
+    def multiplier_text(self) -> str:
+        scaled = (dice_rules.RANGE - self.edge) * 10_000 // max(1, self._chance())
+        return f"×{scaled // 10_000}.{scaled % 10_000:04d}"
+
+    @rx.var
+    def payout_text(self) -> str:
+        try:
+            stake = parse_amount(self.stake_text, self.currency).minor
+        except Exception:
+            return "—"
+        win = stake * (dice_rules.RANGE - self.edge) // max(1, self._chance())
+        return format_money(Money(win, self.currency))
+
+    @rx.var
+    def rule_text(self) -> str:
+        if self.direction == "under":
+            return f"You win if the roll is under {self.target}.00"
+        return f"You win if the roll is {self.target}.00 or more"
+
+    @rx.var
+    def win_zone(self) -> str:
+        """The winning part of the track, as a CSS gradient."""
+        green, grey = "var(--grass-9)", "var(--gray-6)"
+        t = f"{self.target}%"
+        if self.direction == "under":
+            return f"linear-gradient(90deg, {green} 0 {t}, {grey} {t} 100%)"
+        return f"linear-gradient(90deg, {grey} 0 {t}, {green} {t} 100%)"
+
+    @rx.event
+    @requires("player.play")
+    async def load(self) -> None:
+        await self._load_info()
+        self.error, self._request_id = "", uuid.uuid4().hex
+        await (await self.get_state(CasinoState))._load("dice")
+
+    async def _load_info(self) -> None:
+        info = await call(dice.dice_info, uow())
+        self.rtp, self.min_stake, self.max_stake = info.rtp_percent, info.min_stake.text, info.max_stake.text
+        self.currency, self.version, self.edge = (
+            info.min_stake.currency,
+            info.version,
+            int(info.rules["edge"]),
+        )
+        self.min_target = -(-int(info.rules["min_chance"]) // 100)
+        self.max_target = int(info.rules["max_chance"]) // 100
+        self.target = min(max(self.target, self.min_target), self.max_target)
+
+    @rx.event
+    def set_direction(self, value: str | list[str]) -> None:
+        value = value[0] if isinstance(value, list) else value
+        if value in ("under", "over"):
+            self.direction, self.error = value, ""
+
+    @rx.event
+    def set_target(self, value: list[float] | float) -> None:
+        raw = value[0] if isinstance(value, list) else value
+        try:
+            self.target = min(max(round(float(raw)), self.min_target), self.max_target)
+        except (TypeError, ValueError):
+            return
+        self.error = ""
+
+    @rx.event
+    def set_stake_text(self, value: str) -> None:
+        self.stake_text, self.error = str(value)[:32], ""
+
+    @rx.event
+    def half_stake(self) -> None:
+        self._scale_stake(1, 2)
+
+    @rx.event
+    def double_stake(self) -> None:
+        self._scale_stake(2, 1)
+
+    def _scale_stake(self, num: int, den: int) -> None:
+        try:
+            minor = parse_amount(self.stake_text, self.currency).minor * num // den
+        except Exception:
+            return
+        self.stake_text = to_decimal_string(Money(max(minor, 1), self.currency))
+
+    @rx.event
+    @requires("player.play")
+    async def roll(self):
+        session = await self.get_state(SessionState)
+        casino = await self.get_state(CasinoState)
+        self.busy, self.error = True, ""
+        yield
+        try:
+            stake = parse_amount(self.stake_text, self.currency)
+            cmd = dice.RollDice(
+                stake.minor,
+                self.direction,
+                self.target * 100,
+                self._request_id,
+                casino.commitment,
+                self.version,
+            )
+            view = await call(dice.roll, uow(), session._actor(), cmd, now())
+        except Exception as err:
+            self.error, self.busy = message(err), False
+            if isinstance(err, RulesChanged):
+                await self._load_info()
+            await session._refresh_balance()
+            return
+        self._request_id = uuid.uuid4().hex
+        rolled = int(view.outcome.get("roll", 0))
+        self.roll_text, self.roll_percent = dice_rules.describe(rolled), f"{rolled / 100:.2f}%"
+        self.won = view.win.minor > view.stake.minor
+        self.result_line = outcome_line(view)
+        self.has_result, self.busy, self.rolls = True, False, self.rolls + 1
+        await casino._after_round(view)
