@@ -69,6 +69,7 @@ class IdentitySettings:
     public_url: str = f"http://localhost:{DEFAULT_PORT}"
     session_idle_seconds: int = 15 * 60
     session_absolute_seconds: int = 12 * 3600
+    registrations_per_ip_hour: int = 10  # self-registrations one client address may make
 
 
 @dataclass(frozen=True)
@@ -112,13 +113,15 @@ def load_security_settings(env: Mapping[str, str] | None = None) -> SecuritySett
 
 
 def load_identity_settings(env: Mapping[str, str] | None = None) -> IdentitySettings:
-    """`CASINO_PUBLIC_URL` (default: the first allowed origin) and `CASINO_SESSION_*`."""
+    """`CASINO_PUBLIC_URL` (default: the first allowed origin), `CASINO_SESSION_*`,
+    `CASINO_REGISTRATIONS_PER_IP_HOUR`."""
     env = os.environ if env is None else env
     first_origin = next(iter(_origins(env)), local_origins(served_port(env))[0])
     return IdentitySettings(
         public_url=env.get("CASINO_PUBLIC_URL") or first_origin,
         session_idle_seconds=_int(env, "CASINO_SESSION_IDLE_SECONDS", 15 * 60),
         session_absolute_seconds=_int(env, "CASINO_SESSION_ABSOLUTE_SECONDS", 12 * 3600),
+        registrations_per_ip_hour=_int(env, "CASINO_REGISTRATIONS_PER_IP_HOUR", 10),
     )
 
 

@@ -74,6 +74,8 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "CASINO_KEYRING_PATH": str(keyring),
             "CASINO_DRAW_INTERVAL_SECONDS": "86400",
             "CASINO_DEMO_MODE": "1",
+            # Every browser test registers from 127.0.0.1; the limit itself is tested in integration.
+            "CASINO_REGISTRATIONS_PER_IP_HOUR": "1000",
             "CASINO_SCHEDULER": "1",
         }
     )

