@@ -46,6 +46,18 @@ from casino_app.services.money import ledger
 _ROUNDS = InstantRound.__table__  # type: ignore[attr-defined]
 _GAMES = Game.__table__  # type: ignore[attr-defined]
 _ROUND_CODES = Round.__table__  # type: ignore[attr-defined]
+# Built once: a round is a handful of statements, and building each anew costs more than running it.
+_KNOWN = (
+    sa.select(_GAMES.c.version, _ROUNDS.c.id, _ROUNDS.c.request_hash)
+    .select_from(_GAMES)
+    .outerjoin(
+        _ROUNDS,
+        (_ROUNDS.c.user_id == sa.bindparam("user_id")) & (_ROUNDS.c.request_key == sa.bindparam("key")),
+    )
+    .where(_GAMES.c.id == sa.bindparam("game_id"))
+)
+_RECORD = sa.insert(_ROUNDS)
+_CODE = sa.select(_ROUND_CODES.c.code).where(_ROUND_CODES.c.id == sa.bindparam("round_id"))
 
 
 @dataclass(frozen=True)
@@ -93,9 +105,12 @@ def play_round(uow: UnitOfWork, actor: Actor, play: InstantPlay, decide: Decide,
     request_hash = ledger.request_hash({"game": play.game.code, **request})
     try:
         with uow:
-            known = _by_key(uow.session, user_id, play.request_key)
+            version, known_id, known_hash = uow.session.execute(
+                _KNOWN, {"user_id": user_id, "key": play.request_key, "game_id": play.game.id}
+            ).one()
+            known = None if known_id is None else _Known(known_id, known_hash)
             if known is None:
-                _check_version(uow, play.game)
+                _check_version(play.game, version)
                 pair = seeds.take_nonce_in(uow, user_id, play.commitment)
                 if play.stepped or play.min_interval_ms:
                     _check_pace(uow, user_id, play, now)
@@ -107,9 +122,14 @@ def play_round(uow: UnitOfWork, actor: Actor, play: InstantPlay, decide: Decide,
     return _replay(uow, user_id, play.request_key, request_hash, known)
 
 
-def _check_version(uow: UnitOfWork, game: GameFacts) -> None:
+@dataclass(frozen=True)
+class _Known:
+    id: int
+    request_hash: str
+
+
+def _check_version(game: GameFacts, current: int) -> None:
     """The round starts under the version whose rules the player was shown, or not at all."""
-    current = uow.session.execute(sa.select(_GAMES.c.version).where(_GAMES.c.id == game.id)).scalar_one()
     if current != game.version:
         raise RulesChanged(f"{game.name} has new rules (version {current}): have a look, then play again.")
 
@@ -188,10 +208,8 @@ def _play_in(
         "stepped_at": now,
         **values,
     }
-    uow.session.execute(sa.insert(_ROUNDS).values(**row))
-    code = uow.session.execute(
-        sa.select(_ROUND_CODES.c.code).where(_ROUND_CODES.c.id == round_id)
-    ).scalar_one()
+    uow.session.execute(_RECORD, row)
+    code = uow.session.execute(_CODE, {"round_id": round_id}).scalar_one()
     return _fresh_view(play, placed, pair, decided, outcome, status, row, code)
 
 

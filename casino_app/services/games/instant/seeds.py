@@ -163,13 +163,16 @@ def revealed_pairs(uow: UnitOfWork, actor: Actor, limit: int = 20) -> list[Revea
         ]
 
 
+_TAKE_NONCE = (
+    sa.update(_PAIRS)
+    .where(_PAIRS.c.active_user_id == sa.bindparam("b_player"))
+    .values(nonce=_PAIRS.c.nonce + 1)
+    .returning(_PAIRS.c.id, _PAIRS.c.nonce, _PAIRS.c.commitment, _PAIRS.c.client_seed, _PAIRS.c[SEALED])
+)
+
+
 def _take_nonce(uow: UnitOfWork, user_id: int) -> Any:
-    return uow.session.execute(
-        sa.update(_PAIRS)
-        .where(_PAIRS.c.active_user_id == user_id)
-        .values(nonce=_PAIRS.c.nonce + 1)
-        .returning(_PAIRS.c.id, _PAIRS.c.nonce, _PAIRS.c.commitment, _PAIRS.c.client_seed, _PAIRS.c[SEALED])
-    ).first()
+    return uow.session.execute(_TAKE_NONCE, {"b_player": user_id}).first()
 
 
 def take_nonce_in(uow: UnitOfWork, user_id: int, commitment: str | None) -> ActivePair:

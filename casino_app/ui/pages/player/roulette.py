@@ -18,14 +18,17 @@ def _colour(n: int) -> str:
     return "green" if n == 0 else "red" if n in RED else "black"
 
 
-def _chip(spot: str) -> rx.Component:
+def _chip(spot: str, *, outside: bool = False) -> rx.Component:
+    """The amount on a spot: inside a number's corner, above an outside bet's label."""
+    place = (
+        {"top": "-0.7em", "right": "-0.2em", "z_index": "1"} if outside else {"bottom": "1px", "right": "1px"}
+    )
     return rx.cond(
         RouletteState.chips_on.contains(spot),
         rx.badge(
             RouletteState.chips_on[spot],
             position="absolute",
-            bottom="1px",
-            right="1px",
+            **place,
             size="1",
             radius="full",
             color_scheme="amber",
@@ -104,7 +107,7 @@ def outside_button(spot: str) -> rx.Component:
     felt = FELT.get(spot)
     return rx.el.button(
         rx.text(OUTSIDE_LABELS[spot], size="2", weight="medium"),
-        _chip(spot),
+        _chip(spot, outside=True),
         on_click=RouletteState.place_outside(spot),
         type="button",
         custom_attrs={"data-spot": spot},
@@ -134,8 +137,9 @@ def outside_bets() -> rx.Component:
         row(["dozen:1", "dozen:2", "dozen:3"]),
         row(["column:1", "column:2", "column:3"]),
         row(["low", "even", "red", "black", "odd", "high"]),
-        spacing="1",
+        spacing="3",
         width="100%",
+        padding_top="0.5em",
     )
 
 
