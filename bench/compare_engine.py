@@ -6,7 +6,8 @@ Usage:
 
 The baseline commit's tree is extracted from git into a temporary directory; each round runs
 its `bench/ledger.py` bet workload (8 house shards) and then ours on a fresh database with the
-same wallets, workers and duration, alternating so that both see the same machine. It prints
+same wallets, workers and duration; odd rounds run the baseline first, even rounds ours first, so
+that neither always runs on the warmer (or the more loaded) machine. It prints
 every round and the median ratio ours/baseline. This is not a test.
 """
 
@@ -89,8 +90,12 @@ def _compare(args: argparse.Namespace, baseline: Path) -> int:
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     ratios = []
     for n in range(1, args.rounds + 1):
-        old = run(baseline, args.engine, args.workers, args.seconds, args.wallets)
-        ours = run(ROOT, args.engine, args.workers, args.seconds, args.wallets)
+        trees = {"old": baseline, "ours": ROOT}
+        order = ("old", "ours") if n % 2 else ("ours", "old")
+        done = {
+            name: run(trees[name], args.engine, args.workers, args.seconds, args.wallets) for name in order
+        }
+        old, ours = done["old"], done["ours"]
         ratios.append(ours["rate"] / old["rate"])
         print(
             f"| {n} | {old['rate']:,.0f} | {old['p99']:.2f} | {ours['rate']:,.0f} | {ours['p99']:.2f} "

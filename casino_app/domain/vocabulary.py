@@ -34,6 +34,10 @@ class Transitions(Generic[S]):
             raise InvalidTransition(f"A {self.name} cannot go from {before.value} to {after.value}.")
         return after
 
+    def sources(self, after: S) -> tuple[S, ...]:
+        """Every state that may move to `after` (for a conditional `UPDATE ... WHERE status IN`)."""
+        return tuple(before for before, targets in self.allowed.items() if after in targets)
+
     def terminal(self, state: S) -> bool:
         return not self.allowed.get(state)
 

@@ -10,7 +10,7 @@ shard, write the entries and the bet, and leave nothing behind on any error.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -122,8 +122,12 @@ _PG_CALL = sa.text(
 )
 
 
+_FIELDS = tuple(f.name for f in fields(StakeRow))
+
+
 def _params(row: StakeRow) -> dict[str, Any]:
-    return asdict(row)
+    # Not `asdict`: it deep-copies every value, a third of a millisecond per bet.
+    return {name: getattr(row, name) for name in _FIELDS}
 
 
 def _postgres(run: Any) -> PlacedStake:

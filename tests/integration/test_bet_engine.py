@@ -160,11 +160,13 @@ def test_a_push_gives_the_stake_back_and_a_loss_pays_nothing(
 def test_settling_a_round_is_set_based_and_pays_each_bet_once(
     db: Database, uow: UnitOfWork, funded_player: Callable[..., UserView], now: datetime
 ) -> None:
-    """A batch costs the same number of statements whatever its size; a second pass pays nothing."""
+    """A batch costs the same number of statements whatever its size; a second pass pays nothing.
+
+    The first batch also creates the players' bonus accounts (one insert, one more select)."""
     game = _game(uow, now)
     players = [funded_player(amount_minor=10_00) for _ in range(3)]
     counts = []
-    for size in (6, 30):
+    for size in (6, 30, 60):
         round_id = _round(uow, game, now)
         for i in range(size):
             user = players[i % 3]
@@ -184,9 +186,10 @@ def test_settling_a_round_is_set_based_and_pays_each_bet_once(
         counts.append(len(statements))
         assert paid == size
         assert settlement.settle_round(uow, SYSTEM, round_id, lambda bet: settlement.Outcome(win=1), now) == 0
-    assert counts[0] == counts[1]
-    assert count_rows(db, "ledger_transactions", "kind = 'win'") == 36
-    assert sum(_balances(uow, p)[0] for p in players) == 30_00 + 36 * 10
+    assert counts[1] == counts[2]
+    assert counts[0] == counts[1] + 2
+    assert count_rows(db, "ledger_transactions", "kind = 'win'") == 96
+    assert sum(_balances(uow, p)[0] for p in players) == 30_00 + 96 * 10
     _clean(uow)
 
 

@@ -260,7 +260,8 @@ def ensure_account(session: Session, *, kind: str, currency: str, owner: int | s
 def ensure_accounts(session: Session, wanted: Sequence[tuple[str, str, int | str, int]]) -> dict[str, int]:
     """Ids of many accounts (kind, currency, owner, shard) by code, creating the missing ones.
 
-    Two statements whatever the number: one insert that skips existing codes, one select.
+    One select when they all exist (the usual case); otherwise an insert that skips existing
+    codes and a second select, whatever the number.
     """
     values = {
         account_code(kind, currency, owner, shard): {
@@ -275,10 +276,14 @@ def ensure_accounts(session: Session, wanted: Sequence[tuple[str, str, int | str
     }
     if not values:
         return {}
+    query = sa.select(_ACCOUNTS.c.code, _ACCOUNTS.c.id).where(_ACCOUNTS.c.code.in_(values))
+    found = {code: int(account_id) for code, account_id in session.execute(query)}
+    if len(found) == len(values):
+        return found
+    missing = [row for code, row in values.items() if code not in found]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(_ACCOUNTS).values(list(values.values())).on_conflict_do_nothing())
-    rows = session.execute(sa.select(_ACCOUNTS.c.code, _ACCOUNTS.c.id).where(_ACCOUNTS.c.code.in_(values)))
-    return {code: int(account_id) for code, account_id in rows}
+    session.execute(insert(_ACCOUNTS).values(missing).on_conflict_do_nothing())
+    return {code: int(account_id) for code, account_id in session.execute(query)}
 
 
 def find_account(session: Session, code: str) -> int:

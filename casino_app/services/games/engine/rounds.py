@@ -39,18 +39,34 @@ def open_round_in(
     return int(result.scalar_one())
 
 
+# One conditional statement: the round moves to settled only from a state allowed to.
+_FINISH = (
+    sa.update(_ROUNDS)
+    .where(
+        (_ROUNDS.c.id == sa.bindparam("round_id"))
+        & _ROUNDS.c.status.in_(ROUND_TRANSITIONS.sources(RoundStatus.SETTLED))
+    )
+    .values(
+        status=RoundStatus.SETTLED,
+        outcome=sa.bindparam("outcome"),
+        resulted_at=sa.bindparam("now"),
+        settled_at=sa.bindparam("now"),
+    )
+    .returning(_ROUNDS.c.id)
+)
+
+
 def finish_round_in(uow: UnitOfWork, round_id: int, outcome: str, now: datetime) -> None:
     """Record an open round's outcome and mark it settled (its bets settle in the same transaction).
 
     Raises:
         NotFound: no such round. InvalidTransition: the round is not open any more.
     """
-    status = uow.session.execute(sa.select(_ROUNDS.c.status).where(_ROUNDS.c.id == round_id)).scalar()
-    if status is None:
-        raise NotFound("Unknown round.")
-    ROUND_TRANSITIONS.check(RoundStatus(status), RoundStatus.SETTLED)
-    uow.session.execute(
-        sa.update(_ROUNDS)
-        .where(_ROUNDS.c.id == round_id)
-        .values(status=RoundStatus.SETTLED, outcome=outcome[:255], resulted_at=now, settled_at=now)
-    )
+    finished = uow.session.execute(
+        _FINISH, {"round_id": round_id, "outcome": outcome[:255], "now": now}
+    ).first()
+    if finished is None:  # not moved: say why
+        status = uow.session.execute(sa.select(_ROUNDS.c.status).where(_ROUNDS.c.id == round_id)).scalar()
+        if status is None:
+            raise NotFound("Unknown round.")
+        ROUND_TRANSITIONS.check(RoundStatus(status), RoundStatus.SETTLED)

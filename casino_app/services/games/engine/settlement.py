@@ -29,7 +29,7 @@ from casino_app.persistence.stakes import PlacedStake
 from casino_app.persistence.tables import Bet, Game, Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.games.engine.stake import Stake
+from casino_app.services.games.engine.stake import Stake, house_shard
 from casino_app.services.money import ledger
 from casino_app.services.security import audit
 
@@ -168,7 +168,7 @@ def _win_transactions(
     wanted: list[tuple[str, str, int | str, int]] = []
     for bet, _ in winners:
         wanted += [
-            (AccountKind.HOUSE_REVENUE, bet.currency, bet.game_code, bet.id % shards),
+            (AccountKind.HOUSE_REVENUE, bet.currency, bet.game_code, house_shard(bet.user_id, shards)),
             (AccountKind.PLAYER_CASH, bet.currency, bet.user_id, 0),
             (AccountKind.PLAYER_BONUS, bet.currency, bet.user_id, 0),
         ]
@@ -178,7 +178,11 @@ def _win_transactions(
 
 def _win_transaction(bet: PendingBet, win: int, ids: dict[str, int], shards: int) -> ledger.NewTransaction:
     split = split_win(win, bet.stake, bet.stake_bonus)
-    house = ids[ledger.account_code(AccountKind.HOUSE_REVENUE, bet.currency, bet.game_code, bet.id % shards)]
+    house = ids[
+        ledger.account_code(
+            AccountKind.HOUSE_REVENUE, bet.currency, bet.game_code, house_shard(bet.user_id, shards)
+        )
+    ]
     postings = [ledger.Posting(house, -win)]
     if split.cash:
         postings.append(

@@ -60,9 +60,17 @@ def new_public_id() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
-def house_code(uow: UnitOfWork, game: GameFacts, key: int) -> str:
-    """One of the game's house revenue shards, so that bets do not queue on one row."""
-    shard = key % max(1, uow.context.settings.house_shards)
+def house_shard(user_id: int, shards: int) -> int:
+    """The game's house revenue shard for a player's bets, so that bets do not queue on one row.
+
+    A bet's stake and its win use the same shard (chosen by player), so an instant round, which
+    stakes and pays in one transaction, locks one house row and two rounds cannot wait on each
+    other's shards in opposite orders."""
+    return user_id % max(1, shards)
+
+
+def house_code(uow: UnitOfWork, game: GameFacts, user_id: int) -> str:
+    shard = house_shard(user_id, uow.context.settings.house_shards)
     return ledger.account_code(AccountKind.HOUSE_REVENUE, game.currency, game.code, shard)
 
 
@@ -81,7 +89,7 @@ def _row(uow: UnitOfWork, actor: Actor, stake: Stake, now: datetime) -> StakeRow
         currency=ccy,
         cash_code=ledger.account_code(AccountKind.PLAYER_CASH, ccy, user_id),
         bonus_code=ledger.account_code(AccountKind.PLAYER_BONUS, ccy, user_id),
-        house_code=house_code(uow, stake.game, secrets.randbelow(1 << 30)),
+        house_code=house_code(uow, stake.game, user_id),
         stake=stake.amount,
         cash_first=uow.context.settings.stake_cash_first,
         selection=stake.selection,
