@@ -21,15 +21,22 @@ _ROUNDS = Round.__table__  # type: ignore[attr-defined]
 
 
 def open_round_in(
-    uow: UnitOfWork, game: GameFacts, now: datetime, *, closes_at: datetime | None = None
+    uow: UnitOfWork,
+    game: GameFacts,
+    now: datetime,
+    *,
+    closes_at: datetime | None = None,
+    code: str | None = None,
 ) -> int:
-    """Open a round of `game` (at the version given) inside the caller's transaction; its id."""
+    """Open a round of `game` (at the version given) inside the caller's transaction; its id.
+
+    `code`: the round's public code when the caller needs it without reading it back."""
     result = uow.session.execute(
         sa.insert(_ROUNDS)
         .values(
             game_id=game.id,
             game_version=game.version,
-            code=new_public_id(),
+            code=code or new_public_id(),
             status=RoundStatus.OPEN,
             opened_at=now,
             closes_at=closes_at,

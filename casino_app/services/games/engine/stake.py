@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from casino_app.domain.errors import InvalidInput
 from casino_app.domain.events import DomainEvent
@@ -145,23 +145,35 @@ def place_stake(uow: UnitOfWork, actor: Actor, stake: Stake, now: datetime) -> P
 
 
 @authz.guard("player.play")
-def place_stake_in(uow: UnitOfWork, actor: Actor, stake: Stake, now: datetime) -> PlacedStake:
-    """Stake inside the caller's open unit of work (which commits or rolls back). Raises as `place_stake`."""
+def place_stake_in(
+    uow: UnitOfWork, actor: Actor, stake: Stake, now: datetime, *, new_key: bool = False
+) -> PlacedStake:
+    """Stake inside the caller's open unit of work (which commits or rolls back). Raises as `place_stake`.
+
+    `new_key`: the caller has just found no request under this idempotency key in this
+    transaction (an instant round looks its key up first), so the replay probe is skipped; were
+    the key used after all, the stake call still answers the replay or the conflict."""
     row = _row(uow, actor, stake, now)
-    placed = _place_checked(uow, uow.context.stake_checks, stake, row)
+    placed = _place_checked(uow, uow.context.stake_checks, stake, row, probe=not new_key)
     if not placed.replayed:
         uow.emit(_placed_event(row, placed))
     return placed
 
 
-def _place_checked(uow: UnitOfWork, checks: StakeChecks, stake: Stake, row: StakeRow) -> PlacedStake:
+def _place_checked(
+    uow: UnitOfWork, checks: StakeChecks, stake: Stake, row: StakeRow, *, probe: bool = True
+) -> PlacedStake:
     """Checks on facts loaded in this transaction, then the stake; a replay skips the checks."""
     session = uow.session
-    known = session.exec(select(LedgerTransaction.id).where(LedgerTransaction.idempotency_key == row.key))
-    if known.first() is None:
+    if not probe or not _known_key(session, row.key):
         loaded = facts.load(session, checks.needs, row.user_id)
         checks.run(_facts(stake, row, loaded))
     return stakes.place_in(session, row)
+
+
+def _known_key(session: Session, key: str) -> bool:
+    known = session.exec(select(LedgerTransaction.id).where(LedgerTransaction.idempotency_key == key))
+    return known.first() is not None
 
 
 def _placed_event(row: StakeRow, placed: PlacedStake) -> DomainEvent:

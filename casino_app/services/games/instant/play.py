@@ -33,7 +33,7 @@ from casino_app.domain.games import fairness
 from casino_app.domain.games.vocabulary import BetStatus
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.retry import retry_transient
-from casino_app.persistence.tables import Game, InstantRound, Round
+from casino_app.persistence.tables import Game, InstantRound
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.common import money_line
 from casino_app.services.games import engine
@@ -45,7 +45,6 @@ from casino_app.services.money import ledger
 
 _ROUNDS = InstantRound.__table__  # type: ignore[attr-defined]
 _GAMES = Game.__table__  # type: ignore[attr-defined]
-_ROUND_CODES = Round.__table__  # type: ignore[attr-defined]
 # Built once: a round is a handful of statements, and building each anew costs more than running it.
 _KNOWN = (
     sa.select(_GAMES.c.version, _ROUNDS.c.id, _ROUNDS.c.request_hash)
@@ -57,7 +56,6 @@ _KNOWN = (
     .where(_GAMES.c.id == sa.bindparam("game_id"))
 )
 _RECORD = sa.insert(_ROUNDS)
-_CODE = sa.select(_ROUND_CODES.c.code).where(_ROUND_CODES.c.id == sa.bindparam("round_id"))
 
 
 @dataclass(frozen=True)
@@ -166,9 +164,10 @@ def _play_in(
     now: datetime,
 ) -> RoundView:
     user_id = actor.player_id()
-    round_id = engine.open_round_in(uow, play.game, now)
+    code = engine.new_public_id()
+    round_id = engine.open_round_in(uow, play.game, now, code=code)
     stake = engine.Stake(play.game, round_id, play.amount, play.selection, play.request_key, request)
-    placed = engine.place_stake_in(uow, actor, stake, now)
+    placed = engine.place_stake_in(uow, actor, stake, now, new_key=True)  # play_round looked it up
     if placed.replayed:
         raise _Replayed
     decided = decide(fairness.round_stream(pair.server_seed, pair.client_seed, pair.nonce))
@@ -209,7 +208,6 @@ def _play_in(
         **values,
     }
     uow.session.execute(_RECORD, row)
-    code = uow.session.execute(_CODE, {"round_id": round_id}).scalar_one()
     return _fresh_view(play, placed, pair, decided, outcome, status, row, code)
 
 
