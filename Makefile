@@ -47,8 +47,16 @@ seed: migrate
 # mailbox and a banner on every page). Everywhere else demo mode is off unless asked for.
 run dev: export CASINO_DEMO_MODE = 1
 
+# The sandbox payment service runs beside the app in its own process, on PORT+10 unless
+# SANDBOX_PORT says otherwise; its webhooks come back to the app's /api/webhooks/sandbox.
+SANDBOX_PORT ?= $(shell echo $$(( $(PORT) + 10 )))
+run dev: export CASINO_SANDBOX_PORT = $(SANDBOX_PORT)
+SANDBOX_RUN = $(PY) -m casino_app.payments_sandbox --port $(SANDBOX_PORT) \
+	--webhook-url http://127.0.0.1:$(PORT)/api/webhooks/sandbox
+
 run: $(VENV)/.runtime bun seed
 	@echo "Demo mode is ON (CASINO_DEMO_MODE=1): demo logins and mailbox, a banner on every page. Not for production."
+	$(SANDBOX_RUN) & sandbox=$$!; trap 'kill $$sandbox 2>/dev/null' EXIT; \
 	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 dev: $(VENV)/.runtime bun seed

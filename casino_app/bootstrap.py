@@ -14,11 +14,17 @@ from datetime import datetime
 from casino_app.adapters.clock import Clock, SystemClock
 from casino_app.adapters.events import EventPublisher, InProcessPublisher
 from casino_app.adapters.keys import KeyProvider, LocalKeyring
-from casino_app.adapters.sandbox_payments import SandboxProvider
+from casino_app.adapters.payments.demo import DemoCardProvider
+from casino_app.adapters.payments.http import HttpPolicy
+from casino_app.adapters.payments.sandbox import SandboxProvider
+from casino_app.adapters.payments.stripe import StripeProvider
 from casino_app.config import Settings, load_settings
 from casino_app.context import Context
+from casino_app.domain.compliance.checks import RESPONSIBLE_GAMING
 from casino_app.domain.games.checks import StakeChecks, default_checks
-from casino_app.domain.payments.ports import PaymentProviders
+from casino_app.domain.payments.ports import PaymentProvider, PaymentProviders
+from casino_app.domain.payments.routing import PaymentRouter, Route
+from casino_app.domain.payments.vocabulary import PaymentMethodKind
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.security.denials import DenialLog
@@ -53,9 +59,33 @@ class Wiring:
         self.database.dispose()
 
 
-def default_payment_providers() -> PaymentProviders:
-    sandbox = SandboxProvider()
-    return PaymentProviders({sandbox.name: sandbox}, sandbox.name)
+def default_payment_providers(settings: Settings | None = None) -> PaymentProviders:
+    """Every payment provider by name and the routes that order them: the one place to change.
+
+    The sandbox payment service serves cards (hosted page), instant bank transfers and the
+    e-wallet; in demo mode the demo's in-process test cards are there too (never routed: they
+    are offered as cards on file).
+    """
+    settings = settings or Settings()
+    cfg = settings.payments
+    policy = HttpPolicy(cfg.connect_timeout, cfg.read_timeout, cfg.retries)
+    sandbox = SandboxProvider(cfg.sandbox_url, cfg.sandbox_api_key, cfg.sandbox_webhook_secret, policy=policy)
+    providers: dict[str, PaymentProvider] = {sandbox.name: sandbox}
+    if settings.demo_mode:
+        demo = DemoCardProvider()
+        providers[demo.name] = demo
+    if settings.stripe.api_key:  # Stripe charges cards tokenized by Stripe.js (cards on file, never routed)
+        cs = settings.stripe
+        stripe = StripeProvider(cs.api_url, cs.api_key, cs.webhook_secret)
+        providers[stripe.name] = stripe
+    router = PaymentRouter(tuple(Route(method, (sandbox.name,)) for method in PaymentMethodKind))
+    return PaymentProviders(providers, "demo" if settings.demo_mode else sandbox.name, router)
+
+
+def default_stake_checks() -> StakeChecks:
+    """Every stake's pre-debit checks: the game's limits, then responsible gaming (limits,
+    time-out and exclusion, session limit, reality checks) on facts loaded under the player's lock."""
+    return default_checks().plus(RESPONSIBLE_GAMING)
 
 
 def build(
@@ -76,6 +106,6 @@ def build(
         database=database or Database(settings.db_url),
         keys=keys or LocalKeyring(settings.keyring_path),
         events=events or InProcessPublisher(),
-        payments=payments or default_payment_providers(),
-        stake_checks=stake_checks or default_checks(),
+        payments=payments or default_payment_providers(settings),
+        stake_checks=stake_checks or default_stake_checks(),
     )

@@ -7,6 +7,9 @@ import reflex as rx
 from casino_app.api.app import create_api
 from casino_app.api.security import security_middleware
 from casino_app.jobs import denials as denials_job
+from casino_app.jobs import payments as payments_job
+from casino_app.jobs import reconciliation as reconciliation_job
+from casino_app.jobs import rg as rg_job
 from casino_app.jobs import security as security_job
 from casino_app.jobs.scheduler import run_forever
 from casino_app.ui import wiring as ui_wiring
@@ -15,10 +18,15 @@ from casino_app.ui.layouts.player import PAGES
 from casino_app.ui.pages.operator import dashboard as _operator_pages  # noqa: F401
 from casino_app.ui.pages.operator import login as _operator_login  # noqa: F401
 from casino_app.ui.pages.operator import people as _operator_people  # noqa: F401
+from casino_app.ui.pages.operator import reconciliation as _operator_reconciliation  # noqa: F401
+from casino_app.ui.pages.operator import rg_cases as _operator_rg_cases  # noqa: F401
+from casino_app.ui.pages.operator import rg_player as _operator_rg_player  # noqa: F401
 from casino_app.ui.pages.operator import withdrawals as _operator_withdrawals  # noqa: F401
 from casino_app.ui.pages.player import account as _account_pages  # noqa: F401
 from casino_app.ui.pages.player import auth, dice, fairness, history, lobby, play, roulette, slots, wallet  # noqa: F401
 from casino_app.ui.pages.player import privacy as _privacy_pages  # noqa: F401
+from casino_app.ui.pages.player import responsible as _responsible_pages  # noqa: F401
+from casino_app.ui.pages.public import blocked as _blocked_pages  # noqa: F401
 from casino_app.ui.pages.public import legal as _legal_pages  # noqa: F401
 from casino_app.ui.pages.public import mailbox as _mailbox_pages  # noqa: F401
 from casino_app.ui.state.connection import SessionGuard
@@ -52,4 +60,7 @@ for spec in PAGES:
 
 app.register_lifespan_task(run_forever, wiring=wiring)
 app.register_lifespan_task(security_job.run_forever, wiring=wiring)
+app.register_lifespan_task(reconciliation_job.run_forever, wiring=wiring)
 app.register_lifespan_task(denials_job.run_forever, wiring=wiring)
+app.register_lifespan_task(payments_job.run_forever, wiring=wiring)
+app.register_lifespan_task(rg_job.run_forever, wiring=wiring)

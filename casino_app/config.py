@@ -72,6 +72,44 @@ class IdentitySettings:
     registrations_per_ip_hour: int = 10  # self-registrations one client address may make
 
 
+SANDBOX_PORT_OFFSET = 10  # the sandbox payment service listens on the app's port + 10 unless told
+
+
+@dataclass(frozen=True)
+class PaymentSettings:
+    """Payment providers: the sandbox payment service and the status polling of pending payments."""
+
+    sandbox_url: str = f"http://127.0.0.1:{DEFAULT_PORT + SANDBOX_PORT_OFFSET}"
+    sandbox_api_key: str = "sk_sandbox_test"
+    sandbox_webhook_secret: str = "whsec_sandbox_test"
+    connect_timeout: float = 2.0
+    read_timeout: float = 5.0
+    retries: int = 2
+    poll_after_seconds: int = 60  # a pending payment without news this long is asked about
+    expire_after_seconds: int = 3600  # still pending at the provider after this: declined as abandoned
+    poll_job_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class PayoutSettings:
+    """Withdrawals' payouts through providers, and reconciliation of providers with the ledger."""
+
+    auto_approve_below_minor: int = 0  # a withdrawal below this pays without an operator; 0: never
+    job_seconds: int = 30  # the payout job: resend approved payouts, poll the status of sent ones
+    reconciliation_seconds: int = 3600  # how often each provider is reconciled
+    reconciliation_window_seconds: int = 86_400  # how far back each run compares
+    reconciliation_settle_seconds: int = 300  # the newest minutes are left to webhooks and polling
+
+
+@dataclass(frozen=True)
+class StripeSettings:
+    """The Stripe-compatible card provider; registered only when a secret key is configured."""
+
+    api_url: str = "https://api.stripe.com"
+    api_key: str = ""
+    webhook_secret: str = ""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration; every value has a safe default for `make run`."""
@@ -87,11 +125,16 @@ class Settings:
     stake_cash_first: bool = True
     slot_spin_interval_ms: int = 2_500  # profile: minimum time between slot spins (RTS 14E)
     round_completion_seconds: int = 86_400  # profile: an unfinished instant round settles after it
+    rg_profile: str = ""  # pin one responsible-gaming profile (GB, MT, SE, DE, ON); "": by country
+    rg_job_seconds: int = 900  # how often markers of harm are evaluated and unconfirmed raises expire
     port: int = DEFAULT_PORT
     cors_origins: tuple[str, ...] = local_origins(DEFAULT_PORT)
     keyring_path: Path = DEFAULT_KEYRING
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    payments: PaymentSettings = field(default_factory=PaymentSettings)
+    payouts: PayoutSettings = field(default_factory=PayoutSettings)
+    stripe: StripeSettings = field(default_factory=StripeSettings)
 
 
 def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
@@ -125,6 +168,40 @@ def load_identity_settings(env: Mapping[str, str] | None = None) -> IdentitySett
     )
 
 
+def load_payment_settings(env: Mapping[str, str] | None = None) -> PaymentSettings:
+    """`CASINO_SANDBOX_URL` (default: 127.0.0.1 on `CASINO_SANDBOX_PORT`, else the app's port + 10),
+    `CASINO_SANDBOX_API_KEY`, `CASINO_SANDBOX_WEBHOOK_SECRET`, `CASINO_PAYMENT_*`."""
+    env = os.environ if env is None else env
+    port = _int(env, "CASINO_SANDBOX_PORT", served_port(env) + SANDBOX_PORT_OFFSET)
+    defaults = PaymentSettings()
+    return PaymentSettings(
+        sandbox_url=env.get("CASINO_SANDBOX_URL") or f"http://127.0.0.1:{port}",
+        sandbox_api_key=env.get("CASINO_SANDBOX_API_KEY") or defaults.sandbox_api_key,
+        sandbox_webhook_secret=env.get("CASINO_SANDBOX_WEBHOOK_SECRET") or defaults.sandbox_webhook_secret,
+        read_timeout=float(env.get("CASINO_PAYMENT_READ_TIMEOUT") or defaults.read_timeout),
+        poll_after_seconds=_int(env, "CASINO_PAYMENT_POLL_AFTER_SECONDS", defaults.poll_after_seconds),
+        expire_after_seconds=_int(env, "CASINO_PAYMENT_EXPIRE_AFTER_SECONDS", defaults.expire_after_seconds),
+        poll_job_seconds=max(5, _int(env, "CASINO_PAYMENT_POLL_JOB_SECONDS", defaults.poll_job_seconds)),
+    )
+
+
+def load_payout_settings(env: Mapping[str, str] | None = None) -> PayoutSettings:
+    """`CASINO_PAYOUT_AUTO_APPROVE_BELOW_MINOR`, `CASINO_PAYOUT_JOB_SECONDS`, `CASINO_RECONCILIATION_*`."""
+    env = os.environ if env is None else env
+    d = PayoutSettings()
+    return PayoutSettings(
+        auto_approve_below_minor=max(0, _int(env, "CASINO_PAYOUT_AUTO_APPROVE_BELOW_MINOR", 0)),
+        job_seconds=max(5, _int(env, "CASINO_PAYOUT_JOB_SECONDS", d.job_seconds)),
+        reconciliation_seconds=max(60, _int(env, "CASINO_RECONCILIATION_SECONDS", d.reconciliation_seconds)),
+        reconciliation_window_seconds=_int(
+            env, "CASINO_RECONCILIATION_WINDOW_SECONDS", d.reconciliation_window_seconds
+        ),
+        reconciliation_settle_seconds=_int(
+            env, "CASINO_RECONCILIATION_SETTLE_SECONDS", d.reconciliation_settle_seconds
+        ),
+    )
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from `REFLEX_*` and `CASINO_*` environment variables."""
     env = os.environ if env is None else env
@@ -140,11 +217,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sales_close_seconds=_int(env, "CASINO_SALES_CLOSE_SECONDS", 60),
         house_shards=max(1, _int(env, "CASINO_HOUSE_SHARDS", 8)),
         stake_cash_first=_bool(env, "CASINO_STAKE_CASH_FIRST", True),
+        rg_profile=env.get("CASINO_RG_PROFILE", "").strip().upper(),
+        rg_job_seconds=max(30, _int(env, "CASINO_RG_JOB_SECONDS", 900)),
         port=served_port(env),
         cors_origins=_origins(env),
         keyring_path=Path(keyring).expanduser().resolve() if keyring else DEFAULT_KEYRING,
         identity=load_identity_settings(env),
         security=load_security_settings(env),
+        payments=load_payment_settings(env),
+        payouts=load_payout_settings(env),
+        stripe=StripeSettings(
+            api_url=env.get("CASINO_STRIPE_API_URL") or StripeSettings.api_url,
+            api_key=env.get("CASINO_STRIPE_API_KEY", ""),
+            webhook_secret=env.get("CASINO_STRIPE_WEBHOOK_SECRET", ""),
+        ),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from casino_app.api import browser_session, docs, errors, fairness, ops
+from casino_app.api import browser_session, docs, errors, fairness, ops, webhooks
 from casino_app.api import v1 as api_v1
 from casino_app.bootstrap import Wiring
 
@@ -27,5 +27,6 @@ def create_api(wiring: Wiring) -> FastAPI:
     api.include_router(browser_session.router)
     api.include_router(docs.router)
     api.include_router(fairness.router)
+    api.include_router(webhooks.router)
     errors.install(api)
     return api

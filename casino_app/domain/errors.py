@@ -209,3 +209,36 @@ class RulesChanged(DomainError):
     """The game has a new version since its rules were shown: show them again before the stake."""
 
     code = "rules_changed"
+
+
+# --- responsible gaming: blocks, reality checks (domain/compliance) --------------------------
+
+
+class PlayBlocked(DomainError):
+    """Gambling is refused for now: a time-out, an exclusion or a session limit (RG)."""
+
+    code = "play_blocked"
+
+
+class TimedOut(PlayBlocked):
+    """The player took a time-out (24 h to 30 days): no sign-in, bets or deposits until it ends."""
+
+    code = "timed_out"
+
+
+class SelfExcluded(PlayBlocked):
+    """A self-exclusion (6 months to permanent) or one imposed by the safer gambling team."""
+
+    code = "self_excluded"
+
+
+class SessionLimitReached(PlayBlocked):
+    """The player's session time limit is used up: play again after the break."""
+
+    code = "session_limit_reached"
+
+
+class RealityCheckDue(DomainError):
+    """Play waits until the player acknowledges the time played and the net result."""
+
+    code = "reality_check_due"

@@ -10,6 +10,7 @@ shard, write the entries and the bet, and leave nothing behind on any error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -106,6 +107,73 @@ def place_alone(db: Database, row: StakeRow) -> PlacedStake:
             conn.close()
 
 
+def place_checked_alone(db: Database, row: StakeRow, check: Callable[[Any], None]) -> PlacedStake:
+    """One stake in a transaction of its own after `check(handle)` passed, in that transaction.
+
+    `check` reads its facts through `handle` (PostgreSQL: the raw psycopg connection, whose first
+    statement takes the player's lock; SQLite: the sqlite3 cursor inside `BEGIN IMMEDIATE`) and
+    raises a domain error to refuse. A replay of a placed bet is answered without the check
+    (SQLite: probed first; PostgreSQL: a refused check looks the key up before refusing).
+    """
+    if db.dialect == "postgresql":
+        return _postgres_checked(db, row, check)
+    reader = db.read_engine.raw_connection()
+    try:
+        if _known_key(reader.cursor(), row.key):
+            return _sqlite_replay(reader.cursor(), row)
+    finally:
+        reader.close()
+    with db.write_lock:
+        raw = db.write_engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                check(cur)
+                placed = _place_sqlite(cur, row)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            return placed
+        finally:
+            raw.close()
+
+
+_PG_KNOWN = "SELECT 1 FROM ledger_transactions WHERE idempotency_key = %s"
+
+
+def _postgres_checked(db: Database, row: StakeRow, check: Callable[[Any], None]) -> PlacedStake:
+    """The facts (whose lock the check waits on), the check, the stake and COMMIT on the raw
+    psycopg connection of one transaction (no ORM or Core layer per statement)."""
+    from psycopg import Error as PgError
+    from psycopg.rows import namedtuple_row
+
+    raw = db.write_engine.raw_connection()
+    pg: Any = raw.dbapi_connection
+    try:
+        try:
+            check(pg)
+        except DomainError:
+            if pg.execute(_PG_KNOWN, (row.key,)).fetchone() is None:
+                raise
+        try:
+            out = pg.cursor(row_factory=namedtuple_row).execute(_PG_CALL_RAW, _params(row)).fetchone()
+        except PgError as err:
+            mapped = _SQLSTATE_ERRORS.get(err.sqlstate or "")
+            if mapped is None:
+                raise
+            raise mapped[0](mapped[1]) from None
+        placed = _postgres(lambda: out)
+        pg.commit()
+        return placed
+    except BaseException:
+        pg.rollback()
+        raise
+    finally:
+        raw.close()
+
+
 def place_in(session: Session, row: StakeRow) -> PlacedStake:
     """One stake inside the caller's open write transaction (it commits or rolls back)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -122,6 +190,11 @@ _PG_CALL = sa.text(
 )
 
 
+_PG_CALL_RAW = (
+    "SELECT * FROM casino_place_stake(%(round_id)s, %(user_id)s, %(game_id)s, %(currency)s, %(cash_code)s, "
+    "%(bonus_code)s, %(house_code)s, %(stake)s, %(cash_first)s, %(selection)s, %(public_id)s, "
+    "%(request_key)s, %(key)s, %(request_hash)s, %(actor)s, %(now)s)"
+)
 _FIELDS = tuple(f.name for f in fields(StakeRow))
 
 
@@ -138,6 +211,7 @@ def _postgres(run: Any) -> PlacedStake:
         if mapped is None:
             raise
         raise mapped[0](mapped[1]) from None
+
     if out.o_status == "idempotency_conflict":
         raise IdempotencyConflict(CONFLICT)
     return PlacedStake(

@@ -35,6 +35,7 @@ _OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
     "ops.draws.run_now": frozenset({"admin"}),
     "ops.bets.void": frozenset({"risk_compliance", "admin"}),
     "ops.withdrawals.decide": frozenset({"finance", "admin"}),
+    "ops.reconciliation.review": frozenset({"finance", "admin"}),  # provider vs ledger mismatches
     "ops.ledger.reverse": frozenset({"finance", "admin"}),
     "ops.operators.manage": frozenset({"admin"}),
     "ops.players.view": frozenset({"support", "kyc_officer", "risk_compliance", "admin"}),
@@ -42,9 +43,11 @@ _OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
     "ops.players.unlock": frozenset({"support", "admin"}),
     "ops.security.manage": frozenset({"admin"}),
     "ops.games.manage": frozenset({"admin"}),
+    "ops.rg.view": frozenset({"support", "risk_compliance", "admin"}),  # RG cases and a player's RG history
+    "ops.rg.manage": frozenset({"risk_compliance", "admin"}),  # cases; impose limits or exclusion
 }
 _PLAYER_PERMISSIONS = ("player.play", "player.wallet", "player.history", "player.account", "player.privacy")
-_SYSTEM_PERMISSIONS = ("system.jobs",)
+_SYSTEM_PERMISSIONS = ("system.jobs", "system.payments")  # payments: provider webhooks, status polling
 
 # The system role may do what an operator may (the shell is trusted), never what a player does.
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from casino_app.services.games.lotto import draws
 from casino_app.services.identity import accounts, api_tokens, mfa, registration, sessions, signin
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.services.money import ledger, transfers
-from casino_app.services.payments import deposits, withdrawals
+from casino_app.services.payments import deposits, reconciliation, withdrawals
 from casino_app.services.security import audit, key_management, security_checks
 from tests.support import PASSWORD, ROOT, confirm_email, mailed_token, make_wiring, open_draws, scalar
 from tests.support import registration as player_form
@@ -204,6 +204,13 @@ def _money(world: World, user_id: int) -> None:
     withdrawals.resolve_withdrawal(
         world.uow(), finance, rejected.id, "rejected", now=world.now, reason="card"
     )
+    cancelled = withdrawals.request_withdrawal(world.uow(), me, 1_00, "wd-cancelled", world.now)
+    withdrawals.cancel_withdrawal(world.uow(), me, cancelled.id, world.now)  # withdrawal.cancelled
+    # reconciliation.resolved: the demo provider keeps real time, so its log misses this March's deposit
+    hour = timedelta(hours=1)
+    reconciliation.reconcile(world.uow(), SHELL, "demo", world.now + hour, since=world.now - 2 * hour)
+    item = reconciliation.open_items(world.uow(), finance)[0]
+    reconciliation.resolve_item(world.uow(), finance, item.id, "checked with the provider", world.now)
     with world.uow() as u:
         cash = ledger.player_cash_account(u.session, user_id, "EUR")
         house = ledger.ensure_account(u.session, kind="house_revenue", currency="EUR", owner="audit-test")
@@ -259,6 +266,57 @@ def _privacy_and_keys(world: World, admin: Actor) -> None:
     security_checks.run_checks(world.uow(), admin, world.tick())
 
 
+def _refused_webhook(world: World, user_id: int) -> None:
+    """payment.webhook_refused: a signed sandbox event whose amount is not its payment's."""
+    from casino_app.domain.payments.errors import WebhookMismatch
+    from casino_app.domain.payments.signatures import signature_header
+    from casino_app.persistence.tables import Payment, PaymentAttempt
+    from casino_app.services.payments import webhooks
+
+    with world.uow() as u:
+        payment = Payment(
+            order_id="order-mismatch",
+            user_id=user_id,
+            provider="sandbox",
+            amount=10_00,
+            currency="EUR",
+            status="pending",
+            created_at=world.now,
+        )
+        u.session.add(payment)
+        u.session.flush()
+        u.session.add(
+            PaymentAttempt(
+                payment_id=payment.id,
+                attempt_id="order-mismatch:1",
+                provider="sandbox",
+                status="pending",
+                created_at=world.now,
+                updated_at=world.now,
+            )
+        )
+        u.commit()
+    data = {
+        "id": "pay_1",
+        "attempt_id": "order-mismatch:1",
+        "order_id": "order-mismatch",
+        "direction": "deposit",
+        "status": "succeeded",
+        "amount_minor": 99_99,
+        "currency": "EUR",
+        "created": world.now.timestamp(),
+    }
+    body = json.dumps(
+        {"id": "evt_1", "type": "deposit.succeeded", "sequence": 2, "created": 0, "data": data}
+    ).encode()
+    secret = world.wiring.settings.payments.sandbox_webhook_secret
+    headers = {"sandbox-signature": signature_header(secret, int(world.now.timestamp()), body)}
+    with pytest.raises(WebhookMismatch):
+        webhooks.receive_webhook(
+            world.uow(), Actor.system("webhook:sandbox"), "sandbox", headers, body, world.now
+        )
+
+
 def _write_every_action(world: World) -> None:
     admin_user = registration.create_operator(
         world.uow(), SHELL, "admin@ops.example", PASSWORD, "admin", world.now
@@ -270,6 +328,7 @@ def _write_every_action(world: World) -> None:
     _self_service(world, bob)
     _second_factor(world, bob)
     _money(world, bob)
+    _refused_webhook(world, bob)
     _games(world, admin, bob)
     _privacy_and_keys(world, admin)
     # A repeated action last: cutting the tail is the signed daily heads' job, not the chain walk's.

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
 
-from casino_app.adapters.sandbox_payments import APPROVE_TOKEN, DECLINE_TOKEN, SandboxProvider
+from casino_app.adapters.payments.demo import APPROVE_TOKEN, DECLINE_TOKEN, DemoCardProvider
 from casino_app.domain.errors import InvalidAmount, InvalidInput, PaymentDeclined, PermissionDenied
 from casino_app.domain.identity.actor import Actor
+from casino_app.domain.payments.errors import HardDecline
 from casino_app.domain.payments.ports import (
     MAX_DEPOSIT_MINOR,
     MIN_DEPOSIT_MINOR,
-    ChargeRequest,
-    ChargeResult,
-    PaymentMethod,
+    CardOnFile,
+    DepositCreated,
+    DepositRequest,
     PaymentProviders,
 )
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import DepositResult, UserView
 from casino_app.services.money import ledger, wallet
-from casino_app.services.payments import deposits
+from casino_app.services.payments import cashier, deposits
 from tests.support import count_rows, make_wiring
 
 
@@ -154,30 +156,42 @@ def test_a_deposit_in_another_currency_than_the_wallet_is_refused(
     assert count_rows(db, "payments") == 0
 
 
-class _Acquirer:
-    """A second provider with its own name: a payment row must record it."""
+@dataclass
+class _Acquirer(DemoCardProvider):
+    """A second in-process provider with its own name and test card: a payment row must record it."""
 
-    name = "acquirer"
+    name: str = "acquirer"
 
-    def methods(self) -> list[PaymentMethod]:
-        return [PaymentMethod("tok_acq", "Acquirer card")]
+    def test_cards(self) -> list[tuple[CardOnFile, str]]:
+        return [(CardOnFile("tok_acq", "visa", "1111", 1, 2035, True), "Acquirer card")]
 
-    def charge(self, request: ChargeRequest) -> ChargeResult:
-        return ChargeResult("approved", f"acq-{request.attempt_id}")
+    def create_deposit(self, request: DepositRequest) -> DepositCreated:
+        if request.card_token != "tok_acq":
+            raise HardDecline("Unknown card.")
+        return DepositCreated(f"acq-{request.attempt_id}", "succeeded")
 
 
 def test_the_provider_comes_from_the_wiring_and_the_payment_records_its_name(
     db: Database, register: Callable[..., UserView], now: datetime
 ) -> None:
-    sandbox = SandboxProvider()
-    providers = PaymentProviders({"acquirer": _Acquirer(), sandbox.name: sandbox}, "acquirer")
+    demo = DemoCardProvider()
+    providers = PaymentProviders({"acquirer": _Acquirer(), demo.name: demo}, "acquirer")
     uow = make_wiring(db, payments=providers).uow()
     user = register()
     actor = Actor.player(user.id)
-    assert [m.label for m in deposits.payment_methods(uow, actor)] == ["Acquirer card"]
+    assert next(o.label for o in cashier.options(uow, actor)) == "Acquirer card"
     deposits.deposit(uow, actor, deposits.Deposit("o-acq", 20_00, "EUR", "tok_acq"), now)
-    deposits.deposit(uow, actor, deposits.Deposit("o-sbx", 20_00, "EUR", APPROVE_TOKEN, "sandbox"), now)
+    deposits.deposit(uow, actor, deposits.Deposit("o-demo", 20_00, "EUR", APPROVE_TOKEN, "demo"), now)
     with db.read_engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT order_id, provider, status FROM payments ORDER BY id").all()
-    assert [tuple(r) for r in rows] == [("o-acq", "acquirer", "approved"), ("o-sbx", "sandbox", "approved")]
+    assert [tuple(r) for r in rows] == [("o-acq", "acquirer", "approved"), ("o-demo", "demo", "approved")]
     assert wallet.cash_balance(uow, user.id).minor == 40_00
+
+
+def test_a_token_that_is_neither_a_card_on_file_nor_a_test_card_is_refused_before_any_row(
+    db: Database, uow: UnitOfWork, register: Callable[..., UserView], now: datetime
+) -> None:
+    user = register()
+    with pytest.raises(InvalidInput, match="saved cards"):
+        _deposit(uow, user, now, 20_00, "o-forged", "tok_someone_elses_card")
+    assert count_rows(db, "payments") == 0

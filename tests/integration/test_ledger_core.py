@@ -4,11 +4,12 @@ bonus funding, FX and balances as of a past time (docs/LEDGER.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
 
-from casino_app.adapters.sandbox_payments import SandboxProvider
+from casino_app.adapters.payments.demo import DemoCardProvider
 from casino_app.domain.errors import (
     CurrencyMismatch,
     IdempotencyConflict,
@@ -406,8 +407,9 @@ def test_an_operator_decision_needs_a_reason_to_reject_and_is_audited(
     assert [x.status for x in withdrawals.player_withdrawals(uow, Actor.player(player.id))] == ["rejected"]
 
 
-class _Acquirer(SandboxProvider):
-    name = "acquirer"
+@dataclass
+class _Acquirer(DemoCardProvider):
+    name: str = "acquirer"
 
 
 def test_a_paid_withdrawal_goes_to_the_wiring_default_provider(
@@ -415,12 +417,10 @@ def test_a_paid_withdrawal_goes_to_the_wiring_default_provider(
 ) -> None:
     player = funded_player(amount_minor=40_00)
     w = withdrawals.request_withdrawal(uow, _step_up_session(uow, player, now), 15_00, "wd-acq", now)
-    acquirer, sandbox = _Acquirer(), SandboxProvider()
-    other = make_wiring(
-        db, payments=PaymentProviders({acquirer.name: acquirer, sandbox.name: sandbox}, "acquirer")
-    )
+    acquirer = _Acquirer()  # the deposit's provider (demo) is not in this wiring: the default pays
+    other = make_wiring(db, payments=PaymentProviders({acquirer.name: acquirer}, "acquirer"))
     withdrawals.resolve_withdrawal(
         other.uow(), stepped_up_operator(uow, "finance", now), w.id, "paid", now=now
     )
     assert _code_balance(uow, "provider_clearing:acquirer:EUR") == 15_00
-    assert _code_balance(uow, "provider_clearing:sandbox:EUR") == -40_00  # the deposit only
+    assert _code_balance(uow, "provider_clearing:demo:EUR") == -40_00  # the deposit only

@@ -78,6 +78,7 @@ def test_services_declare_known_permissions_and_cover_every_capability() -> None
     assert declared <= set(authz.PERMISSIONS)
     assert declared >= PLAYER_PERMISSIONS
     assert {"ops.withdrawals.decide", "ops.draws.run_now", "ops.bets.void", "system.jobs"} <= declared
+    assert "ops.reconciliation.review" in declared  # the reconciliation queue
 
 
 @pytest.mark.parametrize(("name", "fn", "permission"), SERVICES, ids=[s[0] for s in SERVICES])
@@ -164,6 +165,8 @@ def test_every_operator_handler_declares_its_permission_and_player_handlers_are_
     assert unguarded == []
     declared = {p for _, _, p in HANDLERS}
     assert declared >= {"ops.dashboard.view", "ops.draws.run_now", "ops.operators.manage"}
+    assert declared >= {"ops.rg.view", "ops.rg.manage"}  # the safer gambling pages
+    assert "ops.reconciliation.review" in declared  # the reconciliation page
     assert declared >= PLAYER_PERMISSIONS
     assert len(GUARDED) >= len(HANDLERS)
 

@@ -13,14 +13,18 @@ from enum import StrEnum
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import SQLModel
 
 from casino_app.domain.games.vocabulary import BetStatus, GameKind, RoundStatus, SeedPairStatus
 from casino_app.domain.identity.vocabulary import Role, UserStatus
 from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
 from casino_app.domain.payments.vocabulary import PaymentDirection, PaymentStatus, WithdrawalStatus
+from casino_app.persistence import tables  # noqa: F401  (registers every table model)
 from casino_app.persistence.db import Database
+from casino_app.persistence.types import VOCABULARY_CHECKS
 
-COLUMNS: list[tuple[str, str, str, type[StrEnum]]] = [
+# Written out: the core vocabulary, so that a lost registration cannot hide one of them.
+CORE: list[tuple[str, str, str, type[StrEnum]]] = [
     ("accounts", "kind", "ck_accounts_kind", AccountKind),
     ("ledger_transactions", "kind", "ck_ledger_transactions_kind", TransactionKind),
     ("payments", "status", "ck_payments_status", PaymentStatus),
@@ -33,6 +37,24 @@ COLUMNS: list[tuple[str, str, str, type[StrEnum]]] = [
     ("bets", "status", "ck_bets_status", BetStatus),
     ("seed_pairs", "status", "ck_seed_pairs_status", SeedPairStatus),
 ]
+
+
+def _registered() -> list[tuple[str, str, str, type[StrEnum]]]:
+    """Every `check_in` constraint of the table models (payments, payouts, responsible gaming ...)."""
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.CheckConstraint) and constraint.name in VOCABULARY_CHECKS:
+                column, enum = VOCABULARY_CHECKS[str(constraint.name)]
+                found.append((table.name, column, str(constraint.name), enum))
+    return found
+
+
+COLUMNS = CORE + [c for c in _registered() if c[2] not in {core[2] for core in CORE}]
+
+
+def test_every_core_constraint_is_registered_by_its_table_model() -> None:
+    assert {c[2] for c in CORE} <= {c[2] for c in _registered()}
 
 
 def _constraint_sql(db: Database, table: str, name: str) -> str:

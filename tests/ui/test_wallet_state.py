@@ -41,7 +41,7 @@ def test_a_pln_player_deposits_and_withdraws_in_pln_through_the_wallet_handlers(
     async def scenario() -> WalletState:
         state = await _signed_in_wallet(wiring, user.id, now, step_up=False)
         await _handle(state, "load")
-        assert state.currency == "PLN" and state.methods and state.method_token
+        assert state.currency == "PLN" and state.methods and state.method_key
         state.amount_text = "120.50"
         await _handle(state, "deposit")
         assert state.error == "", state.error
@@ -55,7 +55,9 @@ def test_a_pln_player_deposits_and_withdraws_in_pln_through_the_wallet_handlers(
     assert wallet.cash_balance(wiring.uow(), user.id).minor == 120_50 - 20_25
     assert state.balance_text == wallet.cash_balance(wiring.uow(), user.id).text
     assert "zł" in state.balance_text and "€" not in state.balance_text
-    assert [(w.amount, w.status) for w in state.withdrawals] == [(money_line(20_25, "PLN").text, "requested")]
+    assert [(w.amount, w.stage, w.cancellable) for w in state.withdrawals] == [
+        (money_line(20_25, "PLN").text, "hold", True)
+    ]
     assert state.transactions[0].title == "Withdrawal" and not state.transactions[0].positive
     assert state.transactions[1].title == "Deposit" and state.transactions[1].positive
     assert count_rows(db, "payments", "currency = 'PLN' AND status = 'approved'") == 1
@@ -85,3 +87,31 @@ def test_a_withdrawal_replayed_from_the_tab_makes_one_hold_and_one_audit_record(
     assert count_rows(db, "withdrawals") == 1
     assert count_rows(db, "audit_log", "action = 'withdrawal.request'") == 1
     assert wallet.cash_balance(wiring.uow(), user.id).minor == 40_00
+
+
+def test_the_player_cancels_a_withdrawal_on_hold_from_the_wallet_and_the_cash_comes_back(
+    db: Database, wiring: Wiring, now: datetime
+) -> None:
+    ui_wiring.install(wiring)
+    user = registering.register_player(wiring.uow(), registration("cancel@example.com"), now)
+    confirm_email(wiring.uow(), user.id, now)
+
+    async def scenario() -> WalletState:
+        state = await _signed_in_wallet(wiring, user.id, now, step_up=False)
+        await _handle(state, "load")
+        state.amount_text = "50.00"
+        await _handle(state, "deposit")
+        await _handle(state, "withdraw", {"withdraw_amount": "20.00", "confirm": PASSWORD})
+        (row,) = state.withdrawals
+        assert (row.stage, row.cancellable) == ("hold", True)
+        await _handle(state, "cancel_withdrawal", "not-a-number")
+        assert state.withdraw_error == "Unknown withdrawal."
+        assert wallet.cash_balance(wiring.uow(), user.id).minor == 30_00
+        await _handle(state, "cancel_withdrawal", row.id)
+        assert state.withdraw_error == "", state.withdraw_error
+        return state
+
+    state = asyncio.run(scenario())
+    assert wallet.cash_balance(wiring.uow(), user.id).minor == 50_00
+    assert [(w.stage, w.cancellable) for w in state.withdrawals] == [("cancelled", False)]
+    assert state.balance_text == wallet.cash_balance(wiring.uow(), user.id).text

@@ -3,6 +3,18 @@
 Table models are never handed to the UI or the API: services return DTOs.
 """
 
+from casino_app.persistence.tables.compliance import (
+    RgCase,
+    RgCaseEvent,
+    RgExcludedIdentifier,
+    RgExclusion,
+    RgLimit,
+    RgLimitChange,
+    RgPlayer,
+    RgRealityCheck,
+    RgUsage,
+    RgWalletLimits,
+)
 from casino_app.persistence.tables.fairness import InstantRound, SeedPair
 from casino_app.persistence.tables.games import Bet, Game, GameVersion, Round
 from casino_app.persistence.tables.identity import (
@@ -16,7 +28,14 @@ from casino_app.persistence.tables.identity import (
 )
 from casino_app.persistence.tables.jobs import JobLease
 from casino_app.persistence.tables.money import PLAYER_ACCOUNT_KINDS, Account, LedgerEntry, LedgerTransaction
-from casino_app.persistence.tables.payments import Payment, Withdrawal
+from casino_app.persistence.tables.payments import (
+    Payment,
+    PaymentAttempt,
+    PaymentCard,
+    PaymentWebhookEvent,
+    Withdrawal,
+)
+from casino_app.persistence.tables.payouts import Payout, ReconciliationItem, ReconciliationRun
 from casino_app.persistence.tables.security import AuditHead, AuditRecord, KeyRotation, SecurityAlert
 
 __all__ = [
@@ -37,7 +56,23 @@ __all__ = [
     "LedgerTransaction",
     "MailMessage",
     "Payment",
+    "PaymentAttempt",
+    "PaymentCard",
+    "PaymentWebhookEvent",
+    "Payout",
+    "ReconciliationItem",
+    "ReconciliationRun",
     "RecoveryCode",
+    "RgCase",
+    "RgCaseEvent",
+    "RgExcludedIdentifier",
+    "RgExclusion",
+    "RgLimit",
+    "RgLimitChange",
+    "RgPlayer",
+    "RgRealityCheck",
+    "RgUsage",
+    "RgWalletLimits",
     "Round",
     "SecurityAlert",
     "SeedPair",

@@ -77,6 +77,7 @@ class Bet(SQLModel, table=True):
     __tablename__ = "bets"
     __table_args__ = (
         sa.Index("ix_bets_round_status", "round_id", "status"),
+        sa.Index("ix_bets_user_created", "user_id", "created_at"),  # bets since a session began (RG)
         check_in("status", BetStatus, "ck_bets_status"),
     )
 

@@ -19,6 +19,7 @@ from casino_app.domain.money.vocabulary import AccountKind
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
+from casino_app.services.compliance.rg import checks as rg_checks
 from casino_app.services.dto import UserView
 from casino_app.services.identity import mail, passwords, throttle, tokens, users
 from casino_app.services.identity.sessions import ClientInfo
@@ -87,6 +88,7 @@ def register_player(
     Raises:
         InvalidEmail, WeakPassword, Underage, TermsNotAccepted, InvalidInput: bad input; nothing is written.
         TooManyAttempts: too many registrations from this address this hour.
+        SelfExcluded: the email or phone belongs to a time-out or exclusion in force.
     """
     checked = _check(cmd, now.date())
     client = (client or ClientInfo()).clipped()
@@ -94,6 +96,7 @@ def register_player(
     password_hash = passwords.hash_secret(cmd.password)
     try:
         with uow:
+            rg_checks.refuse_excluded_registration(uow, checked.email, checked.phone, checked.country, now)
             if users.find_by_email(uow, checked.email) is not None:
                 raise EmailTaken(users.EMAIL_TAKEN)
             user = _create_player(uow, cmd, checked, password_hash, now, client)

@@ -28,6 +28,7 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.vocabulary import Role, SessionKind, UserStatus
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
+from casino_app.services.compliance.rg import checks as rg_checks
 from casino_app.services.dto import PasswordProof, SignedIn, UserView
 from casino_app.services.identity import api_tokens, mfa, passwords, sessions, throttle, tokens, users
 from casino_app.services.identity.sessions import ClientInfo
@@ -253,11 +254,13 @@ def sign_in(
     Raises:
         InvalidCredentials: the proof is older than 5 minutes.
         SecondFactorRequired: a code is needed. InvalidCode, TooManyAttempts: from the code check.
+        TimedOut, SelfExcluded: a player on a time-out or exclusion (with the dates and helplines).
     """
     client = (client or ClientInfo()).clipped()
     recovery = _second_factor(uow, proof, code, now)
     with uow:
         user = _active_user(uow.session, proof.user_id)
+        rg_checks.admit_sign_in(uow.session, user, now, uow.context.settings)  # RG: blocks, play session
         _record_login(uow.session, user, client, now)
         token, session_id = sessions.open_browser_session(
             uow, proof.user_id, client, now, step_up=bool(code.strip())
@@ -281,6 +284,7 @@ def sign_in_api(
     _second_factor(uow, proof, code, now)
     with uow:
         user = _active_user(uow.session, proof.user_id)
+        rg_checks.admit_sign_in(uow.session, user, now, uow.context.settings)  # RG: blocks, play session
         _record_login(uow.session, user, client, now)
         pair = api_tokens.open_api_session(uow, proof.user_id, client, now, step_up=bool(code.strip()))
         _audit_login(uow.session, user, client, pair.session_id, SessionKind.API, now)

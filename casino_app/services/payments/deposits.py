@@ -1,40 +1,43 @@
-"""Deposits through the wiring's payment providers; the ledger moves only on an approved charge."""
+"""Deposits: through a provider's page (card form, bank, e-wallet) or charged to a card on file.
+
+The deposit checks (responsible gaming: blocks and deposit limits) run when the payment is
+recorded (`attempts.open_payment`), before any provider is called: a refused deposit writes
+nothing and calls no provider. The ledger moves only when the provider confirms success, once
+per order id (`settlement.py`), whether that word comes as a direct answer, a webhook or a poll.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
-
-from casino_app.domain.errors import InvalidAmount, InvalidInput, NotFound, PaymentDeclined
-from casino_app.domain.events import DomainEvent
+from casino_app.domain.errors import InvalidAmount, InvalidInput, PaymentDeclined
 from casino_app.domain.identity.actor import Actor
-from casino_app.domain.identity.vocabulary import Role
-from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
+from casino_app.domain.payments.errors import NoPaymentRoute, ProviderTimeout
 from casino_app.domain.payments.ports import (
     MAX_DEPOSIT_MINOR,
     MIN_DEPOSIT_MINOR,
-    ChargeRequest,
-    ChargeResult,
-    PaymentMethod,
+    DepositRequest,
     PaymentProvider,
 )
-from casino_app.domain.payments.vocabulary import PAYMENT_TRANSITIONS, PaymentDirection, PaymentStatus
+from casino_app.domain.payments.vocabulary import PaymentMethodKind, PaymentStatus
 from casino_app.persistence.tables import Payment, User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import money_line
-from casino_app.services.dto import DepositResult
+from casino_app.services.dto import DepositResult, MoneyLine
 from casino_app.services.money import ledger
-from casino_app.services.security import audit
+from casino_app.services.payments import attempts, cards
+from casino_app.services.payments.attempts import Order
+from casino_app.services.security import crypto
 
 
 @dataclass(frozen=True)
 class Deposit:
-    """A deposit of the acting player; `provider` names one of the wiring's (None: the default)."""
+    """A charge of a card on file (`method_token`) of the acting player; `provider` names one of the
+    wiring's (None: the card's own provider, else the default)."""
 
     order_id: str
     amount_minor: int
@@ -43,162 +46,186 @@ class Deposit:
     provider: str | None = None
 
 
-@authz.guard("player.wallet")
-def payment_methods(uow: UnitOfWork, actor: Actor, provider: str | None = None) -> tuple[PaymentMethod, ...]:
-    """The tokenized methods a player can deposit with (the default provider unless named)."""
-    return tuple(uow.context.payments.get(provider).methods())
+@dataclass(frozen=True)
+class StartDeposit:
+    """A deposit through a provider's page: the player is sent there and comes back to `return_url`."""
+
+    order_id: str
+    amount_minor: int
+    currency: str
+    method: str  # a PaymentMethodKind value
+    return_url: str
 
 
-def _validate(cmd: Deposit) -> None:
-    if not cmd.order_id or len(cmd.order_id) > 64:
+@dataclass(frozen=True)
+class DepositStarted:
+    order_id: str
+    status: str  # pending (go to `redirect_url`) | approved
+    redirect_url: str
+    amount: MoneyLine
+    message: str
+
+
+def _validate(order_id: str, amount: int, currency: str) -> None:
+    if not order_id or len(order_id) > 64 or not order_id.isprintable():
         raise InvalidInput("A deposit needs an order id of 1 to 64 characters.")
-    amount = cmd.amount_minor
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < MIN_DEPOSIT_MINOR:
-        raise InvalidAmount(f"The minimum deposit is {money_line(MIN_DEPOSIT_MINOR, cmd.currency).text}.")
+        raise InvalidAmount(f"The minimum deposit is {money_line(MIN_DEPOSIT_MINOR, currency).text}.")
     if amount > MAX_DEPOSIT_MINOR:
-        raise InvalidAmount(f"The maximum deposit is {money_line(MAX_DEPOSIT_MINOR, cmd.currency).text}.")
+        raise InvalidAmount(f"The maximum deposit is {money_line(MAX_DEPOSIT_MINOR, currency).text}.")
 
 
 @authz.guard("player.wallet")
 def deposit(uow: UnitOfWork, actor: Actor, cmd: Deposit, now: datetime) -> DepositResult:
-    """Charge the acting player's method and credit their cash once, idempotent on `order_id`.
+    """Charge a card on file and credit the acting player's cash once, idempotent on `order_id`.
 
     Raises:
         PermissionDenied: the actor is not a signed-in player.
         InvalidAmount: below the minimum or above the maximum; nothing is written.
-        InvalidInput: another currency than the wallet's, or an order id of another deposit.
+        InvalidInput: another currency than the wallet's, an order id of another deposit, or a
+            card that is not the player's.
+        TimedOut, SelfExcluded, LimitExceeded: refused by responsible gaming before the provider is called.
         PaymentDeclined: the provider declined; the attempt is recorded, no money moves.
+        ProviderTimeout: the provider did not answer; polling settles the payment later.
     """
     player_id = actor.player_id()
-    _validate(cmd)
-    provider = uow.context.payments.get(cmd.provider)
-    payment = _open_payment(uow, player_id, cmd, provider.name, now)
-    if payment.status == PaymentStatus.PENDING:
-        payment = _charge(uow, actor, payment, provider, cmd.method_token, now)
-    if payment.status != PaymentStatus.APPROVED:
+    _validate(cmd.order_id, cmd.amount_minor, cmd.currency)
+    provider = _card_provider(uow, player_id, cmd)
+    order = Order(cmd.order_id, player_id, cmd.amount_minor, cmd.currency, PaymentMethodKind.CARD)
+    payment = attempts.open_payment(uow, order, now)
+    if payment.status == PaymentStatus.PENDING and payment.attempts == 0:
+        request = _request_maker(uow, payment, "", cmd.method_token)
+        outcome = attempts.try_providers(uow, actor, payment, [provider], request, now)
+        payment = outcome.payment if outcome.ours else _in_flight(uow, outcome.payment)
+    elif payment.status == PaymentStatus.PENDING:
+        payment = _in_flight(uow, payment)
+    if payment.status == PaymentStatus.DECLINED:
         raise PaymentDeclined(payment.decline_reason or "The payment was declined.")
+    if payment.status == PaymentStatus.PENDING:
+        raise ProviderTimeout(attempts.UNKNOWN_OUTCOME)
     return _result(uow, payment)
 
 
-def _open_payment(uow: UnitOfWork, player_id: int, cmd: Deposit, provider: str, now: datetime) -> Payment:
-    """Record the attempt before calling the provider; a known order id returns its row."""
-    with uow:
-        user = uow.session.get(User, player_id)
-        if user is None or user.role != Role.PLAYER:
-            raise NotFound("Unknown player.")
-        if user.currency != cmd.currency:
-            raise InvalidInput(f"Your wallet is in {user.currency}.")
-        existing = _known_order(uow.session, player_id, cmd)
-        if existing is not None:
-            return existing
-        payment = Payment(
-            order_id=cmd.order_id,
-            user_id=player_id,
-            direction=PaymentDirection.DEPOSIT,
-            provider=provider,
-            amount=cmd.amount_minor,
-            currency=cmd.currency,
-            status=PaymentStatus.PENDING,
-            created_at=now,
-        )
-        uow.session.add(payment)
-        try:
-            uow.commit()
-        except IntegrityError:  # a concurrent request with the same order id recorded it first
-            uow.rollback()
-            winner = _known_order(uow.session, player_id, cmd)
-            assert winner is not None
-            return winner
-        return payment
+IN_FLIGHT_WAIT_SECONDS = 3.0
 
 
-def _known_order(s: Session, player_id: int, cmd: Deposit) -> Payment | None:
-    """The attempt already recorded for this order id (it must be the same deposit)."""
-    existing = s.exec(select(Payment).where(Payment.order_id == cmd.order_id)).first()
-    if existing is None:
-        return None
-    if (existing.user_id, existing.amount, existing.currency) != (player_id, cmd.amount_minor, cmd.currency):
-        raise InvalidInput("This order id belongs to a different deposit.")
-    return existing
+def _in_flight(uow: UnitOfWork, payment: Payment) -> Payment:
+    """A duplicate of a deposit another request is charging answers with that charge's outcome:
+    it waits a few seconds for it (a card charge answers in well under that), else stays pending."""
+    deadline = time.monotonic() + IN_FLIGHT_WAIT_SECONDS
+    while payment.status == PaymentStatus.PENDING and time.monotonic() < deadline:
+        time.sleep(0.02)
+        payment = attempts.refresh(uow, payment)
+    return payment
 
 
-def _charge(
-    uow: UnitOfWork, actor: Actor, payment: Payment, provider: PaymentProvider, token: str, now: datetime
-) -> Payment:
-    labels = {m.token: m.label for m in provider.methods()}
-    request = ChargeRequest(
-        payment.order_id, f"{payment.order_id}:1", payment.amount, payment.currency, token
-    )
-    return _record_outcome(uow, actor, payment, provider.charge(request), labels.get(token, ""), now)
+def _card_provider(uow: UnitOfWork, player_id: int, cmd: Deposit) -> PaymentProvider:
+    """The provider that issued the card on file, or a provider's published test card."""
+    providers = uow.context.payments
+    with uow.reader() as r:
+        card = cards.card_of(r.session, player_id, cmd.method_token)
+    if card is not None and cmd.provider in (None, card.provider):
+        return providers.get(card.provider)
+    provider = providers.get(cmd.provider)
+    test_cards = getattr(provider, "test_cards", None)
+    if test_cards is None or cmd.method_token not in {c.token for c, _ in test_cards()}:
+        raise InvalidInput("Choose one of your saved cards, or pay through the provider's page.")
+    return provider
 
 
-def _record_outcome(
-    uow: UnitOfWork, actor: Actor, payment: Payment, result: ChargeResult, label: str, now: datetime
-) -> Payment:
-    """Claim the pending attempt and record the outcome; an approval credits cash, all at once.
+@authz.guard("player.wallet")
+def start_deposit(uow: UnitOfWork, actor: Actor, cmd: StartDeposit, now: datetime) -> DepositStarted:
+    """Record a deposit and open it at the first provider that takes it (failover on soft
+    declines, timeouts and provider errors); the player goes on to `redirect_url`.
 
-    The claim is a conditional update, so of two concurrent attempts only one credits and audits.
+    Raises:
+        PermissionDenied, InvalidAmount, InvalidInput, TimedOut, SelfExcluded, LimitExceeded: as `deposit`.
+        NoPaymentRoute: no provider serves this method in the wallet's currency and country.
+        PaymentDeclined: a hard decline, or every provider declined.
+        ProviderTimeout: no provider answered; the payment is settled by polling.
     """
-    status = PAYMENT_TRANSITIONS.check(PaymentStatus.PENDING, PaymentStatus(result.status))
-    with uow:
-        claimed = uow.session.execute(
-            sa.update(Payment)
-            .where(col(Payment.id) == payment.id, col(Payment.status) == PaymentStatus.PENDING)
-            .values(
-                status=status,
-                provider_reference=result.provider_reference,
-                decline_reason=result.decline_reason,
-                method_label=label,
-            )
-        )
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            if status == PaymentStatus.APPROVED:
-                _credit(uow, actor, payment, now)
-            uow.commit()
-        row = uow.session.get(Payment, payment.id, populate_existing=True)
-        assert row is not None
-        return row
+    player_id = actor.player_id()
+    _validate(cmd.order_id, cmd.amount_minor, cmd.currency)
+    method = _method(cmd.method)
+    _check_return_url(uow, cmd.return_url)
+    providers = uow.context.payments.candidates(method, cmd.currency, _country(uow, player_id))
+    if not providers:
+        raise NoPaymentRoute("This payment method is not available for your wallet.")
+    order = Order(cmd.order_id, player_id, cmd.amount_minor, cmd.currency, method)
+    payment = attempts.open_payment(uow, order, now)
+    redirect = ""
+    if payment.status == PaymentStatus.PENDING and payment.attempts == 0:
+        request = _request_maker(uow, payment, cmd.return_url, "")
+        outcome = attempts.try_providers(uow, actor, payment, providers, request, now)
+        payment, redirect = outcome.payment, outcome.redirect_url
+    return _started(payment, redirect)
 
 
-def _credit(uow: UnitOfWork, actor: Actor, payment: Payment, now: datetime) -> None:
-    s = uow.session
-    clearing = ledger.ensure_account(
-        s, kind=AccountKind.PROVIDER_CLEARING, currency=payment.currency, owner=payment.provider
+def _started(payment: Payment, redirect: str) -> DepositStarted:
+    amount = money_line(payment.amount, payment.currency)
+    if payment.status == PaymentStatus.DECLINED:
+        raise PaymentDeclined(payment.decline_reason or "The payment was declined.")
+    if payment.status == PaymentStatus.APPROVED:
+        return DepositStarted(payment.order_id, payment.status, "", amount, f"Deposited {amount.text}.")
+    if not redirect:
+        raise ProviderTimeout(attempts.UNKNOWN_OUTCOME)
+    return DepositStarted(
+        payment.order_id, payment.status, redirect, amount, "Continue on the payment provider's page."
     )
-    cash = ledger.player_cash_account(s, payment.user_id, payment.currency)
-    posted = ledger.post(
-        s,
-        kind=TransactionKind.DEPOSIT,
-        idempotency_key=f"deposit:{payment.order_id}",
-        request={"user": payment.user_id, "amount": payment.amount, "currency": payment.currency},
-        postings=[ledger.Posting(clearing, -payment.amount), ledger.Posting(cash, payment.amount)],
-        currency=payment.currency,
-        now=now,
-        actor=actor.audit_name,
-        reference=payment.order_id,
-    )
-    if posted.replayed:
-        return
-    audit.record(
-        s,
-        actor=actor.audit_name,
-        action="payment.deposit",
-        subject=f"payment:{payment.order_id}",
-        details={
-            "amount_minor": payment.amount,
-            "currency": payment.currency,
-            "provider": payment.provider,
-            "transaction_id": posted.id,
-        },
-        now=now,
-    )
-    uow.emit(
-        DomainEvent(
-            "deposit.approved",
-            payment.user_id,
-            {"order_id": payment.order_id, "amount_minor": payment.amount, "currency": payment.currency},
+
+
+def _method(raw: str) -> PaymentMethodKind:
+    try:
+        return PaymentMethodKind(raw)
+    except ValueError:
+        raise InvalidInput("Choose a card, an instant bank transfer or an e-wallet.") from None
+
+
+def _check_return_url(uow: UnitOfWork, url: str) -> None:
+    """The provider sends the player back only to our own pages (no open redirect through it)."""
+    own = uow.context.settings.identity.public_url.rstrip("/") + "/"
+    if len(url) > 512 or not url.startswith(own):
+        raise InvalidInput("The return address must be one of this site's pages.")
+
+
+def _country(uow: UnitOfWork, player_id: int) -> str:
+    with uow.reader() as r:
+        user = r.session.get(User, player_id)
+        return user.country if user is not None else ""
+
+
+def _request_maker(
+    uow: UnitOfWork, payment: Payment, return_url: str, token: str
+) -> Callable[[str], DepositRequest]:
+    """A function from an attempt id to the provider request (the same order, a new attempt).
+
+    A card typed on the provider's page is checked against the player's name; a card on file
+    was checked when it was saved.
+    """
+    name = "" if token else _holder_name(uow, payment.user_id)
+
+    def request_for(attempt_id: str) -> DepositRequest:
+        return DepositRequest(
+            order_id=payment.order_id,
+            attempt_id=attempt_id,
+            amount_minor=payment.amount,
+            currency=payment.currency,
+            method=PaymentMethodKind(payment.method),
+            country=payment.country,
+            customer_ref=f"kl-{payment.user_id}",
+            return_url=return_url,
+            card_token=token,
+            customer_name=name,
         )
-    )
+
+    return request_for
+
+
+def _holder_name(uow: UnitOfWork, player_id: int) -> str:
+    """The player's name for the provider's holder-name check ("" when not given)."""
+    with uow.reader() as r:
+        user = r.session.get(User, player_id)
+        return crypto.open_column(uow.context.keys, user, "full_name_enc") if user is not None else ""
 
 
 def _result(uow: UnitOfWork, payment: Payment) -> DepositResult:

@@ -1,7 +1,12 @@
-"""Withdrawals as two-phase holds: a request moves cash to a hold; paid or rejected, once.
+"""Withdrawals as two-phase holds: a request moves cash to a hold; approved and paid, or rejected.
 
-Each use case writes its postings, its withdrawal row and its audit record in one transaction;
-a replayed request returns the stored withdrawal and writes nothing.
+A request below the configured threshold (`settings.payouts.auto_approve_below_minor`) is
+approved at once; every other one waits in the finance queue. Approval turns it into a payout
+through a provider (`services/payments/payouts.py`), after which the player cannot cancel it;
+only the provider's confirmation moves the hold out of the platform. A rejection, a cancellation
+by the player before approval, or a payout no provider would make returns the hold to cash.
+Each use case writes its postings, its rows and its audit record in one transaction; a replayed
+request returns the stored withdrawal and writes nothing.
 """
 
 from __future__ import annotations
@@ -12,41 +17,29 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from casino_app.domain.errors import (
-    EmailNotVerified,
-    InvalidAmount,
-    InvalidInput,
-    InvalidTransition,
-    NotFound,
-)
+from casino_app.domain.errors import EmailNotVerified, InvalidAmount, InvalidInput, NotFound
 from casino_app.domain.events import DomainEvent
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.vocabulary import Role
 from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
+from casino_app.domain.payments.payout_rules import PayoutStatus, auto_approves
 from casino_app.domain.payments.vocabulary import WITHDRAWAL_TRANSITIONS, WithdrawalStatus
 from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.tables import User, Withdrawal
+from casino_app.persistence.tables.payouts import Payout
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import money_line
 from casino_app.services.dto import MoneyLine
 from casino_app.services.identity import sessions, users
 from casino_app.services.money import ledger
+from casino_app.services.payments import approvals, payouts
+from casino_app.services.payments.approvals import AlreadyApproved as AlreadyApproved
+from casino_app.services.payments.approvals import AlreadyResolved as AlreadyResolved
 from casino_app.services.security import audit
 
-_RESOLVED_KIND = {
-    WithdrawalStatus.PAID: TransactionKind.WITHDRAWAL_PAID,
-    WithdrawalStatus.REJECTED: TransactionKind.WITHDRAWAL_REJECTED,
-}
-
-
 UNCONFIRMED_EMAIL = "Please confirm your email address first: open the link we sent you, then withdraw."
-
-
-class AlreadyResolved(InvalidTransition):
-    """The withdrawal was paid or rejected before: its status cannot move again."""
-
-    code = "withdrawal_resolved"
+CANCELLED_NOTE = "You cancelled this withdrawal."
 
 
 @dataclass(frozen=True)
@@ -59,9 +52,11 @@ class WithdrawalView:
     resolved_at: datetime | None
     player_email: str = ""
     reason: str = ""  # the operator's reason for a rejection, shown to the player
+    payout_status: str = ""  # "" until approved; then approved | sent | paid | failed
+    payout_provider: str = ""
 
 
-def _view(w: Withdrawal, email: str = "") -> WithdrawalView:
+def _view(w: Withdrawal, email: str = "", payout: Payout | None = None) -> WithdrawalView:
     assert w.id is not None
     return WithdrawalView(
         w.id,
@@ -72,7 +67,17 @@ def _view(w: Withdrawal, email: str = "") -> WithdrawalView:
         w.resolved_at,
         email,
         w.decision_note,
+        payout.status if payout else "",
+        payout.provider if payout else "",
     )
+
+
+def _view_now(uow: UnitOfWork, withdrawal_id: int) -> WithdrawalView:
+    with uow.reader() as r:
+        w = r.session.get(Withdrawal, withdrawal_id)
+        if w is None:
+            raise NotFound("Unknown withdrawal.")
+        return _view(w, payout=approvals.payout_of(r.session, withdrawal_id))
 
 
 def _check_request(amount_minor: int, request_id: str) -> None:
@@ -89,7 +94,9 @@ def request_withdrawal(
 ) -> WithdrawalView:
     """Move the acting player's cash to their withdrawal hold, after a step-up in their session.
 
-    The same request id returns the same withdrawal (and writes no second audit record).
+    Below the auto-approval threshold the withdrawal is approved in the same transaction and
+    paid out at once; otherwise it waits for an operator. The same request id returns the same
+    withdrawal (and writes no second audit record).
 
     Raises:
         PermissionDenied: not a player, or the session is not the actor's.
@@ -110,7 +117,8 @@ def request_withdrawal(
             raise EmailNotVerified(UNCONFIRMED_EMAIL)
         posted = _post_hold(s, actor, user, amount_minor, request_id, now)
         if posted.replayed:
-            return _view(s.exec(select(Withdrawal).where(Withdrawal.hold_transaction_id == posted.id)).one())
+            w = s.exec(select(Withdrawal).where(Withdrawal.hold_transaction_id == posted.id)).one()
+            return _view(w, payout=approvals.payout_of(s, w.id or 0))
         row = Withdrawal(
             user_id=player_id,
             request_id=request_id,
@@ -124,8 +132,14 @@ def request_withdrawal(
         s.flush()
         _audit_request(s, actor, row, now)
         uow.emit(DomainEvent("withdrawal.requested", player_id, {"withdrawal_id": row.id}))
+        threshold = uow.context.settings.payouts.auto_approve_below_minor
+        auto = auto_approves(amount_minor, threshold)
+        payout_id = approvals.approve_in(uow, row, user, approvals.AUTO_APPROVER, now) if auto else None
         uow.commit()
-        return _view(row)
+        assert row.id is not None
+    if payout_id is not None:
+        payouts.send(uow, payout_id, now)
+    return _view_now(uow, row.id)
 
 
 def _post_hold(
@@ -171,97 +185,119 @@ def _outcome(outcome: str, reason: str) -> tuple[WithdrawalStatus, str]:
 
 
 @authz.guard("ops.withdrawals.decide")
-@retry_transient
 def resolve_withdrawal(
     uow: UnitOfWork, actor: Actor, withdrawal_id: int, outcome: str, *, now: datetime, reason: str = ""
 ) -> WithdrawalView:
-    """Pay (hold -> the default provider's clearing) or reject (hold -> cash) a withdrawal, once.
+    """Approve and pay ("paid"), or reject (hold -> cash) a requested withdrawal, once.
 
-    The status moves by `WITHDRAWAL_TRANSITIONS`, claimed with one conditional update, so two
-    operators deciding at once make one decision. It is audited with the operator's reason
-    (mandatory for a rejection).
-
-    Paying needs a code confirmed in the paying operator's own session in the last 5 minutes
-    (`mfa.confirm_operator_code`, or the sign-in's code).
+    Paying approves the withdrawal and sends its payout through a provider, preferring the
+    method the player deposited with; the view shows "paid" once a provider confirmed it (at
+    once for direct payouts), else the payout's status. Two operators deciding at once make one
+    decision. Paying needs a code confirmed in the paying operator's own session in the last
+    5 minutes (`mfa.confirm_operator_code`, or the sign-in's code); a rejection needs a reason.
 
     Raises:
         PermissionDenied: the actor may not decide withdrawals (or acts without a session).
         StepUpRequired: paying without a fresh code.
-        InvalidTransition: not a move the vocabulary allows (AlreadyResolved: decided before).
+        InvalidTransition: not a move the vocabulary allows (AlreadyResolved: decided before;
+            AlreadyApproved: approved before, its payout is under way).
         InvalidInput: a rejection without a reason.
     """
     target, reason = _outcome(outcome, reason)
-    if target == WithdrawalStatus.PAID:  # money leaves the platform: a fresh code from who pays
-        sessions.require_step_up(uow, actor, now)
+    if target == WithdrawalStatus.REJECTED:
+        return _reject(uow, actor, withdrawal_id, reason, now)
+    sessions.require_step_up(uow, actor, now)  # money leaves the platform: a fresh code from who pays
+    payout_id = approvals.approve(uow, actor.audit_name, withdrawal_id, reason, now)
+    payouts.send(uow, payout_id, now)
+    return _view_now(uow, withdrawal_id)
+
+
+@retry_transient
+def _reject(uow: UnitOfWork, actor: Actor, withdrawal_id: int, reason: str, now: datetime) -> WithdrawalView:
     with uow:
         s = uow.session
-        w = _claim(s, withdrawal_id, target, actor, now)
-        if target == WithdrawalStatus.REJECTED:
-            w.decision_note = reason
-        provider = uow.context.payments.get().name
-        w.resolve_transaction_id = _post_resolution(s, actor, w, target, provider, now).id
+        w = _claim(s, withdrawal_id, WithdrawalStatus.REJECTED, actor, now)
+        w.decision_note = reason
+        w.resolve_transaction_id = _post_return(s, actor, w, now).id
         s.add(w)
         s.flush()
-        audit.record(
-            s,
-            actor=actor.audit_name,
-            action=f"withdrawal.{target.value}",
-            subject=f"withdrawal:{withdrawal_id}",
-            details={
-                "before": WithdrawalStatus.REQUESTED.value,
-                "after": target.value,
-                "amount": w.amount,
-                "currency": w.currency,
-                "player": w.user_id,
-                "provider": provider if target == WithdrawalStatus.PAID else "",
-                "reason": reason or target.value,
-            },
-            now=now,
-        )
-        uow.emit(DomainEvent(f"withdrawal.{target.value}", w.user_id, {"withdrawal_id": withdrawal_id}))
+        _audit_decision(s, actor, w, "withdrawal.rejected", reason, now)
+        uow.emit(DomainEvent("withdrawal.rejected", w.user_id, {"withdrawal_id": withdrawal_id}))
         uow.commit()
         return _view(w)
+
+
+@authz.guard("player.wallet")
+@retry_transient
+def cancel_withdrawal(uow: UnitOfWork, actor: Actor, withdrawal_id: int, now: datetime) -> WithdrawalView:
+    """The player takes back a withdrawal that is not approved yet: the hold returns to cash.
+
+    Raises:
+        NotFound: not one of the acting player's withdrawals.
+        AlreadyApproved: approved (by an operator or automatically): it can no longer be reversed.
+        AlreadyResolved: paid or rejected before.
+    """
+    player_id = actor.player_id()
+    with uow:
+        s = uow.session
+        owned = s.get(Withdrawal, withdrawal_id)
+        if owned is None or owned.user_id != player_id:
+            raise NotFound("Unknown withdrawal.")
+        w = _claim(s, withdrawal_id, WithdrawalStatus.REJECTED, actor, now)
+        w.decision_note = CANCELLED_NOTE
+        w.resolve_transaction_id = _post_return(s, actor, w, now).id
+        s.add(w)
+        s.flush()
+        _audit_decision(s, actor, w, "withdrawal.cancelled", "cancelled by the player", now)
+        uow.emit(DomainEvent("withdrawal.cancelled", player_id, {"withdrawal_id": withdrawal_id}))
+        uow.commit()
+        return _view(w)
+
+
+def _audit_decision(s: Session, actor: Actor, w: Withdrawal, action: str, reason: str, now: datetime) -> None:
+    audit.record(
+        s,
+        actor=actor.audit_name,
+        action=action,
+        subject=f"withdrawal:{w.id}",
+        details={
+            "before": WithdrawalStatus.REQUESTED.value,
+            "after": w.status,
+            "amount": w.amount,
+            "currency": w.currency,
+            "player": w.user_id,
+            "provider": "",
+            "reason": reason,
+        },
+        now=now,
+    )
 
 
 def _claim(
     s: Session, withdrawal_id: int, target: WithdrawalStatus, actor: Actor, now: datetime
 ) -> Withdrawal:
-    """Move `requested -> target` atomically; a withdrawal decided before is refused."""
-    claimed = s.execute(
+    """Move `requested -> target` atomically, unless it was decided or approved before."""
+    approvals.lock_requested(s, withdrawal_id, target)
+    s.execute(
         sa.update(Withdrawal)
         .where(col(Withdrawal.id) == withdrawal_id, col(Withdrawal.status) == WithdrawalStatus.REQUESTED)
         .values(status=target, resolved_by=actor.audit_name, resolved_at=now)
     )
     w = s.get(Withdrawal, withdrawal_id, populate_existing=True)
-    if w is None:
-        raise NotFound("Unknown withdrawal.")
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        current = WithdrawalStatus(w.status)
-        if not WITHDRAWAL_TRANSITIONS.can(current, target):
-            raise AlreadyResolved(
-                f"This withdrawal has already been resolved ({current.value}); "
-                f"it cannot become {target.value}."
-            )
-        raise InvalidTransition("The withdrawal changed while it was being decided; try again.")
+    assert w is not None
     return w
 
 
-def _post_resolution(
-    s: Session, actor: Actor, w: Withdrawal, target: WithdrawalStatus, provider: str, now: datetime
-) -> ledger.PostedTransaction:
+def _post_return(s: Session, actor: Actor, w: Withdrawal, now: datetime) -> ledger.PostedTransaction:
+    """Hold -> cash: a rejection or a cancellation (the same key as a payout's: one resolution)."""
     hold = ledger.ensure_account(s, kind=AccountKind.PLAYER_HOLD, currency=w.currency, owner=w.user_id)
-    if target == WithdrawalStatus.PAID:
-        other = ledger.ensure_account(
-            s, kind=AccountKind.PROVIDER_CLEARING, currency=w.currency, owner=provider
-        )
-    else:
-        other = ledger.player_cash_account(s, w.user_id, w.currency)
+    cash = ledger.player_cash_account(s, w.user_id, w.currency)
     return ledger.post(
         s,
-        kind=_RESOLVED_KIND[target],
+        kind=TransactionKind.WITHDRAWAL_REJECTED,
         idempotency_key=f"withdrawal-resolve:{w.id}",
-        request={"withdrawal": w.id, "outcome": target.value},
-        postings=[ledger.Posting(hold, -w.amount), ledger.Posting(other, w.amount)],
+        request={"withdrawal": w.id, "outcome": "rejected"},
+        postings=[ledger.Posting(hold, -w.amount), ledger.Posting(cash, w.amount)],
         currency=w.currency,
         now=now,
         actor=actor.audit_name,
@@ -271,21 +307,22 @@ def _post_resolution(
 
 @authz.guard("player.wallet")
 def player_withdrawals(uow: UnitOfWork, actor: Actor, limit: int = 20) -> list[WithdrawalView]:
-    """The acting player's withdrawals, newest first."""
+    """The acting player's withdrawals, newest first, with their payouts' progress."""
     player_id = actor.player_id()
     with uow.reader() as r:
         rows = r.session.exec(
-            select(Withdrawal)
+            select(Withdrawal, Payout)
+            .join(Payout, col(Payout.withdrawal_id) == Withdrawal.id, isouter=True)
             .where(Withdrawal.user_id == player_id)
             .order_by(col(Withdrawal.id).desc())
             .limit(limit)
         ).all()
-        return [_view(w) for w in rows]
+        return [_view(w, payout=p) for w, p in rows]
 
 
 @authz.guard("ops.withdrawals.decide")
 def pending_withdrawals(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[WithdrawalView]:
-    """The operators' queue: requested withdrawals, oldest first.
+    """The finance queue: requested withdrawals nobody approved yet, oldest first.
 
     Raises:
         PermissionDenied: the actor may not decide withdrawals.
@@ -294,8 +331,24 @@ def pending_withdrawals(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list
         rows = r.session.exec(
             select(Withdrawal, User)
             .join(User, col(User.id) == Withdrawal.user_id)
-            .where(Withdrawal.status == WithdrawalStatus.REQUESTED)
+            .join(Payout, col(Payout.withdrawal_id) == Withdrawal.id, isouter=True)
+            .where(Withdrawal.status == WithdrawalStatus.REQUESTED, col(Payout.id).is_(None))
             .order_by(col(Withdrawal.id))
             .limit(limit)
         ).all()
         return [_view(w, users.email_of(r.context.keys, u)) for w, u in rows]
+
+
+@authz.guard("ops.withdrawals.decide")
+def payouts_under_way(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[WithdrawalView]:
+    """Approved withdrawals whose payout a provider has not confirmed yet, oldest first."""
+    with uow.reader() as r:
+        rows = r.session.exec(
+            select(Withdrawal, User, Payout)
+            .join(User, col(User.id) == Withdrawal.user_id)
+            .join(Payout, col(Payout.withdrawal_id) == Withdrawal.id)
+            .where(col(Payout.status).in_([PayoutStatus.APPROVED, PayoutStatus.SENT]))
+            .order_by(col(Withdrawal.id))
+            .limit(limit)
+        ).all()
+        return [_view(w, users.email_of(r.context.keys, u), p) for w, u, p in rows]

@@ -17,6 +17,8 @@ OPS_NAV = (
     ("Dashboard", routes.OPS_DASHBOARD),
     ("Players", routes.OPS_PLAYERS),
     ("Withdrawals", routes.OPS_WITHDRAWALS),
+    ("Reconciliation", routes.OPS_RECONCILIATION),
+    ("Safer gambling", routes.OPS_RG_CASES),
 )
 
 

@@ -33,8 +33,9 @@ NAV = (
     ("Roulette", routes.ROULETTE, "circle_dot"),
     ("Slots", routes.SLOTS, "cherry"),
     ("Privacy", routes.PRIVACY, "shield_check"),
+    ("Safer gambling", routes.RESPONSIBLE, "life_buoy"),
 )
-# Phones get a bottom tab bar: five thumb-sized targets; Privacy is in the footer there.
+# Phones get a bottom tab bar: five thumb-sized targets; Privacy and Safer gambling are in the footer.
 TABS = (*NAV[:4], ("Account", routes.ACCOUNT, "user_round"))
 
 
@@ -199,10 +200,15 @@ def footer() -> rx.Component:
         ),
         rx.hstack(
             rx.cond(SessionState.is_player, rx.link("Your data", href=routes.PRIVACY, size="1")),
+            rx.cond(
+                SessionState.is_player,
+                rx.link("Safer gambling", href=routes.RESPONSIBLE, size="1", id="rg-link"),
+            ),
             rx.link("Terms", href=routes.TERMS, size="1"),
             rx.link("Privacy notice", href=routes.PRIVACY_NOTICE, size="1"),
             spacing="4",
             justify="center",
+            wrap="wrap",
         ),
         align="center",
         spacing="2",

@@ -13,6 +13,7 @@ from casino_app.services.games.instant import dice
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.casino import CasinoState, outcome_line
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.rg_play import interrupted
 from casino_app.ui.state.session import SessionState
 
 
@@ -153,6 +154,7 @@ class DiceState(rx.State):
             if isinstance(err, RulesChanged):
                 await self._load_info()
             await session._refresh_balance()
+            yield await interrupted(self, err)
             return
         self._request_id = uuid.uuid4().hex
         rolled = int(view.outcome.get("roll", 0))

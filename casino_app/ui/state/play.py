@@ -20,6 +20,7 @@ from casino_app.services.games.lotto import draw_queries
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.rg_play import RealityState, interrupted
 from casino_app.ui.state.session import SessionState
 
 
@@ -187,9 +188,11 @@ class PlayState(rx.State):
         except Exception as err:
             self.error, self.busy = message(err), False
             await session._refresh_balance()
+            yield await interrupted(self, err)
             return
         self.busy = False
         self._request_id = uuid.uuid4().hex
         self.receipt, self.has_receipt = receipt_row(receipt), True
         session.balance_text = receipt.balance_after.text
+        await (await self.get_state(RealityState))._refresh()  # the session's net result
         yield rx.toast.success(f"Ticket {receipt.validation_number} is in the draw.")

@@ -19,6 +19,7 @@ from casino_app.services.games.instant import roulette
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.casino import CasinoState, outcome_line
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.rg_play import interrupted
 from casino_app.ui.state.session import SessionState
 
 CHIPS = (10, 50, 1_00, 5_00, 10_00, 25_00)
@@ -214,6 +215,7 @@ class RouletteState(rx.State):
             if isinstance(err, RulesChanged):
                 await self._load_info()
             await session._refresh_balance()
+            yield await interrupted(self, err)
             return
         self._request_id = uuid.uuid4().hex
         self.pocket = int(view.outcome.get("pocket", -1))

@@ -21,6 +21,7 @@ from casino_app.services.games.instant.views import RoundView
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.rg_play import interrupted
 from casino_app.ui.state.session import SessionState
 
 STAKES = (10, 20, 50, 1_00, 2_00, 5_00, 10_00)
@@ -169,6 +170,7 @@ class SlotState(rx.State):
             if isinstance(err, RulesChanged):
                 await self._load_info()
             await session._refresh_balance()
+            yield await interrupted(self, err)
             return
         self._request_id = uuid.uuid4().hex
         await self._landed(view, casino)

@@ -1,10 +1,15 @@
-"""Wallet: balances, a deposit through the wiring's payment provider, withdrawals, transactions.
+"""Wallet and cashier: balances, deposits (a provider's page or a card on file), withdrawals.
 
-Every amount is parsed and formatted in the wallet's own currency (from the wallet view).
+Every amount is parsed and formatted in the wallet's own currency (from the wallet view). A
+deposit through a provider's page sends the player there and back to `/wallet?payment=<order>`;
+while a deposit is pending, `watch_deposits` refreshes the wallet every few seconds so the
+confirmation (a webhook or a status poll) shows without a reload.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -13,20 +18,35 @@ import reflex as rx
 from casino_app.domain.errors import StepUpRequired
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.amounts import parse_amount
+from casino_app.domain.payments.vocabulary import WithdrawalStatus
 from casino_app.services.dto import TransactionLine, WalletView
 from casino_app.services.identity import accounts, mfa, users
 from casino_app.services.money import wallet
-from casino_app.services.payments import deposits, withdrawals
+from casino_app.services.payments import cashier, deposits, withdrawals
+from casino_app.ui import routes, wiring
 from casino_app.ui.format import kind_label, when
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
 from casino_app.ui.state.session import SessionState, field
 
+WATCH_SECONDS = 2.0
+WATCH_ROUNDS = 90  # three minutes of watching; the status poll settles anything later
+
 
 @dataclass(frozen=True)
 class MethodRow:
-    token: str = ""
+    key: str = ""  # cashier.CashierOption.key
     label: str = ""
+
+
+@dataclass(frozen=True)
+class DepositRow:
+    order_id: str = ""
+    amount: str = ""
+    status: str = ""
+    label: str = ""
+    when: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,10 +60,12 @@ class TransactionRow:
 
 @dataclass(frozen=True)
 class WithdrawalRow:
+    id: str = ""
     amount: str = ""
-    status: str = ""
+    stage: str = ""  # hold | paying | paid | rejected | cancelled
     when: str = ""
     reason: str = ""
+    cancellable: bool = False  # not approved yet: the player may take it back
 
 
 def _transaction_row(t: TransactionLine) -> TransactionRow:
@@ -56,16 +78,37 @@ def _transaction_row(t: TransactionLine) -> TransactionRow:
     )
 
 
+def _withdrawal_stage(w: withdrawals.WithdrawalView) -> str:
+    if w.status == WithdrawalStatus.REQUESTED:
+        return "paying" if w.payout_status else "hold"
+    if w.status == WithdrawalStatus.PAID:
+        return "paid"
+    return "cancelled" if w.reason == withdrawals.CANCELLED_NOTE else "rejected"
+
+
 def _withdrawal_row(w: withdrawals.WithdrawalView) -> WithdrawalRow:
-    return WithdrawalRow(w.amount.text, w.status.value, when(w.created_at), w.reason)
+    stage = _withdrawal_stage(w)
+    return WithdrawalRow(str(w.id), w.amount.text, stage, when(w.created_at), w.reason, stage == "hold")
+
+
+def _deposit_row(p: cashier.PaymentView) -> DepositRow:
+    return DepositRow(p.order_id, p.amount.text, p.status, p.method_label, when(p.created_at), p.reason)
+
+
+def _return_url(order_id: str) -> str:
+    """Where the provider sends the player back: this wallet, naming the deposit."""
+    base = wiring.current().settings.identity.public_url.rstrip("/")
+    return f"{base}{routes.WALLET}?payment={order_id}"
 
 
 class WalletState(rx.State):
     currency: str = ""  # the wallet's currency: every amount here is parsed and shown in it
     balance_text: str = ""
     amount_text: str = "20.00"
-    method_token: str = ""
+    method_key: str = ""
     methods: list[MethodRow] = []
+    deposits: list[DepositRow] = []
+    watching: bool = False
     transactions: list[TransactionRow] = []
     bonus_text: str = ""
     pending_text: str = ""
@@ -76,21 +119,23 @@ class WalletState(rx.State):
     notice: str = ""
     _order_id: str = ""
     _withdrawal_id: str = ""
+    _watch_started: float = 0.0
 
     @rx.event
     def set_amount_text(self, value: str) -> None:
         self.amount_text, self.error, self.notice = value[:32], "", ""
 
     @rx.event
-    def set_method_token(self, value: str) -> None:
-        self.method_token, self.error = value[:128], ""
+    def set_method_key(self, value: str) -> None:
+        self.method_key, self.error = value[:160], ""
 
     async def _actor(self) -> Actor:
         return (await self.get_state(SessionState))._actor()
 
     @rx.event
     @requires("player.wallet")
-    async def load(self) -> None:
+    async def load(self):
+        """The wallet's figures, ways to pay and deposits; watching starts while one is pending."""
         actor = await self._actor()
         view = await call(wallet.wallet_view, uow(), actor)
         self._show(view, await self._session())
@@ -98,12 +143,79 @@ class WalletState(rx.State):
         self.withdrawals = [
             _withdrawal_row(w) for w in await call(withdrawals.player_withdrawals, uow(), actor)
         ]
-        methods = await call(deposits.payment_methods, uow(), actor)
-        self.methods = [MethodRow(m.token, m.label) for m in methods]
-        if self.method_token not in {m.token for m in methods}:
-            self.method_token = methods[0].token if methods else ""
+        options = await call(cashier.options, uow(), actor)
+        self.methods = [MethodRow(o.key, o.label) for o in options]
+        if self.method_key not in {o.key for o in options}:
+            saved = [o for o in options if not o.hosted]  # a card on file first: one click
+            self.method_key = (saved or options)[0].key if options else ""
         self._order_id = self._order_id or uuid.uuid4().hex
         self._withdrawal_id = self._withdrawal_id or uuid.uuid4().hex
+        await self._show_returning(actor)
+        if await self._refresh_deposits(actor):
+            return self._start_watching()
+        return None
+
+    async def _show_returning(self, actor: Actor) -> None:
+        """Back from a provider's page: say what became of the deposit."""
+        order_id = self.router.url.query_parameters.get("payment", "")[:64]
+        if not order_id:
+            return
+        try:
+            back = await call(cashier.deposit_status, uow(), actor, order_id)
+        except Exception:
+            return
+        if back.status == "approved":
+            self.notice = f"Deposited {back.amount.text}."
+        elif back.status == "declined":
+            self.error = back.reason or "The payment was declined."
+        else:
+            self.notice = f"Your deposit of {back.amount.text} is being confirmed by the provider."
+
+    async def _refresh_deposits(self, actor: Actor) -> bool:
+        """The recent deposits; True while one of them is still pending."""
+        recent = await call(cashier.recent_deposits, uow(), actor)
+        self.deposits = [_deposit_row(p) for p in recent]
+        return any(p.status == "pending" for p in recent)
+
+    def _start_watching(self):
+        if self.watching and time.monotonic() - self._watch_started < WATCH_SECONDS * WATCH_ROUNDS:
+            return None
+        self.watching, self._watch_started = True, time.monotonic()
+        return WalletState.watch_deposits
+
+    @rx.event(background=True)
+    async def watch_deposits(self):
+        """Refresh the wallet until no deposit is pending (the provider's word arrives meanwhile)."""
+        for _ in range(WATCH_ROUNDS):
+            await asyncio.sleep(WATCH_SECONDS)
+            async with self:
+                if not self.watching:
+                    return
+                session = await self.get_state(SessionState)
+                actor = session._actor()
+                if not actor.is_player:
+                    self.watching = False
+                    return
+                still = await self._refresh_deposits(actor)
+                self._show(await call(wallet.wallet_view, uow(), actor), session)
+                if not still:
+                    self.watching = False
+                    self._say_settled()
+                    options = await call(cashier.options, uow(), actor)  # a card just saved is offered
+                    self.methods = [MethodRow(o.key, o.label) for o in options]
+                    return
+        async with self:
+            self.watching = False
+
+    def _say_settled(self) -> None:
+        """The newest deposit's outcome, once nothing is pending any more."""
+        if not self.deposits:
+            return
+        latest = self.deposits[0]
+        if latest.status == "approved":
+            self.notice, self.error = f"Deposited {latest.amount}.", ""
+        elif latest.status == "declined":
+            self.notice, self.error = "", latest.reason or "The payment was declined."
 
     async def _session(self) -> SessionState:
         return await self.get_state(SessionState)
@@ -123,24 +235,36 @@ class WalletState(rx.State):
     @rx.event
     @requires("player.wallet")
     async def deposit(self):
+        """A card on file is charged at once; any other method goes on the provider's page."""
         actor = await self._actor()
         self.error = self.notice = ""
+        order_id = self._order_id or uuid.uuid4().hex
         try:
             currency = await self._wallet_currency(actor)
             amount = parse_amount(self.amount_text, currency)
-            cmd = deposits.Deposit(
-                self._order_id or uuid.uuid4().hex, amount.minor, currency, self.method_token
-            )
-            result = await call(deposits.deposit, uow(), actor, cmd, now())
+            option = cashier.option_of(await call(cashier.options, uow(), actor), self.method_key)
+            if option.hosted:
+                cmd = deposits.StartDeposit(
+                    order_id, amount.minor, currency, option.method, _return_url(order_id)
+                )
+                started = await call(deposits.start_deposit, uow(), actor, cmd, now())
+                text, redirect = started.message, started.redirect_url
+            else:
+                direct = deposits.Deposit(order_id, amount.minor, currency, option.token, option.provider)
+                text, redirect = (await call(deposits.deposit, uow(), actor, direct, now())).message, ""
         except Exception as err:
             self.error = message(err)
             self._order_id = uuid.uuid4().hex
             await self.load()  # every money figure is fresh after a refused attempt too
             return None
         self._order_id = uuid.uuid4().hex
-        self.notice = result.message
+        if redirect:  # off to the provider's page; back at /wallet?payment=<order>
+            self.notice = text
+            await self._refresh_deposits(actor)
+            return rx.redirect(redirect)
+        self.notice = text
         await self.load()
-        return rx.toast.success(result.message)
+        return rx.toast.success(text)
 
     @rx.event
     @requires("player.wallet")
@@ -170,6 +294,26 @@ class WalletState(rx.State):
         self._withdrawal_id = uuid.uuid4().hex
         await self.load()
         return rx.toast.success(f"Withdrawal of {result.amount.text} requested. It is on hold until paid.")
+
+    @rx.event
+    @requires("player.wallet")
+    async def cancel_withdrawal(self, withdrawal_id: str):
+        """Take back a withdrawal that is not approved yet: its hold returns to cash."""
+        actor = await self._actor()
+        self.withdraw_error = ""
+        try:
+            view = await call(withdrawals.cancel_withdrawal, uow(), actor, int(withdrawal_id[:19]), now())
+        except (ValueError, TypeError):
+            self.withdraw_error = "Unknown withdrawal."
+            return None
+        except Exception as err:
+            self.withdraw_error = message(err)
+            await self.load()
+            return None
+        await self.load()
+        return rx.toast.success(
+            f"Withdrawal of {view.amount.text} cancelled: the money is back in your cash."
+        )
 
     async def _step_up(self, actor: Actor, confirm: str) -> None:
         if self.mfa_enabled:

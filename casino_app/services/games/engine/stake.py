@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -133,7 +134,9 @@ def place_stake(uow: UnitOfWork, actor: Actor, stake: Stake, now: datetime) -> P
     """
     row = _row(uow, actor, stake, now)
     checks = uow.context.stake_checks
-    if checks.needs:
+    if checks.needs and facts.loads_directly(checks.needs):
+        placed = stakes.place_checked_alone(uow.database, row, _direct_check(uow, checks, stake, row))
+    elif checks.needs:
         with uow:
             placed = _place_checked(uow, checks, stake, row)
             uow.commit()
@@ -166,9 +169,20 @@ def _place_checked(
     """Checks on facts loaded in this transaction, then the stake; a replay skips the checks."""
     session = uow.session
     if not probe or not _known_key(session, row.key):
-        loaded = facts.load(session, checks.needs, row.user_id)
+        request = facts.FactsRequest(row.user_id, row.currency, row.now, uow.context.settings)
+        loaded = facts.load(session, checks.needs, request)
         checks.run(_facts(stake, row, loaded))
     return stakes.place_in(session, row)
+
+
+def _direct_check(uow: UnitOfWork, checks: StakeChecks, stake: Stake, row: StakeRow) -> Callable[[Any], None]:
+    """The checks on facts loaded through the stake's own connection (the fast path)."""
+    request = facts.FactsRequest(row.user_id, row.currency, row.now, uow.context.settings)
+
+    def check(handle: Any) -> None:
+        checks.run(_facts(stake, row, facts.load_direct(handle, uow.dialect, checks.needs, request)))
+
+    return check
 
 
 def _known_key(session: Session, key: str) -> bool:

@@ -1,4 +1,4 @@
-"""Back office: pay or reject requested withdrawals."""
+"""Back office: pay or reject requested withdrawals, with each player's context; payouts under way."""
 
 import reflex as rx
 
@@ -13,6 +13,11 @@ def row(w: rx.Var) -> rx.Component:
         rx.vstack(
             rx.text(w.player, weight="medium"),
             rx.text("Requested ", w.requested, size="1", color_scheme="gray"),
+            rx.text(w.balances, size="1", class_name="context-balances"),
+            rx.text(w.deposits, size="1", class_name="context-deposits"),
+            rx.text(w.play, size="1", class_name="context-play"),
+            rx.text(w.last_bets, size="1", color_scheme="gray", class_name="context-bets"),
+            rx.text(w.payout_to, size="1", color_scheme="gray", class_name="context-payout"),
             spacing="0",
             align="start",
             min_width="0",
@@ -39,6 +44,19 @@ def row(w: rx.Var) -> rx.Component:
     )
 
 
+def payout_row(p: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(p.player, weight="medium"),
+        rx.spacer(),
+        rx.text(p.amount, weight="bold", white_space="nowrap"),
+        rx.badge(p.status, " · ", p.provider, variant="soft"),
+        width="100%",
+        align="center",
+        padding_y="0.4em",
+        class_name="payout-under-way",
+    )
+
+
 @operator_page(
     route=routes.OPS_WITHDRAWALS,
     title="Withdrawals",
@@ -49,9 +67,11 @@ def operator_withdrawals() -> rx.Component:
     return rx.vstack(
         rx.heading("Withdrawals", size="6"),
         rx.text(
-            "Cash is on hold from the moment a player asks. Paying moves it to the provider and "
-            "needs a fresh code from your authenticator app; rejecting returns it to the player's "
-            "cash. Each decision is final and audited.",
+            "Cash is on hold from the moment a player asks. Check the player's balances, deposits "
+            "and recent play beside each request, then pay or reject. Paying approves the "
+            "withdrawal and sends it through the provider the player deposited with (it needs a "
+            "fresh code from your authenticator app; the player can no longer cancel it); "
+            "rejecting returns it to the player's cash. Each decision is final and audited.",
             size="2",
             color_scheme="gray",
         ),
@@ -100,6 +120,24 @@ def operator_withdrawals() -> rx.Component:
                 width="100%",
             ),
             width="100%",
+        ),
+        rx.cond(
+            OpsWithdrawalsState.under_way.length() > 0,
+            rx.card(
+                rx.vstack(
+                    rx.heading("Payouts under way", size="3"),
+                    rx.text(
+                        "Approved; waiting for the provider's confirmation (resent and polled by a job).",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    rx.foreach(OpsWithdrawalsState.under_way, payout_row),
+                    width="100%",
+                    spacing="1",
+                ),
+                width="100%",
+                id="payouts-under-way",
+            ),
         ),
         rx.button(rx.icon("refresh_cw"), "Refresh", on_click=OpsWithdrawalsState.load, variant="soft"),
         spacing="4",

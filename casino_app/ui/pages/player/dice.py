@@ -5,9 +5,11 @@ import reflex as rx
 from casino_app.ui import routes
 from casino_app.ui.components.casino import casino_style, fair_panel, rounds_card, rules_holder, session_bar
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.reality import reality_dialog
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.dice import DiceState
+from casino_app.ui.state.rg_play import RealityState
 
 
 def stat(label: str, value: rx.Var, test_id: str) -> rx.Component:
@@ -200,10 +202,11 @@ def rules_card() -> rx.Component:
     )
 
 
-@player_page(route=routes.DICE, title="Dice", on_load=DiceState.load)
+@player_page(route=routes.DICE, title="Dice", on_load=[DiceState.load, RealityState.check])
 def dice_page() -> rx.Component:
     return rx.vstack(
         casino_style(),
+        reality_dialog(),
         rules_holder(),
         rx.hstack(
             rx.heading("Dice", size="6"),

@@ -4,8 +4,10 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import ball, countdown, error_callout, number_row
+from casino_app.ui.components.reality import play_session_line, reality_dialog
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.play import PlayState
+from casino_app.ui.state.rg_play import RealityState
 
 
 def number_button(n: rx.Var[int]) -> rx.Component:
@@ -158,10 +160,12 @@ def panel() -> rx.Component:
     )
 
 
-@player_page(route=routes.PLAY, title="Play", on_load=PlayState.load)
+@player_page(route=routes.PLAY, title="Play", on_load=[PlayState.load, RealityState.check])
 def play() -> rx.Component:
     return rx.vstack(
+        reality_dialog(),
         rx.heading("Play lotto", size="6"),
+        play_session_line(),
         rx.segmented_control.root(
             rx.foreach(PlayState.games, lambda g: rx.segmented_control.item(g.name, value=g.code)),
             value=PlayState.game_code,

@@ -6,8 +6,10 @@ from casino_app.domain.games.roulette import RED
 from casino_app.ui import routes
 from casino_app.ui.components.casino import casino_style, fair_panel, rounds_card, rules_holder, session_bar
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.reality import reality_dialog
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
+from casino_app.ui.state.rg_play import RealityState
 from casino_app.ui.state.roulette import OUTSIDE_LABELS, RouletteState
 
 CELL = "2.6em"
@@ -294,10 +296,11 @@ def rules_card() -> rx.Component:
     )
 
 
-@player_page(route=routes.ROULETTE, title="Roulette", on_load=RouletteState.load)
+@player_page(route=routes.ROULETTE, title="Roulette", on_load=[RouletteState.load, RealityState.check])
 def roulette_page() -> rx.Component:
     return rx.vstack(
         casino_style(),
+        reality_dialog(),
         rules_holder(),
         rx.hstack(
             rx.heading("European Roulette", size="6"),

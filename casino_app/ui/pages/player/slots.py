@@ -5,8 +5,10 @@ import reflex as rx
 from casino_app.ui import routes
 from casino_app.ui.components.casino import casino_style, fair_panel, rounds_card, rules_holder, session_bar
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.reality import reality_dialog
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
+from casino_app.ui.state.rg_play import RealityState
 from casino_app.ui.state.slot import SlotState
 
 SYMBOLS = {
@@ -241,10 +243,11 @@ def paytable_card() -> rx.Component:
     )
 
 
-@player_page(route=routes.SLOTS, title="Golden Fives", on_load=SlotState.load)
+@player_page(route=routes.SLOTS, title="Golden Fives", on_load=[SlotState.load, RealityState.check])
 def slots_page() -> rx.Component:
     return rx.vstack(
         casino_style(),
+        reality_dialog(),
         rules_holder(),
         rx.hstack(
             rx.heading("Golden Fives", size="6"),

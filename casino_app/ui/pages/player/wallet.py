@@ -1,8 +1,7 @@
-"""Wallet: balances, demo deposit, withdrawal with step-up, transactions."""
+"""Wallet and cashier: balances, deposits (a provider's page or a card on file), withdrawals, transactions."""
 
 import reflex as rx
 
-from casino_app.domain.payments.vocabulary import WithdrawalStatus
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout, line_item
 from casino_app.ui.components.security import form_field
@@ -19,7 +18,12 @@ def deposit_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Deposit", size="4"),
-            rx.text("Sandbox payments: no real money moves.", size="1", color_scheme="gray"),
+            rx.text(
+                "Card numbers are typed on the payment provider's page, never here. "
+                "Sandbox payments: no real money moves.",
+                size="1",
+                color_scheme="gray",
+            ),
             rx.vstack(
                 rx.text(amount_label(), size="2", weight="medium", as_="label", html_for="amount"),
                 rx.input(
@@ -34,18 +38,64 @@ def deposit_card() -> rx.Component:
                 width="100%",
             ),
             rx.radio_group.root(
-                rx.foreach(WalletState.methods, lambda m: rx.radio_group.item(m.label, value=m.token)),
-                value=WalletState.method_token,
-                on_change=WalletState.set_method_token,
+                rx.foreach(WalletState.methods, lambda m: rx.radio_group.item(m.label, value=m.key)),
+                value=WalletState.method_key,
+                on_change=WalletState.set_method_key,
                 direction="column",
                 spacing="2",
+                id="deposit-methods",
             ),
             error_callout(WalletState.error, "deposit-error"),
+            rx.cond(
+                WalletState.notice != "",
+                rx.text(WalletState.notice, size="2", id="deposit-notice"),
+            ),
             rx.button("Deposit", on_click=WalletState.deposit, size="3", width="100%", id="deposit"),
+            recent_deposits(),
             spacing="3",
             width="100%",
         ),
         width="100%",
+    )
+
+
+def deposit_badge(status: rx.Var) -> rx.Component:
+    return rx.match(
+        status,
+        ("approved", rx.badge("CREDITED", color_scheme="green")),
+        ("declined", rx.badge("DECLINED", color_scheme="red")),
+        rx.badge("PENDING", color_scheme="amber"),
+    )
+
+
+def recent_deposits() -> rx.Component:
+    """The latest deposits; a pending one turns CREDITED by itself when the provider confirms."""
+    return rx.cond(
+        WalletState.deposits.length() > 0,
+        rx.vstack(
+            rx.text("Your deposits", size="2", weight="medium"),
+            rx.foreach(
+                WalletState.deposits,
+                lambda d: rx.vstack(
+                    rx.hstack(
+                        rx.text(d.amount, weight="medium"),
+                        deposit_badge(d.status),
+                        rx.spacer(),
+                        rx.text(d.when, size="1", color_scheme="gray"),
+                        width="100%",
+                        align="center",
+                    ),
+                    rx.text(d.label, size="1", color_scheme="gray"),
+                    rx.cond(d.reason != "", rx.text(d.reason, size="1", color_scheme="red")),
+                    spacing="0",
+                    width="100%",
+                    class_name="deposit-row",
+                ),
+            ),
+            width="100%",
+            spacing="2",
+            id="deposits",
+        ),
     )
 
 
@@ -78,9 +128,21 @@ def withdraw_card() -> rx.Component:
                             lambda w: rx.vstack(
                                 rx.hstack(
                                     rx.text(w.amount, weight="medium"),
-                                    withdrawal_badge(w.status),
+                                    withdrawal_badge(w.stage),
                                     rx.spacer(),
                                     rx.text(w.when, size="1", color_scheme="gray"),
+                                    rx.cond(
+                                        w.cancellable,
+                                        rx.button(
+                                            "Cancel",
+                                            size="1",
+                                            variant="ghost",
+                                            color_scheme="gray",
+                                            type="button",
+                                            on_click=WalletState.cancel_withdrawal(w.id),
+                                            class_name="withdrawal-cancel",
+                                        ),
+                                    ),
                                     width="100%",
                                     align="center",
                                 ),
@@ -113,11 +175,14 @@ def withdraw_card() -> rx.Component:
     )
 
 
-def withdrawal_badge(status: rx.Var) -> rx.Component:
+def withdrawal_badge(stage: rx.Var) -> rx.Component:
+    """Where a withdrawal is: on hold (cancellable), being paid by a provider, paid, rejected, cancelled."""
     return rx.match(
-        status,
-        (WithdrawalStatus.PAID.value, rx.badge("PAID", color_scheme="green")),
-        (WithdrawalStatus.REJECTED.value, rx.badge("REJECTED", color_scheme="red")),
+        stage,
+        ("paid", rx.badge("PAID", color_scheme="green")),
+        ("rejected", rx.badge("REJECTED", color_scheme="red")),
+        ("paying", rx.badge("BEING PAID", color_scheme="blue")),
+        ("cancelled", rx.badge("CANCELLED", color_scheme="gray")),
         rx.badge("ON HOLD", color_scheme="amber"),
     )
 
