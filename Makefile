@@ -68,8 +68,11 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy casino_app/domain casino_app/services
 
+# Everything but the browser tests on two processes (each test has its own database), then the
+# browser tests one at a time (each module starts its own app instance).
 test: $(VENV)/.dev bun chromium lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --ignore=tests/e2e
+	$(PY) -m pytest tests/e2e
 
 clean:
 	rm -rf .web .states test-artifacts
