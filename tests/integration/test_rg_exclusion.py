@@ -1,4 +1,4 @@
-"""Time-outs and self-exclusion (DOMAIN.md, responsible gaming): immediate, every session ends,
+"""Time-outs and self-exclusion (docs/RESPONSIBLE_GAMING.md): immediate, every session ends,
 sign-in, bets and deposits refused with the helplines, no early end, withdrawals still paid,
 re-registration refused through blind indexes that outlive an erasure.
 """

@@ -1,4 +1,4 @@
-"""Responsible-gaming limits (DOMAIN.md, responsible gaming), clock-controlled, one rule per test.
+"""Responsible-gaming limits (docs/RESPONSIBLE_GAMING.md), clock-controlled, one rule per test.
 
 Players register in Malta (the MT profile: a 24-hour cooling-off, 7 days to confirm).
 Bets are instant rounds of a coin flip the test decides, through the bet engine's checks.

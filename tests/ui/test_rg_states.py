@@ -74,7 +74,7 @@ async def _set(page: ResponsibleState, kind: str, period: str, amount: str) -> N
 def test_a_deposit_limit_shows_what_is_used_and_what_remains(
     installed: Wiring, funded_player: Callable[..., UserView], now: datetime
 ) -> None:
-    """DOMAIN.md: a deposit limit counts gross deposits; the player sees used and remaining."""
+    """docs/RESPONSIBLE_GAMING.md: a deposit limit counts gross deposits; the player sees used and remaining."""
     user = funded_player(amount_minor=100_00)
 
     async def scenario() -> ResponsibleState:
@@ -368,7 +368,7 @@ def test_a_time_out_starts_at_once_signs_out_and_sign_in_is_refused_with_the_hel
 def test_the_limit_review_is_prompted_after_six_months_and_keeping_the_limits_counts(
     installed: Wiring, clock: FixedClock, funded_player: Callable[..., UserView], now: datetime
 ) -> None:
-    """DOMAIN.md: prompt a limit review every 6 months."""
+    """docs/RESPONSIBLE_GAMING.md: prompt a limit review every 6 months."""
     user = funded_player(amount_minor=10_00)
 
     async def scenario() -> tuple[bool, bool, bool]:

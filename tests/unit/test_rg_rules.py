@@ -1,4 +1,4 @@
-"""Responsible-gaming rules in domain/compliance (DOMAIN.md), pure: no database, a fixed clock."""
+"""Responsible-gaming rules in domain/compliance (docs/RESPONSIBLE_GAMING.md), pure: no database, a fixed clock."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Time-outs and self-exclusion: their terms, how they combine, and the refusal a player sees.
 
-Rules (DOMAIN.md): a time-out lasts 24 hours to 30 days; a self-exclusion 6 months, 1 year,
+Rules (docs/RESPONSIBLE_GAMING.md): a time-out lasts 24 hours to 30 days; a self-exclusion 6 months, 1 year,
 5 years or permanently (GB: at least 6 months). Both apply at once and end every session;
 sign-in, bets and deposits are refused with the dates and the helplines of the player's
 profile. Nobody can end one early: a new block can only keep or extend the one in force.

@@ -1,6 +1,6 @@
 """Deposit, loss, wager and session limits: what is used, what a stake may take, how limits change.
 
-Rules (DOMAIN.md, responsible gaming):
+Rules (docs/RESPONSIBLE_GAMING.md):
 - limits per 24 hours, 7 days and 30 days, per currency; every limit in force must hold, so the
   lowest remaining room applies; a player's own limit and one the operator imposed both count;
 - loss = stakes - wins over the period (stake 10, win 8: a loss of 2); a stake may take the loss

@@ -48,7 +48,7 @@ class MarkerThresholds:
 class RgProfile:
     code: str
     name: str
-    cooling_off: timedelta  # before a raise or removal can be confirmed (DOMAIN.md)
+    cooling_off: timedelta  # before a raise or removal can be confirmed (docs/RESPONSIBLE_GAMING.md)
     confirm_window: timedelta = timedelta(days=7)  # after the cooling-off; then the raise expires
     timeout_min: timedelta = timedelta(hours=24)
     timeout_max: timedelta = timedelta(days=30)

@@ -1,4 +1,4 @@
-"""Play sessions, reality checks and the session time limit (UK RTS 13B; DOMAIN.md).
+"""Play sessions, reality checks and the session time limit (UK RTS 13B; docs/RESPONSIBLE_GAMING.md).
 
 A play session starts when the player signs in with no other live session (or starts one after
 a break). A reality check falls due every interval the player chose (the default profile
