@@ -6,6 +6,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import status_badge
+from casino_app.ui.components.reality import reality_dialog
 from casino_app.ui.state.casino import CasinoLobbyState, CasinoState, RoundRow
 
 CASINO_CSS = """
@@ -341,4 +342,36 @@ def casino_section() -> rx.Component:
         spacing="3",
         width="100%",
         id="casino-section",
+    )
+
+
+def game_screen(title: str, rtp: rx.Var, *body: rx.Component) -> rx.Component:
+    """Every casino game's page: the reality-check dialog, the title with its RTP, the session's
+    time and net position, the game (`body`) and the recent rounds."""
+    return rx.vstack(
+        casino_style(),
+        reality_dialog(),
+        rules_holder(),
+        rx.hstack(
+            rx.heading(title, size="6"),
+            rx.badge("RTP ", rtp, color_scheme="grass", variant="soft"),
+            align="center",
+            wrap="wrap",
+        ),
+        session_bar(),
+        *body,
+        rounds_card(),
+        spacing="4",
+        width="100%",
+    )
+
+
+def play_beside(play: rx.Component, rules: rx.Component) -> rx.Component:
+    """The game's controls in a card, its rules and the provably-fair panel beside them."""
+    return rx.grid(
+        rx.card(play, width="100%"),
+        rx.vstack(rules, fair_panel(), width="100%", spacing="4"),
+        columns=rx.breakpoints(initial="1", md="3fr 2fr"),
+        spacing="4",
+        width="100%",
     )

@@ -3,9 +3,11 @@
 import reflex as rx
 
 from casino_app.ui import routes
-from casino_app.ui.components.casino import casino_style, fair_panel, rounds_card, rules_holder, session_bar
+from casino_app.ui.components.casino import (
+    game_screen,
+    play_beside,
+)
 from casino_app.ui.components.common import error_callout
-from casino_app.ui.components.reality import reality_dialog
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.dice import DiceState
@@ -204,24 +206,4 @@ def rules_card() -> rx.Component:
 
 @player_page(route=routes.DICE, title="Dice", on_load=[DiceState.load, RealityState.check])
 def dice_page() -> rx.Component:
-    return rx.vstack(
-        casino_style(),
-        reality_dialog(),
-        rules_holder(),
-        rx.hstack(
-            rx.heading("Dice", size="6"),
-            rx.badge("RTP ", DiceState.rtp, color_scheme="grass", variant="soft"),
-            align="center",
-        ),
-        session_bar(),
-        rx.grid(
-            rx.card(panel(), width="100%"),
-            rx.vstack(rules_card(), fair_panel(), width="100%", spacing="4"),
-            columns=rx.breakpoints(initial="1", md="3fr 2fr"),
-            spacing="4",
-            width="100%",
-        ),
-        rounds_card(),
-        spacing="4",
-        width="100%",
-    )
+    return game_screen("Dice", DiceState.rtp, play_beside(panel(), rules_card()))

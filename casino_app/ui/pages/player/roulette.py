@@ -4,9 +4,11 @@ import reflex as rx
 
 from casino_app.domain.games.roulette import RED
 from casino_app.ui import routes
-from casino_app.ui.components.casino import casino_style, fair_panel, rounds_card, rules_holder, session_bar
+from casino_app.ui.components.casino import (
+    fair_panel,
+    game_screen,
+)
 from casino_app.ui.components.common import error_callout
-from casino_app.ui.components.reality import reality_dialog
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.rg_play import RealityState
@@ -298,17 +300,9 @@ def rules_card() -> rx.Component:
 
 @player_page(route=routes.ROULETTE, title="Roulette", on_load=[RouletteState.load, RealityState.check])
 def roulette_page() -> rx.Component:
-    return rx.vstack(
-        casino_style(),
-        reality_dialog(),
-        rules_holder(),
-        rx.hstack(
-            rx.heading("European Roulette", size="6"),
-            rx.badge("RTP ", RouletteState.rtp, color_scheme="grass", variant="soft"),
-            align="center",
-            wrap="wrap",
-        ),
-        session_bar(),
+    return game_screen(
+        "European Roulette",
+        RouletteState.rtp,
         rx.card(
             rx.vstack(
                 result_display(), controls(), board(), outside_bets(), bets_box(), spacing="3", width="100%"
@@ -322,7 +316,4 @@ def roulette_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        rounds_card(),
-        spacing="4",
-        width="100%",
     )

@@ -3,9 +3,11 @@
 import reflex as rx
 
 from casino_app.ui import routes
-from casino_app.ui.components.casino import casino_style, fair_panel, rounds_card, rules_holder, session_bar
+from casino_app.ui.components.casino import (
+    game_screen,
+    play_beside,
+)
 from casino_app.ui.components.common import error_callout
-from casino_app.ui.components.reality import reality_dialog
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.rg_play import RealityState
@@ -245,37 +247,21 @@ def paytable_card() -> rx.Component:
 
 @player_page(route=routes.SLOTS, title="Golden Fives", on_load=[SlotState.load, RealityState.check])
 def slots_page() -> rx.Component:
-    return rx.vstack(
-        casino_style(),
-        reality_dialog(),
-        rules_holder(),
-        rx.hstack(
-            rx.heading("Golden Fives", size="6"),
-            rx.badge("RTP ", SlotState.rtp, color_scheme="grass", variant="soft"),
-            align="center",
-        ),
-        session_bar(),
-        rx.grid(
-            rx.card(
-                rx.vstack(
-                    reels(),
-                    win_line(),
-                    feature_banner(),
-                    rx.cond(SlotState.notice != "", rx.callout(SlotState.notice, icon="info", width="100%")),
-                    controls(),
-                    error_callout(SlotState.error, "slot-error"),
-                    spacing="3",
-                    width="100%",
-                    align="center",
-                ),
+    return game_screen(
+        "Golden Fives",
+        SlotState.rtp,
+        play_beside(
+            rx.vstack(
+                reels(),
+                win_line(),
+                feature_banner(),
+                rx.cond(SlotState.notice != "", rx.callout(SlotState.notice, icon="info", width="100%")),
+                controls(),
+                error_callout(SlotState.error, "slot-error"),
+                spacing="3",
                 width="100%",
+                align="center",
             ),
-            rx.vstack(paytable_card(), fair_panel(), width="100%", spacing="4"),
-            columns=rx.breakpoints(initial="1", md="3fr 2fr"),
-            spacing="4",
-            width="100%",
+            paytable_card(),
         ),
-        rounds_card(),
-        spacing="4",
-        width="100%",
     )
