@@ -1,4 +1,4 @@
-"""Reality checks and the session time limit (UK RTS 13B; docs/RESPONSIBLE_GAMING.md), enforced on the bet path."""
+"""Reality checks and the session time limit (RTS 13B; docs/RESPONSIBLE_GAMING.md), on the bet path."""
 
 from __future__ import annotations
 

@@ -74,7 +74,7 @@ async def _set(page: ResponsibleState, kind: str, period: str, amount: str) -> N
 def test_a_deposit_limit_shows_what_is_used_and_what_remains(
     installed: Wiring, funded_player: Callable[..., UserView], now: datetime
 ) -> None:
-    """docs/RESPONSIBLE_GAMING.md: a deposit limit counts gross deposits; the player sees used and remaining."""
+    """docs/RESPONSIBLE_GAMING.md: a deposit limit counts gross deposits; used and remaining are shown."""
     user = funded_player(amount_minor=100_00)
 
     async def scenario() -> ResponsibleState:

@@ -1,4 +1,4 @@
-"""Responsible-gaming rules in domain/compliance (docs/RESPONSIBLE_GAMING.md), pure: no database, a fixed clock."""
+"""Responsible-gaming rules of domain/compliance (docs/RESPONSIBLE_GAMING.md): pure, a fixed clock."""
 
 from __future__ import annotations
 
