@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 from casino_app.domain.errors import DomainError
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.ui import wiring
+from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, catalog, text
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -29,8 +30,15 @@ def now() -> datetime:
     return wiring.current().clock.now()
 
 
-def message(err: Exception) -> str:
-    """The message a person sees; internal errors never leak details."""
-    if isinstance(err, DomainError):
+def message(err: Exception, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The message a person sees, in their language; internal errors never leak details.
+
+    English keeps the error's own sentence (it names the detail); other languages read the
+    catalog's sentence for the error's code (`errors.<code>`).
+    """
+    if not isinstance(err, DomainError):
+        return text(lang, "errors.internal")
+    if lang == DEFAULT_LANGUAGE:
         return err.message
-    return "Something went wrong on our side. Please try again."
+    key = f"errors.{err.code}"
+    return text(lang, key) if key in catalog(lang) else err.message

@@ -143,3 +143,15 @@ class AuthThrottle(SQLModel, table=True):
     last_failure_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     locked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     locked_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class PlayerPreference(SQLModel, table=True):
+    """What a player chose: language, time zone, favourite games (empty: the browser's own)."""
+
+    __tablename__ = "player_preferences"
+
+    user_id: int = Field(primary_key=True, foreign_key="users.id")
+    language: str = Field(default="", max_length=8)
+    time_zone: str = Field(default="", max_length=64)
+    favourite_games: str = Field(default="[]", sa_type=sa.Text)  # JSON list of game codes
+    updated_at: datetime = Field(sa_type=UtcDateTime)

@@ -9,7 +9,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.demo import demo_banner
-from casino_app.ui.layouts.player import PAGES, PageSpec
+from casino_app.ui.registry import PAGES, PageSpec
 from casino_app.ui.state.demo import DemoState
 from casino_app.ui.state.session import SessionState
 
