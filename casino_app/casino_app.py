@@ -13,7 +13,7 @@ from casino_app.jobs import rg as rg_job
 from casino_app.jobs import security as security_job
 from casino_app.jobs.scheduler import run_forever
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.components import connection
+from casino_app.ui.components import connection, crash
 from casino_app.ui.layouts.player import PAGES
 from casino_app.ui.pages.operator import dashboard as _operator_pages  # noqa: F401
 from casino_app.ui.pages.operator import login as _operator_login  # noqa: F401
@@ -29,6 +29,7 @@ from casino_app.ui.pages.player import responsible as _responsible_pages  # noqa
 from casino_app.ui.pages.public import blocked as _blocked_pages  # noqa: F401
 from casino_app.ui.pages.public import legal as _legal_pages  # noqa: F401
 from casino_app.ui.pages.public import mailbox as _mailbox_pages  # noqa: F401
+from casino_app.ui.pages.public import not_found as _not_found_page  # noqa: F401
 from casino_app.ui.state.connection import SessionGuard
 
 # Built once for this process (settings read now, database connections opened on first use).
@@ -50,6 +51,8 @@ app = rx.App(
 
 # A calm "Reconnecting…" instead of Reflex's red toast with the raw websocket URL.
 app.app_wraps[(5, "Overlay")] = connection.overlay
+# A calm bilingual error page instead of the framework's stack trace.
+app.app_wraps[(55, "ErrorBoundary")] = crash.error_boundary
 
 # Before every event: the tab follows its browser's session cookie (idle, expiry, revocation),
 # a connection from another browser gets nothing, one that keeps being denied is closed.

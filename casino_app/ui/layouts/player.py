@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.demo import demo_banner
+from casino_app.ui.registry import PAGES, PageSpec
 from casino_app.ui.state.demo import DemoState
+from casino_app.ui.state.prefs import PrefsState
 from casino_app.ui.state.session import SessionState
 
-
-@dataclass(frozen=True)
-class PageSpec:
-    route: str
-    title: str
-    component: Callable[[], rx.Component]
-    on_load: Any
-
-
-PAGES: list[PageSpec] = []
+__all__ = ["PAGES", "player_page"]
 
 NAV = (
     ("Lobby", routes.LOBBY, "house"),
@@ -233,8 +225,9 @@ def player_page(route: str, title: str, *, guard: bool = True, on_load: Any = No
     """Register a player page with the layout; `guard` redirects guests to the login."""
 
     def decorator(fn: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        # The language and zone first: the page's loaders format amounts and dates in them.
         loads = (
-            [DemoState.detect]
+            [PrefsState.detect, DemoState.detect]
             + ([SessionState.guard_player] if guard else [])
             + (on_load if isinstance(on_load, list) else [on_load] if on_load else [])
         )
