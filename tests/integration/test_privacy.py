@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,10 +15,12 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.compliance import privacy
+from casino_app.services.compliance.rg import exclusion, limits
+from casino_app.services.compliance.rg.dto import SetLimit
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.identity import registration as registering
-from casino_app.services.identity import signin, users
+from casino_app.services.identity import preferences, signin, users
 from casino_app.services.money import ledger, transfers
 from casino_app.services.payments import deposits
 from casino_app.services.security import audit
@@ -48,7 +50,7 @@ def test_the_download_holds_profile_money_bets_and_no_secrets(
     user = _player(uow, now, deposit_minor=10_00)
     _spend_all(uow, user, now, 2_00)
     data = privacy.export_player_data(uow, Actor.player(user.id), now)
-    assert data["format"] == "kasyno-player-data/2"
+    assert data["format"] == "kasyno-player-data/3"
     profile = data["profile"]
     assert (profile["email"], profile["full_name"], profile["birth_date"]) == (
         EMAIL,
@@ -155,3 +157,26 @@ def test_an_erased_player_cannot_sign_in_and_the_email_can_register_again(
     again = registering.register_player(uow, registration(EMAIL), now)
     assert again.id != user.id
     assert privacy.erase_player(uow, me, reason="twice", now=now) == 0
+
+
+def test_the_download_holds_the_responsible_gaming_history_and_preferences(
+    uow: UnitOfWork, now: datetime
+) -> None:
+    user = _player(uow, now)
+    me = Actor.player(user.id)
+    limits.set_limit(uow, me, SetLimit("deposit", "day", 200_00), now)
+    limits.set_limit(uow, me, SetLimit("deposit", "day", 120_00), now)
+    preferences.update_preferences(uow, me, now, language="pl", time_zone="Europe/Warsaw")
+    exclusion.take_time_out(uow, me, timedelta(hours=24), now)
+
+    data = privacy.export_player_data(uow, me, now)
+
+    rg = data["responsible_gaming"]
+    assert [(c["limit"], c["to_minor"]) for c in rg["limit_changes"]] == [
+        ("deposit_day", 200_00),
+        ("deposit_day", 120_00),
+    ]
+    assert [(b["kind"], b["ends_at"]) for b in rg["breaks_and_exclusions"]] == [
+        ("timeout", (now + timedelta(hours=24)).isoformat())
+    ]
+    assert data["preferences"] == {"language": "pl", "time_zone": "Europe/Warsaw", "favourite_games": []}

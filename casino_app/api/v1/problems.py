@@ -35,6 +35,10 @@ STATUS: tuple[tuple[type[errors.DomainError], int], ...] = (
     (errors.PermissionDenied, 403),
     (errors.NotFound, 404),
     (errors.EmailTaken, 409),
+    # Responsible gaming: a break, an exclusion or a limit refuses; a due reality check waits.
+    (errors.PlayBlocked, 403),
+    (errors.LimitExceeded, 403),
+    (errors.RealityCheckDue, 409),
     (errors.InvalidInput, 422),
 )
 # Every status a v1 route can answer with a problem: the domain's, framework errors (400, 413

@@ -34,10 +34,11 @@ from casino_app.persistence.tables import (
 )
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
+from casino_app.services.compliance.rg import export as rg_export
 from casino_app.services.identity import users
 from casino_app.services.security import audit, crypto
 
-EXPORT_FORMAT = "kasyno-player-data/2"  # 2: bets of every game replace lotto tickets
+EXPORT_FORMAT = "kasyno-player-data/3"  # 2: bets of every game; 3: responsible gaming, preferences
 ERASED_STATUS = UserStatus.ERASED
 PII_FIELDS = ("full_name", "birth_date", "address", "phone")
 # Kept: the ledger and the records tied to money (AML/accounting retention), without identity.
@@ -94,6 +95,8 @@ def _export(uow: UnitOfWork, user_id: int, now: datetime) -> dict[str, Any]:
         "withdrawals": _withdrawals(s, user_id),
         "sessions": _sessions(s, user_id),
         "activity": _activity(s, user_id),
+        "responsible_gaming": rg_export.responsible_gaming(s, user_id),
+        "preferences": rg_export.preferences(s, user_id),
     }
 
 

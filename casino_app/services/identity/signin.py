@@ -19,6 +19,7 @@ from casino_app.domain.errors import (
     InvalidCredentials,
     InvalidInput,
     PermissionDenied,
+    PlayBlocked,
     SecondFactorRequired,
     TooManyAttempts,
 )
@@ -260,7 +261,7 @@ def sign_in(
     recovery = _second_factor(uow, proof, code, now)
     with uow:
         user = _active_user(uow.session, proof.user_id)
-        rg_checks.admit_sign_in(uow.session, user, now, uow.context.settings)  # RG: blocks, play session
+        _admit(uow, user, client, SessionKind.BROWSER, now)
         _record_login(uow.session, user, client, now)
         token, session_id = sessions.open_browser_session(
             uow, proof.user_id, client, now, step_up=bool(code.strip())
@@ -284,7 +285,7 @@ def sign_in_api(
     _second_factor(uow, proof, code, now)
     with uow:
         user = _active_user(uow.session, proof.user_id)
-        rg_checks.admit_sign_in(uow.session, user, now, uow.context.settings)  # RG: blocks, play session
+        _admit(uow, user, client, SessionKind.API, now)
         _record_login(uow.session, user, client, now)
         pair = api_tokens.open_api_session(uow, proof.user_id, client, now, step_up=bool(code.strip()))
         _audit_login(uow.session, user, client, pair.session_id, SessionKind.API, now)
@@ -315,6 +316,24 @@ def _record_login(session: Session, user: User, client: ClientInfo, now: datetim
     user.previous_login_at, user.previous_login_ip = user.last_login_at, user.last_login_ip
     user.last_login_at, user.last_login_ip = now, client.ip
     session.add(user)
+
+
+def _admit(uow: UnitOfWork, user: User, client: ClientInfo, kind: str, now: datetime) -> None:
+    """Responsible gaming's say on a sign-in (blocks, the play session); a refusal is audited."""
+    try:
+        rg_checks.admit_sign_in(uow.session, user, now, uow.context.settings)
+    except PlayBlocked as refused:
+        uow.rollback()  # nothing of the refused login stays, only the record that it was refused
+        audit.record(
+            uow.session,
+            actor=users.audit_name(user),
+            action="auth.login_refused",
+            subject=f"user:{user.id}",
+            details={"ip": client.ip, "kind": kind, "reason": refused.code},
+            now=now,
+        )
+        uow.commit()
+        raise
 
 
 def _audit_login(

@@ -9,6 +9,7 @@ usage.py       what each limit allows, what is used and what remains, pending ra
 sessions.py    play sessions, reality-check interval and acknowledgement, the position in play
 exclusion.py   time-out, self-exclusion, time-outs and exclusions imposed by operators
 identifiers.py blind indexes of excluded emails and phones (they outlive an erasure)
+export.py      the RG history and preferences of a player's data export
 activity.py    the recent activity markers read, per player and currency
 markers.py     markers of harm per player and currency; they open cases
 cases.py       the risk team's cases: assign, note, decide with a reason; the player's appeal
