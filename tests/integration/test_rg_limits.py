@@ -18,8 +18,8 @@ from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.compliance.rg import limits, usage
-from casino_app.services.compliance.rg.dto import ImposeLimit, LimitsOverview, SetLimit
+from casino_app.services.compliance.rg import imposed, limits, usage
+from casino_app.services.compliance.rg.dto import ImposeLimit, LiftLimit, LimitsOverview, SetLimit
 from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameFacts, GameSpec
@@ -195,6 +195,29 @@ def test_an_operator_imposes_a_stricter_limit_but_never_raises_a_players_own(
         200_00,
     )
     assert scalar(db, "SELECT amount FROM rg_limits WHERE source = 'player' AND kind = 'deposit'") == 300_00
+
+
+def test_an_operator_lifts_an_imposed_limit_with_a_reason_and_the_players_own_stays(
+    db: Database, uow: UnitOfWork, funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    user = funded_player()
+    me = Actor.player(user.id)
+    limits.set_limit(uow, me, SetLimit("deposit", "week", 300_00), now)
+    limits.impose_limit(uow, RISK, user.id, ImposeLimit("deposit", "week", 200_00, "loss chasing"), now)
+    with pytest.raises(InvalidInput, match="reason"):
+        imposed.lift_imposed_limit(uow, RISK, user.id, LiftLimit("deposit", "week", ""), now)
+    with pytest.raises(InvalidInput, match="no imposed limit"):
+        imposed.lift_imposed_limit(uow, RISK, user.id, LiftLimit("loss", "day", "appeal upheld"), now)
+
+    lifted = imposed.lift_imposed_limit(
+        uow, RISK, user.id, LiftLimit("deposit", "week", "appeal upheld"), now
+    )
+
+    assert (lifted.source, lifted.status) == ("operator", "applied")
+    line = next(x for x in usage.my_limits(uow, me, now).lines if (x.kind, x.period) == ("deposit", "week"))
+    assert line.in_force is not None and line.in_force.minor == 300_00  # the player's own limit, untouched
+    assert scalar(db, "SELECT COUNT(*) FROM rg_limits WHERE source = 'operator'") == 0
+    assert scalar(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'rg.limit_lifted'") == 1
 
 
 def test_every_limit_change_is_audited_in_its_transaction(

@@ -18,8 +18,9 @@ from casino_app.domain.compliance.vocabulary import OUTCOME_LABELS, TERM_LABELS,
 from casino_app.domain.money.amounts import parse_amount
 from casino_app.services.compliance.rg import cases as rg_cases
 from casino_app.services.compliance.rg import exclusion as rg_exclusion
+from casino_app.services.compliance.rg import imposed as rg_imposed
 from casino_app.services.compliance.rg import limits as rg_limits
-from casino_app.services.compliance.rg.dto import CaseView, ImposeLimit
+from casino_app.services.compliance.rg.dto import CaseView, ImposeLimit, LiftLimit
 from casino_app.services.compliance.rg.views import ops as rg_ops
 from casino_app.ui import routes
 from casino_app.ui.format import when
@@ -313,6 +314,12 @@ class OpsRgPlayerState(rx.State):
             return None
         cmd = ImposeLimit(self.kind, self.period, minor, self.reason)
         return await self._impose(rg_limits.impose_limit, cmd, done="The limit applies now.")
+
+    @rx.event
+    @requires(MANAGE)
+    async def lift_limit(self):
+        cmd = LiftLimit(self.kind, self.period, self.reason)
+        return await self._impose(rg_imposed.lift_imposed_limit, cmd, done="The imposed limit is lifted.")
 
     @rx.event
     @requires(MANAGE)

@@ -5,6 +5,7 @@ state.py       the player's lock and RG row, profile, usage totals, limits in fo
 facts.py       the "rg" stake facts, loaded in the stake's transaction under the player's lock
 checks.py      the same rules outside the bet engine: deposits, sign-in, registration, offers
 limits.py      set, confirm, cancel, expire and impose limits
+imposed.py     lift a limit the safer gambling team imposed
 usage.py       what each limit allows, what is used and what remains, pending raises
 sessions.py    play sessions, reality-check interval and acknowledgement, the position in play
 exclusion.py   time-out, self-exclusion, time-outs and exclusions imposed by operators

@@ -21,6 +21,16 @@ class SetLimit:
 
 
 @dataclass(frozen=True)
+class LiftLimit:
+    """Lift a limit the safer gambling team imposed, with the reason (the player's own stay)."""
+
+    kind: str
+    period: str
+    reason: str
+    currency: str = ""
+
+
+@dataclass(frozen=True)
 class ImposeLimit:
     """A limit the safer gambling team sets on a player, with the reason (never looser than before)."""
 

@@ -45,7 +45,7 @@ def parse_key(kind: str, period: str) -> tuple[LimitKind, LimitPeriod]:
         raise InvalidInput("Choose a deposit, loss or wager limit per 24 hours, 7 days or 30 days.") from None
 
 
-def _currency_of(kind: LimitKind, requested: str, wallet: str) -> str:
+def currency_of(kind: LimitKind, requested: str, wallet: str) -> str:
     """Session limits have no currency; money limits default to the wallet's currency."""
     return "" if kind == LimitKind.SESSION else check_currency((requested or wallet).upper())
 
@@ -65,7 +65,7 @@ def check_reason(reason: str) -> str:
     return text
 
 
-def _limit_row(
+def limit_row(
     s: Session, user_id: int, currency: str, kind: LimitKind, period: LimitPeriod, source: LimitSource
 ) -> RgLimit | None:
     return s.exec(
@@ -79,10 +79,10 @@ def _limit_row(
     ).first()
 
 
-def _apply(s: Session, change: RgLimitChange, profile: RgProfile, by: str, now: datetime) -> None:
+def apply_change(s: Session, change: RgLimitChange, profile: RgProfile, by: str, now: datetime) -> None:
     """Put the change's new amount in force for its source, and rewrite what stakes read."""
     kind, period = LimitKind(change.kind), LimitPeriod(change.period)
-    row = _limit_row(s, change.user_id, change.currency, kind, period, LimitSource(change.source))
+    row = limit_row(s, change.user_id, change.currency, kind, period, LimitSource(change.source))
     if change.new_amount is None:
         if row is not None:
             s.delete(row)
@@ -153,7 +153,7 @@ def view(change: RgLimitChange, now: datetime, message: str = "") -> LimitChange
     )
 
 
-def _announce(uow: UnitOfWork, actor: Actor, change: RgLimitChange, action: str, now: datetime) -> None:
+def announce(uow: UnitOfWork, actor: Actor, change: RgLimitChange, action: str, now: datetime) -> None:
     """Audit the change in its transaction and emit `limit.changed` after the commit."""
     details = {
         "change_id": change.id,
@@ -199,10 +199,10 @@ def set_limit(uow: UnitOfWork, actor: Actor, cmd: SetLimit, now: datetime) -> Li
     with uow:
         s = uow.session
         user = state.lock_player(s, player_id)
-        currency = _currency_of(kind, cmd.currency, user.currency)
+        currency = currency_of(kind, cmd.currency, user.currency)
         profile = state.profile_of(uow.context.settings, user.country)
         rules.validate(kind, period, cmd.amount, profile)
-        own = _limit_row(s, player_id, currency, kind, period, LimitSource.PLAYER)
+        own = limit_row(s, player_id, currency, kind, period, LimitSource.PLAYER)
         current = own.amount if own is not None else None
         plan = rules.plan_change(current, cmd.amount, now, profile)
         change = RgLimitChange(
@@ -221,12 +221,12 @@ def set_limit(uow: UnitOfWork, actor: Actor, cmd: SetLimit, now: datetime) -> Li
         )
         _cancel_pending(s, change, now)
         if plan.immediate:
-            _apply(s, change, profile, actor.audit_name, now)
+            apply_change(s, change, profile, actor.audit_name, now)
         _mark_reviewed(s, player_id, now)
         s.add(change)
         s.flush()
         action = "rg.limit_set" if plan.immediate else "rg.limit_raise_requested"
-        _announce(uow, actor, change, action, now)
+        announce(uow, actor, change, action, now)
         uow.commit()
         return view(change, now, _message(change, profile))
 
@@ -263,10 +263,10 @@ def confirm_raise(uow: UnitOfWork, actor: Actor, change_id: int, now: datetime) 
         profile = state.profile_of(uow.context.settings, user.country)
         change.status = CHANGE_TRANSITIONS.check(ChangeStatus.PENDING, ChangeStatus.CONFIRMED)
         change.confirmed_at = now
-        _apply(s, change, profile, actor.audit_name, now)
+        apply_change(s, change, profile, actor.audit_name, now)
         _mark_reviewed(s, player_id, now)
         s.add(change)
-        _announce(uow, actor, change, "rg.limit_raise_confirmed", now)
+        announce(uow, actor, change, "rg.limit_raise_confirmed", now)
         uow.commit()
         return view(change, now, "Your new limit applies now.")
 
@@ -286,7 +286,7 @@ def cancel_raise(uow: UnitOfWork, actor: Actor, change_id: int, now: datetime) -
         change.status = CHANGE_TRANSITIONS.check(ChangeStatus.PENDING, ChangeStatus.CANCELLED)
         change.closed_at = now
         s.add(change)
-        _announce(uow, actor, change, "rg.limit_raise_cancelled", now)
+        announce(uow, actor, change, "rg.limit_raise_cancelled", now)
         uow.commit()
         return view(change, now, "Your limit stays as it is.")
 
@@ -321,7 +321,7 @@ def expire_raises(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
             )
             if getattr(claimed, "rowcount", 0) == 1:
                 change.status, change.closed_at = ChangeStatus.EXPIRED, now
-                _announce(uow, actor, change, "rg.limit_raise_expired", now)
+                announce(uow, actor, change, "rg.limit_raise_expired", now)
         uow.commit()
         return len(due)
 
@@ -347,10 +347,10 @@ def impose_limit(
     with uow:
         s = uow.session
         user = state.lock_player(s, user_id)
-        currency = _currency_of(kind, cmd.currency, user.currency)
+        currency = currency_of(kind, cmd.currency, user.currency)
         profile = state.profile_of(uow.context.settings, user.country)
         rules.validate(kind, period, cmd.amount, profile)
-        imposed = _limit_row(s, user_id, currency, kind, period, LimitSource.OPERATOR)
+        imposed = limit_row(s, user_id, currency, kind, period, LimitSource.OPERATOR)
         if imposed is not None and cmd.amount >= imposed.amount:
             raise InvalidInput("An imposed limit can only be made stricter.")
         change = RgLimitChange(
@@ -367,9 +367,9 @@ def impose_limit(
             requested_by=actor.audit_name,
             reason=reason,
         )
-        _apply(s, change, profile, actor.audit_name, now)
+        apply_change(s, change, profile, actor.audit_name, now)
         s.add(change)
         s.flush()
-        _announce(uow, actor, change, "rg.limit_imposed", now)
+        announce(uow, actor, change, "rg.limit_imposed", now)
         uow.commit()
         return view(change, now, "The limit applies now.")

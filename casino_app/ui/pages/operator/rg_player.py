@@ -84,7 +84,12 @@ def impose_card() -> rx.Component:
             rx.input(value=S.amount, on_change=S.set_amount, id="impose-amount", size="3", width="100%"),
             "impose-amount",
         ),
-        rx.button("Impose limit", on_click=S.impose_limit, id="impose-limit"),
+        rx.hstack(
+            rx.button("Impose limit", on_click=S.impose_limit, id="impose-limit"),
+            rx.button("Lift imposed limit", on_click=S.lift_limit, variant="outline", id="lift-limit"),
+            spacing="2",
+            wrap="wrap",
+        ),
         rx.divider(),
         choice("Time-out", "impose-timeout", S.timeout_hours, S.set_timeout_hours, TIMEOUT_CHOICES),
         rx.button("Impose time-out", on_click=S.impose_time_out, variant="soft", color_scheme="amber"),
