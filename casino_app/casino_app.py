@@ -14,6 +14,7 @@ from casino_app.jobs import security as security_job
 from casino_app.jobs.scheduler import run_forever
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.components import connection, crash
+from casino_app.ui.live import lifespan as live_lifespan
 from casino_app.ui.layouts.player import PAGES
 from casino_app.ui.pages.operator import dashboard as _operator_pages  # noqa: F401
 from casino_app.ui.pages.operator import login as _operator_login  # noqa: F401
@@ -24,6 +25,7 @@ from casino_app.ui.pages.operator import rg_player as _operator_rg_player  # noq
 from casino_app.ui.pages.operator import withdrawals as _operator_withdrawals  # noqa: F401
 from casino_app.ui.pages.player import account as _account_pages  # noqa: F401
 from casino_app.ui.pages.player import auth, dice, fairness, history, lobby, play, roulette, slots, wallet  # noqa: F401
+from casino_app.ui.pages.player import inbox as _inbox_pages  # noqa: F401
 from casino_app.ui.pages.player import privacy as _privacy_pages  # noqa: F401
 from casino_app.ui.pages.player import responsible as _responsible_pages  # noqa: F401
 from casino_app.ui.pages.public import blocked as _blocked_pages  # noqa: F401
@@ -67,3 +69,4 @@ app.register_lifespan_task(reconciliation_job.run_forever, wiring=wiring)
 app.register_lifespan_task(denials_job.run_forever, wiring=wiring)
 app.register_lifespan_task(payments_job.run_forever, wiring=wiring)
 app.register_lifespan_task(rg_job.run_forever, wiring=wiring)
+app.register_lifespan_task(live_lifespan.run_forever, wiring=wiring)

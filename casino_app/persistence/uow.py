@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from casino_app.context import Context
 from casino_app.domain.events import DomainEvent
+from casino_app.persistence import inbox
 from casino_app.persistence.db import Database
 
 
@@ -64,8 +65,14 @@ class UnitOfWork:
         self._events.append(event)
 
     def commit(self) -> None:
+        self._note_for_players()
         self.session.commit()
         self.publish_after_commit()
+
+    def _note_for_players(self) -> None:
+        """Write the inbox rows of the player-facing events in this transaction (persistence/inbox.py)."""
+        if self._events and self.write:
+            self._events += inbox.record(self.session, self._events, self.context.clock.now())
 
     def publish_after_commit(self) -> None:
         """Hand the committed events to the publisher (hot paths that commit on their own call it)."""

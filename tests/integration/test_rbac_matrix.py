@@ -79,6 +79,12 @@ def test_services_declare_known_permissions_and_cover_every_capability() -> None
     assert declared >= PLAYER_PERMISSIONS
     assert {"ops.withdrawals.decide", "ops.draws.run_now", "ops.bets.void", "system.jobs"} <= declared
     assert "ops.reconciliation.review" in declared  # the reconciliation queue
+    prefs = "casino_app.services.identity.preferences"
+    assert {
+        (f"{prefs}.preferences_of", "player.account"),
+        (f"{prefs}.update_preferences", "player.account"),
+        (f"{prefs}.toggle_favourite", "player.account"),
+    } <= {(name, permission) for name, _, permission in SERVICES}  # a player's own preferences
 
 
 @pytest.mark.parametrize(("name", "fn", "permission"), SERVICES, ids=[s[0] for s in SERVICES])

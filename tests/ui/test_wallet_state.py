@@ -8,11 +8,12 @@ from datetime import datetime
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.services.common import money_line
 from casino_app.services.identity import registration as registering
 from casino_app.services.money import wallet
 from casino_app.services.payments import withdrawals
 from casino_app.ui import wiring as ui_wiring
+from casino_app.ui.i18n.formats import Formats
+from casino_app.ui.state.locale import LocaleState
 from casino_app.ui.state.wallet import WalletState
 from tests.support import PASSWORD, confirm_email, count_rows, registration
 from tests.tabs import signed_in_tab
@@ -40,26 +41,28 @@ def test_a_pln_player_deposits_and_withdraws_in_pln_through_the_wallet_handlers(
 
     async def scenario() -> WalletState:
         state = await _signed_in_wallet(wiring, user.id, now, step_up=False)
+        (await state.get_state(LocaleState)).lang = "pl"  # a Polish tab: Polish amounts and labels
         await _handle(state, "load")
         assert state.currency == "PLN" and state.methods and state.method_key
         state.amount_text = "120.50"
         await _handle(state, "deposit")
         assert state.error == "", state.error
         await _handle(state, "withdraw", {"withdraw_amount": "20.25", "confirm": ""})
-        assert "enter your password" in state.withdraw_error
+        assert "wpisz swoje hasło" in state.withdraw_error
         await _handle(state, "withdraw", {"withdraw_amount": "20.25", "confirm": PASSWORD})
         assert state.withdraw_error == "", state.withdraw_error
         return state
 
     state = asyncio.run(scenario())
     assert wallet.cash_balance(wiring.uow(), user.id).minor == 120_50 - 20_25
-    assert state.balance_text == wallet.cash_balance(wiring.uow(), user.id).text
-    assert "zł" in state.balance_text and "€" not in state.balance_text
+    polish = Formats("pl")
+    assert state.balance_text == polish.money(120_50 - 20_25, "PLN") == "100,25\u00a0zł"
     assert [(w.amount, w.stage, w.cancellable) for w in state.withdrawals] == [
-        (money_line(20_25, "PLN").text, "hold", True)
+        ("20,25\u00a0zł", "hold", True)
     ]
-    assert state.transactions[0].title == "Withdrawal" and not state.transactions[0].positive
-    assert state.transactions[1].title == "Deposit" and state.transactions[1].positive
+    assert state.transactions[0].title == "Wypłata" and not state.transactions[0].positive
+    assert state.transactions[1].title == "Wpłata" and state.transactions[1].positive
+    assert state.transactions[0].balance == "Saldo 100,25\u00a0zł"
     assert count_rows(db, "payments", "currency = 'PLN' AND status = 'approved'") == 1
     mine = withdrawals.player_withdrawals(wiring.uow(), Actor.player(user.id))
     assert [(w.amount.minor, w.amount.currency) for w in mine] == [(20_25, "PLN")]
@@ -114,4 +117,4 @@ def test_the_player_cancels_a_withdrawal_on_hold_from_the_wallet_and_the_cash_co
     state = asyncio.run(scenario())
     assert wallet.cash_balance(wiring.uow(), user.id).minor == 50_00
     assert [(w.stage, w.cancellable) for w in state.withdrawals] == [("cancelled", False)]
-    assert state.balance_text == wallet.cash_balance(wiring.uow(), user.id).text
+    assert state.balance_text == "€50.00"  # an English tab (the default): the EUR wallet's balance

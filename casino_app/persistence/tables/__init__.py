@@ -22,10 +22,12 @@ from casino_app.persistence.tables.identity import (
     ApiToken,
     AuthThrottle,
     MailMessage,
+    PlayerPreference,
     RecoveryCode,
     User,
     UserSession,
 )
+from casino_app.persistence.tables.inbox import Notification
 from casino_app.persistence.tables.jobs import JobLease
 from casino_app.persistence.tables.money import PLAYER_ACCOUNT_KINDS, Account, LedgerEntry, LedgerTransaction
 from casino_app.persistence.tables.payments import (
@@ -55,6 +57,8 @@ __all__ = [
     "LedgerEntry",
     "LedgerTransaction",
     "MailMessage",
+    "Notification",
+    "PlayerPreference",
     "Payment",
     "PaymentAttempt",
     "PaymentCard",

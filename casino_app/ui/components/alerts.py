@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from casino_app.ui.i18n.text import tr
+
 
 def _alert_row(alert: rx.Var) -> rx.Component:
     critical = alert.severity == "critical"
@@ -11,7 +13,7 @@ def _alert_row(alert: rx.Var) -> rx.Component:
         rx.callout.icon(rx.icon(rx.cond(critical, "shield_alert", "key_round"))),
         rx.vstack(
             rx.callout.text(alert.message, weight="medium"),
-            rx.text("Since ", alert.since, size="1", color_scheme="gray"),
+            rx.text(tr("alerts.since"), " ", alert.since, size="1", color_scheme="gray"),
             spacing="1",
             min_width="0",
         ),
@@ -28,7 +30,7 @@ def alerts_card(alerts: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.icon("bell", size=18),
-                rx.heading("Alerts", size="3"),
+                rx.heading(tr("alerts.title"), size="3"),
                 rx.cond(
                     alerts.length() > 0,
                     rx.badge(alerts.length(), color_scheme="red", radius="full"),
@@ -42,7 +44,7 @@ def alerts_card(alerts: rx.Var) -> rx.Component:
                 rx.hstack(
                     rx.icon("circle_check", size=16, color=rx.color("grass", 10)),
                     rx.text(
-                        "No open alerts: the audit chain verifies and the encryption keys are current.",
+                        tr("alerts.all_clear"),
                         size="2",
                         color_scheme="gray",
                     ),

@@ -6,7 +6,9 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import status_badge
+from casino_app.ui.components.design import SPACE, empty_state, money, page_header
 from casino_app.ui.components.reality import reality_dialog
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.state.casino import CasinoLobbyState, CasinoState, RoundRow
 
 CASINO_CSS = """
@@ -46,7 +48,7 @@ def session_bar() -> rx.Component:
     return rx.hstack(
         rx.hstack(
             rx.icon("clock", size=15),
-            rx.text("Playing for", size="2", color_scheme="gray"),
+            rx.text(tr("casino.playing_for"), size="2", color_scheme="gray"),
             rx.el.span(
                 "0:00",
                 custom_attrs={"data-elapsed-since": CasinoState.session_since},
@@ -57,7 +59,7 @@ def session_bar() -> rx.Component:
             align="center",
         ),
         rx.hstack(
-            rx.text("Net this session", size="2", color_scheme="gray"),
+            rx.text(tr("casino.net_this_session"), size="2", color_scheme="gray"),
             rx.text(
                 CasinoState.session_net,
                 weight="bold",
@@ -88,24 +90,24 @@ def fair_panel() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.icon("shield_check", color=rx.color("grass", 10), size=18),
-                rx.heading("Provably fair", size="3"),
+                rx.heading(tr("casino.provably_fair"), size="3"),
                 rx.spacer(),
-                rx.link("How it works", href=routes.FAIRNESS, size="2"),
+                rx.link(tr("casino.how_it_works"), href=routes.FAIRNESS, size="2"),
                 width="100%",
                 align="center",
             ),
-            rx.text("Server seed hash (committed before your bet)", size="1", color_scheme="gray"),
+            rx.text(tr("casino.seed_hash_committed"), size="1", color_scheme="gray"),
             rx.el.div(CasinoState.commitment, class_name="mono-wrap", id="pf-commitment-shown"),
             rx.hstack(
                 rx.vstack(
-                    rx.text("Client seed", size="1", color_scheme="gray"),
+                    rx.text(tr("casino.client_seed"), size="1", color_scheme="gray"),
                     rx.code(CasinoState.client_seed, id="pf-client-seed-shown", size="1"),
                     spacing="0",
                     min_width="0",
                 ),
                 rx.spacer(),
                 rx.vstack(
-                    rx.text("Next nonce", size="1", color_scheme="gray"),
+                    rx.text(tr("casino.next_nonce"), size="1", color_scheme="gray"),
                     rx.text(CasinoState.nonce, weight="bold", id="pf-nonce-shown"),
                     spacing="0",
                     align="end",
@@ -113,7 +115,7 @@ def fair_panel() -> rx.Component:
                 width="100%",
             ),
             rx.text(
-                "New client seed (optional), then rotate: the current server seed is revealed.",
+                tr("casino.rotate_hint"),
                 size="1",
                 color_scheme="gray",
                 as_="label",
@@ -123,7 +125,7 @@ def fair_panel() -> rx.Component:
                 rx.input(
                     value=CasinoState.seed_input,
                     on_change=CasinoState.set_seed_input,
-                    placeholder="keep the current one",
+                    placeholder=tr("casino.keep_current"),
                     id="seed-input",
                     max_length=64,
                     flex="1",
@@ -131,7 +133,7 @@ def fair_panel() -> rx.Component:
                 ),
                 rx.button(
                     rx.icon("refresh_cw", size=15),
-                    "Rotate",
+                    tr("casino.rotate"),
                     on_click=CasinoState.rotate,
                     disabled=CasinoState.open_round,
                     variant="soft",
@@ -141,7 +143,7 @@ def fair_panel() -> rx.Component:
             ),
             rx.cond(
                 CasinoState.open_round,
-                rx.text("Finish your open round to rotate.", size="1", color_scheme="amber"),
+                rx.text(tr("casino.finish_open_round"), size="1", color_scheme="amber"),
             ),
             rx.cond(
                 CasinoState.seed_error != "",
@@ -161,10 +163,10 @@ def fair_panel() -> rx.Component:
 def revealed_note() -> rx.Component:
     r = CasinoState.last_revealed
     return rx.vstack(
-        rx.text("Revealed server seed (", r.rounds, " rounds)", size="1", color_scheme="gray"),
+        rx.text(r.title, size="1", color_scheme="gray"),
         rx.el.div(r.server_seed, class_name="mono-wrap", id="pf-revealed-seed"),
         rx.text(
-            "Its SHA-256 is the hash you were shown: ",
+            tr("casino.revealed_hash_is"),
             rx.el.span(r.commitment, class_name="mono-wrap"),
             size="1",
         ),
@@ -176,7 +178,7 @@ def revealed_note() -> rx.Component:
     )
 
 
-def _detail(label: str, value: rx.Var) -> rx.Component:
+def _detail(label: rx.Var, value: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.text(label, size="1", color_scheme="gray", min_width="7.5em"),
         rx.el.span(value, class_name="mono-wrap"),
@@ -192,40 +194,26 @@ def round_item(row: RoundRow) -> rx.Component:
             rx.text(row.game_name, weight="medium"),
             rx.cond(
                 row.badge == "return",
-                rx.badge("RETURN", color_scheme="gray", variant="soft", size="2"),
+                rx.badge(tr("casino.badge_return"), color_scheme="gray", variant="soft", size="2"),
                 status_badge(row.badge),
             ),
             rx.spacer(),
-            rx.text(
-                rx.cond(row.gained, "+" + row.win, row.win),
-                weight="bold",
-                color=rx.cond(row.gained, rx.color("grass", 11), rx.color("gray", 12)),
-                white_space="nowrap",
-            ),
+            money(rx.cond(row.gained, "+" + row.win, row.win), gain=row.gained),
             width="100%",
             align="center",
         ),
         rx.text(row.result, size="2"),
-        rx.text(
-            row.when,
-            " · stake ",
-            row.stake,
-            " · balance ",
-            row.balance_before,
-            " → ",
-            row.balance_after,
-            size="1",
-            color_scheme="gray",
-        ),
+        rx.text(row.detail, size="1", color_scheme="gray"),
         rx.el.details(
-            rx.el.summary("Verification data", style={"cursor": "pointer", "font_size": "0.85em"}),
+            rx.el.summary(tr("casino.verification_data"), style={"cursor": "pointer", "font_size": "0.85em"}),
             rx.vstack(
-                _detail("Receipt", row.bet_id),
-                _detail("Seed hash", row.commitment),
-                _detail("Client seed", row.client_seed),
-                _detail("Nonce", row.nonce),
+                _detail(tr("casino.receipt"), row.bet_id),
+                _detail(tr("casino.seed_hash"), row.commitment),
+                _detail(tr("casino.client_seed"), row.client_seed),
+                _detail(tr("casino.nonce"), row.nonce),
                 _detail(
-                    "Server seed", rx.cond(row.server_seed != "", row.server_seed, "revealed when you rotate")
+                    tr("casino.server_seed"),
+                    rx.cond(row.server_seed != "", row.server_seed, tr("casino.revealed_when_rotate")),
                 ),
                 spacing="1",
                 width="100%",
@@ -235,7 +223,7 @@ def round_item(row: RoundRow) -> rx.Component:
         rx.hstack(
             rx.button(
                 rx.icon("badge_check", size=14),
-                rx.cond(row.verifiable, "Verify in browser", "Verify (after rotation)"),
+                rx.cond(row.verifiable, tr("casino.verify_in_browser"), tr("casino.verify_after_rotation")),
                 size="1",
                 variant="soft",
                 color_scheme="grass",
@@ -245,7 +233,7 @@ def round_item(row: RoundRow) -> rx.Component:
             ),
             rx.button(
                 rx.icon("download", size=14),
-                "Signed receipt",
+                tr("casino.signed_receipt"),
                 size="1",
                 variant="soft",
                 on_click=CasinoState.download_receipt(row.bet_id),
@@ -264,18 +252,14 @@ def round_item(row: RoundRow) -> rx.Component:
     )
 
 
-def rounds_card(title: str = "Your recent rounds") -> rx.Component:
+def rounds_card(title: rx.Var | None = None) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(title, size="4"),
+            rx.heading(tr("casino.recent_rounds") if title is None else title, size="4", as_="h2"),
             rx.cond(
                 CasinoState.rounds.length() > 0,
                 rx.vstack(rx.foreach(CasinoState.rounds, round_item), width="100%", spacing="0"),
-                rx.text(
-                    "No rounds yet. Your last rounds show here with everything needed to verify them.",
-                    size="2",
-                    color_scheme="gray",
-                ),
+                empty_state("history", tr("casino.no_rounds"), tr("casino.no_rounds_hint")),
             ),
             width="100%",
         ),
@@ -300,7 +284,7 @@ def _game_card(game: rx.Var) -> rx.Component:
                 ),
                 rx.text(game.blurb, size="2", color_scheme="gray"),
                 rx.hstack(
-                    rx.badge("RTP ", game.rtp, color_scheme="grass", variant="soft"),
+                    rx.badge(tr("casino.rtp"), " ", game.rtp, color_scheme="grass", variant="soft"),
                     rx.text(game.stakes, size="1", color_scheme="gray"),
                     align="center",
                     wrap="wrap",
@@ -323,10 +307,10 @@ def casino_section() -> rx.Component:
     """The lobby's casino games, each with its RTP and stakes."""
     return rx.vstack(
         rx.hstack(
-            rx.heading("Casino", size="6"),
+            rx.heading(tr("casino.casino"), size="6"),
             rx.spacer(),
             rx.link(
-                rx.hstack(rx.icon("shield_check", size=15), "Provably fair", spacing="1"),
+                rx.hstack(rx.icon("shield_check", size=15), tr("casino.provably_fair"), spacing="1"),
                 href=routes.FAIRNESS,
                 size="2",
             ),
@@ -345,23 +329,20 @@ def casino_section() -> rx.Component:
     )
 
 
-def game_screen(title: str, rtp: rx.Var, *body: rx.Component) -> rx.Component:
+def game_screen(title: rx.Var, rtp: rx.Var, *body: rx.Component) -> rx.Component:
     """Every casino game's page: the reality-check dialog, the title with its RTP, the session's
     time and net position, the game (`body`) and the recent rounds."""
     return rx.vstack(
         casino_style(),
         reality_dialog(),
         rules_holder(),
-        rx.hstack(
-            rx.heading(title, size="6"),
-            rx.badge("RTP ", rtp, color_scheme="grass", variant="soft"),
-            align="center",
-            wrap="wrap",
+        page_header(
+            title, "", rx.badge(tr("casino.rtp"), " ", rtp, color_scheme="grass", variant="soft", size="2")
         ),
         session_bar(),
         *body,
         rounds_card(),
-        spacing="4",
+        spacing=SPACE["loose"],
         width="100%",
     )
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from casino_app.ui.i18n.text import tr
+
 GOLD = rx.color("amber", 9)
+BALL_RING = f"2px solid {rx.color('amber', 10)}"
+BALL_EDGE = f"2px solid {rx.color('gray', 6)}"
 
 
 def ball(
@@ -24,7 +28,7 @@ def ball(
         font_size="0.95em",
         background=rx.cond(selected, GOLD, rx.color("gray", 4)),
         color=rx.cond(selected, "black", rx.color("gray", 12)),
-        border=rx.cond(selected, f"2px solid {rx.color('amber', 10)}", f"2px solid {rx.color('gray', 6)}"),
+        border=rx.cond(selected, BALL_RING, BALL_EDGE),
         **props,
     )
 
@@ -41,7 +45,9 @@ def number_row(numbers: rx.Var, *, highlight: rx.Var | None = None, size: str = 
     )
 
 
-def stat_card(label: str, value: rx.Var | str, *, hint: str = "", test_id: str = "") -> rx.Component:
+def stat_card(
+    label: rx.Var | str, value: rx.Var | str, *, hint: rx.Var | str = "", test_id: str = ""
+) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(label, size="2", color_scheme="gray"),
@@ -65,11 +71,11 @@ def error_callout(message: rx.Var, test_id: str = "form-error") -> rx.Component:
 def status_badge(status: rx.Var) -> rx.Component:
     return rx.match(
         status,
-        ("win", rx.badge("WIN", color_scheme="green", size="2")),
-        ("lose", rx.badge("LOSE", color_scheme="gray", size="2")),
-        ("push", rx.badge("PUSH", color_scheme="blue", size="2")),
-        ("void", rx.badge("VOID", color_scheme="red", variant="soft", size="2")),
-        rx.badge("PENDING", color_scheme="amber", size="2"),
+        ("win", rx.badge(tr("common.status_win"), color_scheme="green", size="2")),
+        ("lose", rx.badge(tr("common.status_lose"), color_scheme="gray", size="2")),
+        ("push", rx.badge(tr("common.status_push"), color_scheme="blue", size="2")),
+        ("void", rx.badge(tr("common.status_void"), color_scheme="red", variant="soft", size="2")),
+        rx.badge(tr("common.status_pending"), color_scheme="amber", size="2"),
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
+from casino_app.ui.i18n.text import tr
+
 
 def reconnecting_notice() -> rx.Component:
     """A small status pill, shown only while the event connection is down."""
@@ -18,7 +20,7 @@ def reconnecting_notice() -> rx.Component:
         rx.box(
             rx.hstack(
                 rx.spinner(size="1"),
-                rx.text("Reconnecting…", size="2", weight="medium"),
+                rx.text(tr("common.reconnecting"), size="2", weight="medium"),
                 align="center",
                 spacing="2",
             ),

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.state.demo import DemoState
-
-DEMO_TEXT = (
-    "Demo mode: published demo logins work and the demo mailbox is open to signed-in players. "
-    "Not for real money or real people."
-)
 
 
 def demo_banner() -> rx.Component:
@@ -18,7 +14,7 @@ def demo_banner() -> rx.Component:
         DemoState.on,
         rx.hstack(
             rx.icon("flask_conical", size=16),
-            rx.text(DEMO_TEXT, size="1", weight="medium"),
+            rx.text(tr("common.demo_banner"), size="1", weight="medium"),
             id="demo-banner",
             role="note",
             align="center",

@@ -10,10 +10,11 @@ from __future__ import annotations
 import reflex as rx
 
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.state.rg_play import RealityState
 
 
-def _figure(label: str, value: rx.Var, test_id: str, **props) -> rx.Component:
+def _figure(label: rx.Var, value: rx.Var, test_id: str, **props) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.text(value, size="5", weight="bold", id=test_id, **props),
@@ -28,22 +29,22 @@ def reality_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(
-                rx.hstack(rx.icon("hourglass", size=20), rx.text("Time for a reality check"), align="center")
+                rx.hstack(rx.icon("hourglass", size=20), rx.text(tr("reality.title")), align="center")
             ),
             rx.alert_dialog.description(
-                "Play is paused until you tell us how you want to go on. Here is this session so far.",
+                tr("reality.paused"),
                 size="2",
             ),
             rx.grid(
-                _figure("Time played", RealityState.played, "reality-played"),
+                _figure(tr("reality.time_played"), RealityState.played, "reality-played"),
                 _figure(
-                    "Net result",
+                    tr("reality.net_result"),
                     RealityState.net,
                     "reality-net",
                     color=rx.cond(RealityState.net_loss, rx.color("red", 11), rx.color("gray", 12)),
                 ),
-                _figure("Staked", RealityState.staked, "reality-staked"),
-                _figure("Won", RealityState.won, "reality-won"),
+                _figure(tr("reality.staked"), RealityState.staked, "reality-staked"),
+                _figure(tr("reality.won"), RealityState.won, "reality-won"),
                 columns="2",
                 spacing="4",
                 width="100%",
@@ -51,13 +52,13 @@ def reality_dialog() -> rx.Component:
             ),
             rx.cond(
                 RealityState.started != "",
-                rx.text("Session started at ", RealityState.started, size="1", color_scheme="gray"),
+                rx.text(tr("reality.started_at"), RealityState.started, size="1", color_scheme="gray"),
             ),
             error_callout(RealityState.error, "reality-error"),
             rx.flex(
                 rx.button(
                     rx.icon("log_out", size=16),
-                    "Stop playing",
+                    tr("reality.stop_playing"),
                     on_click=RealityState.stop_playing,
                     variant="soft",
                     color_scheme="gray",
@@ -65,12 +66,14 @@ def reality_dialog() -> rx.Component:
                 ),
                 rx.button(
                     rx.icon("history", size=16),
-                    "See my history",
+                    tr("reality.see_history"),
                     on_click=RealityState.see_history,
                     variant="soft",
                     id="reality-history",
                 ),
-                rx.button("Continue playing", on_click=RealityState.keep_playing, id="reality-continue"),
+                rx.button(
+                    tr("reality.continue_playing"), on_click=RealityState.keep_playing, id="reality-continue"
+                ),
                 spacing="3",
                 justify="end",
                 wrap="wrap",
@@ -91,7 +94,7 @@ def play_session_line() -> rx.Component:
         rx.hstack(
             rx.hstack(
                 rx.icon("clock", size=15),
-                rx.text("Playing for", size="2", color_scheme="gray"),
+                rx.text(tr("reality.playing_for"), size="2", color_scheme="gray"),
                 rx.el.span(
                     RealityState.played,
                     custom_attrs={"data-elapsed-since": RealityState.started_iso},
@@ -102,7 +105,7 @@ def play_session_line() -> rx.Component:
                 align="center",
             ),
             rx.hstack(
-                rx.text("Net this session", size="2", color_scheme="gray"),
+                rx.text(tr("reality.net_this_session"), size="2", color_scheme="gray"),
                 rx.text(
                     RealityState.net,
                     weight="bold",

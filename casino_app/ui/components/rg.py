@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from casino_app.ui.components.common import countdown
+from casino_app.ui.i18n.text import tr
 
 SELECT_STYLE = {
     "width": "100%",
@@ -21,7 +22,7 @@ SELECT_STYLE = {
 }
 
 
-def labelled(label: str, control: rx.Component, field_id: str) -> rx.Component:
+def labelled(label: rx.Var | str, control: rx.Component, field_id: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="2", weight="medium", as_="label", html_for=field_id),
         control,
@@ -31,9 +32,10 @@ def labelled(label: str, control: rx.Component, field_id: str) -> rx.Component:
 
 
 def choice(
-    label: str, field_id: str, value: rx.Var, on_change: Any, options: rx.Var | list[list[str]]
+    label: rx.Var | str, field_id: str, value: rx.Var, on_change: Any, options: rx.Var | list[list[Any]]
 ) -> rx.Component:
-    """A labelled native select (thumb-friendly on phones); options are [value, label] pairs."""
+    """A labelled native select (thumb-friendly on phones); options are [value, label] pairs (a
+    label may be a `tr(key)`)."""
     items = (
         [rx.el.option(text, value=v) for v, text in options]
         if isinstance(options, list)
@@ -43,10 +45,12 @@ def choice(
     return labelled(label, control, field_id)
 
 
-def card(title: str, icon: str, *children: rx.Component, test_id: str = "") -> rx.Component:
+def card(title: rx.Var | str, icon: str, *children: rx.Component, test_id: str = "") -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.icon(icon, size=20), rx.heading(title, size="4"), align="center", spacing="2"),
+            rx.hstack(
+                rx.icon(icon, size=20), rx.heading(title, size="4", as_="h2"), align="center", spacing="2"
+            ),
             *children,
             spacing="3",
             width="100%",
@@ -78,9 +82,9 @@ def limit_line(row: rx.Var, action: rx.Component | None = None) -> rx.Component:
         ),
         usage_bar(row.percent),
         rx.hstack(
-            rx.text("Used ", rx.text.strong(row.used, class_name="limit-used"), size="1"),
-            rx.text("Left ", rx.text.strong(row.remaining, class_name="limit-remaining"), size="1"),
-            rx.cond(row.imposed != "", rx.badge("Set by our safer gambling team", color_scheme="amber")),
+            rx.text(tr("rg.used"), rx.text.strong(row.used, class_name="limit-used"), size="1"),
+            rx.text(tr("rg.left"), rx.text.strong(row.remaining, class_name="limit-remaining"), size="1"),
+            rx.cond(row.imposed != "", rx.badge(tr("rg.set_by_team"), color_scheme="amber")),
             rx.spacer(),
             action if action is not None else rx.fragment(),
             width="100%",
@@ -101,15 +105,18 @@ def pending_line(row: rx.Var, confirm: Any, cancel: Any) -> rx.Component:
     """A raise or removal waiting: the countdown to the end of the cooling-off, then Confirm."""
     return rx.vstack(
         rx.text(row.change, weight="medium"),
-        rx.text("Asked for ", row.requested_at, size="1", color_scheme="gray"),
+        rx.text(tr("rg.asked_for"), row.requested_at, size="1", color_scheme="gray"),
         rx.cond(
             row.confirmable,
             rx.text(
-                "Cooling-off over: confirm by ", rx.text.strong(row.expires_at), " or it lapses.", size="2"
+                tr("rg.cooling_over_pre"),
+                rx.text.strong(row.expires_at),
+                tr("rg.cooling_over_post"),
+                size="2",
             ),
             rx.hstack(
                 rx.icon("timer", size=15),
-                rx.text("Can be confirmed in", size="2"),
+                rx.text(tr("rg.can_confirm_in"), size="2"),
                 countdown(row.effective_iso, row.effective_at),
                 rx.text("(", row.effective_at, ")", size="1", color_scheme="gray"),
                 align="center",
@@ -119,14 +126,14 @@ def pending_line(row: rx.Var, confirm: Any, cancel: Any) -> rx.Component:
         ),
         rx.hstack(
             rx.button(
-                "Confirm",
+                tr("rg.confirm"),
                 on_click=confirm,
                 disabled=~row.confirmable,
                 size="2",
                 class_name="confirm-raise",
             ),
             rx.button(
-                "Keep my current limit",
+                tr("rg.keep_current_limit"),
                 on_click=cancel,
                 variant="soft",
                 color_scheme="gray",
@@ -144,7 +151,7 @@ def pending_line(row: rx.Var, confirm: Any, cancel: Any) -> rx.Component:
     )
 
 
-def _when(label: str, value: rx.Var) -> rx.Component:
+def _when(label: rx.Var, value: rx.Var) -> rx.Component:
     return rx.cond(value != "", rx.text(label, " ", value, size="1", color_scheme="gray"))
 
 
@@ -159,14 +166,14 @@ def history_line(row: rx.Var) -> rx.Component:
             align="start",
         ),
         rx.flex(
-            _when("Requested", row.requested_at),
-            _when("Effective", row.effective_at),
-            _when("Confirmed", row.confirmed_at),
-            rx.text("By ", row.by, size="1", color_scheme="gray"),
+            _when(tr("rg.requested"), row.requested_at),
+            _when(tr("rg.effective"), row.effective_at),
+            _when(tr("rg.confirmed"), row.confirmed_at),
+            rx.text(tr("rg.by"), row.by, size="1", color_scheme="gray"),
             spacing="3",
             wrap="wrap",
         ),
-        rx.cond(row.reason != "", rx.text("Reason: ", row.reason, size="1")),
+        rx.cond(row.reason != "", rx.text(tr("rg.reason"), row.reason, size="1")),
         width="100%",
         spacing="1",
         padding_y="0.5em",

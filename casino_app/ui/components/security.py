@@ -6,15 +6,19 @@ from typing import Any
 
 import reflex as rx
 
+from casino_app.ui.i18n.text import tr
 
-def form_field(label: str, name: str, *, hint: str = "", **props: Any) -> rx.Component:
+Label = rx.Var | rx.Component | str
+
+
+def form_field(label: Label, name: str, *, hint: rx.Var | str = "", **props: Any) -> rx.Component:
     """A labelled input; `name` is also its id (the tests and the label use it)."""
     field_id = props.pop("id", name)
     parts = [
         rx.text(label, size="2", weight="medium", as_="label", html_for=field_id),
         rx.input(name=name, id=field_id, size="3", width="100%", **props),
     ]
-    if hint:
+    if isinstance(hint, rx.Var) or hint:
         parts.append(rx.text(hint, size="1", color_scheme="gray"))
     return rx.vstack(*parts, spacing="1", width="100%")
 
@@ -23,9 +27,9 @@ def code_field(
     name: str = "code", *, allow_recovery: bool = True, field_id: str = "", focus: bool = False
 ) -> rx.Component:
     """The one-time code input: digits keyboard on phones, the browser's one-time-code autofill."""
-    hint = "Lost your phone? Enter one of your recovery codes instead." if allow_recovery else ""
+    hint = tr("security.recovery_hint") if allow_recovery else ""
     return form_field(
-        "Authentication code",
+        tr("security.code_label"),
         name,
         id=field_id or name,
         hint=hint,
@@ -48,14 +52,11 @@ def notice_callout(text: rx.Var, test_id: str = "form-notice") -> rx.Component:
 def qr_enrollment(qr: rx.Var, secret: rx.Var) -> rx.Component:
     """Scan the QR code (rendered on the server as SVG) or type the secret."""
     return rx.vstack(
-        rx.text(
-            "1. Scan this QR code with an authenticator app (Google Authenticator, 1Password, Aegis…).",
-            size="2",
-        ),
+        rx.text(tr("security.scan_qr"), size="2"),
         rx.center(
             rx.image(
                 src=qr,
-                alt="QR code for your authenticator app",
+                alt=tr("security.qr_alt"),
                 width="200px",
                 height="200px",
                 id="totp-qr",
@@ -64,7 +65,7 @@ def qr_enrollment(qr: rx.Var, secret: rx.Var) -> rx.Component:
             width="100%",
             padding="0.5em",
         ),
-        rx.text("Can't scan it? Enter this key instead:", size="2", color_scheme="gray"),
+        rx.text(tr("security.cant_scan"), size="2", color_scheme="gray"),
         rx.code(
             secret,
             id="totp-secret",
@@ -75,20 +76,17 @@ def qr_enrollment(qr: rx.Var, secret: rx.Var) -> rx.Component:
             text_align="center",
             letter_spacing="0.08em",
         ),
-        rx.text("2. Enter the 6-digit code the app shows.", size="2"),
+        rx.text(tr("security.enter_code"), size="2"),
         spacing="2",
         width="100%",
     )
 
 
-def recovery_codes_panel(
-    codes: rx.Var, on_done: Any, *, done_label: str = "I have saved these codes"
-) -> rx.Component:
+def recovery_codes_panel(codes: rx.Var, on_done: Any, *, done_label: Label | None = None) -> rx.Component:
     """The recovery codes, shown once, and a button to confirm they are saved."""
     return rx.vstack(
         rx.callout(
-            "Save these recovery codes somewhere safe. Each works once if you lose your phone. "
-            "We will not show them again.",
+            tr("security.save_codes"),
             icon="key_round",
             color_scheme="amber",
             width="100%",
@@ -105,13 +103,19 @@ def recovery_codes_panel(
             width="100%",
             id="recovery-codes",
         ),
-        rx.button(done_label, on_click=on_done, size="3", width="100%", id="codes-saved"),
+        rx.button(
+            tr("security.codes_saved") if done_label is None else done_label,
+            on_click=on_done,
+            size="3",
+            width="100%",
+            id="codes-saved",
+        ),
         spacing="3",
         width="100%",
     )
 
 
-def section_card(title: str, icon: str, *children: rx.Component, test_id: str = "") -> rx.Component:
+def section_card(title: Label, icon: str, *children: rx.Component, test_id: str = "") -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -128,7 +132,7 @@ def section_card(title: str, icon: str, *children: rx.Component, test_id: str = 
     )
 
 
-def detail_row(label: str, value: rx.Var | str, *, test_id: str = "") -> rx.Component:
+def detail_row(label: Label, value: rx.Var | str, *, test_id: str = "") -> rx.Component:
     return rx.hstack(
         rx.text(label, size="2", color_scheme="gray", min_width="9em"),
         rx.text(value, size="2", weight="medium", id=test_id or None, word_break="break-word", min_width="0"),

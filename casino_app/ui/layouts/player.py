@@ -9,33 +9,41 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.demo import demo_banner
+from casino_app.ui.components.live import inbox_badge, live_listener
+from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.registry import PAGES, PageSpec
 from casino_app.ui.state.demo import DemoState
+from casino_app.ui.state.live import LiveState
+from casino_app.ui.state.locale import LocaleState
 from casino_app.ui.state.prefs import PrefsState
 from casino_app.ui.state.session import SessionState
 
 __all__ = ["PAGES", "player_page"]
 
+# (catalog key of the label, route, icon)
 NAV = (
-    ("Lobby", routes.LOBBY, "house"),
-    ("Play", routes.PLAY, "ticket"),
-    ("Wallet", routes.WALLET, "wallet"),
-    ("History", routes.HISTORY, "history"),
-    ("Dice", routes.DICE, "dices"),
-    ("Roulette", routes.ROULETTE, "circle_dot"),
-    ("Slots", routes.SLOTS, "cherry"),
-    ("Privacy", routes.PRIVACY, "shield_check"),
-    ("Safer gambling", routes.RESPONSIBLE, "life_buoy"),
+    ("nav.lobby", routes.LOBBY, "house"),
+    ("nav.play", routes.PLAY, "ticket"),
+    ("nav.wallet", routes.WALLET, "wallet"),
+    ("nav.history", routes.HISTORY, "history"),
+    ("nav.dice", routes.DICE, "dices"),
+    ("nav.roulette", routes.ROULETTE, "circle_dot"),
+    ("nav.slots", routes.SLOTS, "cherry"),
+    ("nav.privacy", routes.PRIVACY, "shield_check"),
+    ("nav.safer_gambling", routes.RESPONSIBLE, "life_buoy"),
 )
 # Phones get a bottom tab bar: five thumb-sized targets; Privacy and Safer gambling are in the footer.
-TABS = (*NAV[:4], ("Account", routes.ACCOUNT, "user_round"))
+TABS = (*NAV[:4], ("nav.account", routes.ACCOUNT, "user_round"))
+# Header buttons are smaller on phones, so the brand, balance, language switch and sign-in fit.
+COMPACT = rx.breakpoints(initial="1", sm="2")
 
 
 def brand() -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon("clover", color=rx.color("amber", 9)),
-            rx.heading("Kasyno Lotto", size=rx.breakpoints(initial="4", sm="5"), white_space="nowrap"),
+            rx.heading(tr("common.brand"), size=rx.breakpoints(initial="3", sm="5"), white_space="nowrap"),
             spacing="2",
             align="center",
         ),
@@ -67,7 +75,7 @@ def nav_links() -> rx.Component:
     return rx.hstack(
         *[
             rx.link(
-                rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="1", align="center"),
+                rx.hstack(rx.icon(icon, size=16), rx.text(tr(key)), spacing="1", align="center"),
                 href=href,
                 color_scheme="gray",
                 high_contrast=True,
@@ -77,7 +85,7 @@ def nav_links() -> rx.Component:
                 flex_shrink="0",
                 white_space="nowrap",
             )
-            for label, href, icon in NAV
+            for key, href, icon in NAV
         ],
         spacing="1",
         overflow_x="auto",
@@ -94,16 +102,18 @@ def tab_bar() -> rx.Component:
         rx.hstack(
             *[
                 rx.link(
-                    rx.vstack(rx.icon(icon, size=20), rx.text(label, size="1"), spacing="0", align="center"),
+                    rx.vstack(
+                        rx.icon(icon, size=20), rx.text(tr(key), size="1"), spacing="0", align="center"
+                    ),
                     href=href,
                     color_scheme="gray",
                     high_contrast=True,
                     underline="none",
                     flex="1",
                     padding_y="0.45em",
-                    aria_label=label,
+                    aria_label=tr(key),
                 )
-                for label, href, icon in TABS
+                for key, href, icon in TABS
             ],
             position="fixed",
             bottom="0",
@@ -127,29 +137,61 @@ def account_menu() -> rx.Component:
         rx.hstack(
             rx.link(
                 rx.icon_button(
-                    rx.icon("user_round", size=18), variant="soft", size="2", aria_label="Account"
+                    rx.icon("user_round", size=18), variant="soft", size="2", aria_label=tr("nav.account")
                 ),
                 href=routes.ACCOUNT,
                 id="account-link",
-                title="Account and security",
+                title=tr("nav.account_and_security"),
+                display=rx.breakpoints(initial="none", md="block"),  # phones: the tab bar has it
             ),
             rx.button(
                 rx.icon("log_out", size=16),
-                rx.text("Log out", display=rx.breakpoints(initial="none", sm="inline")),
+                rx.text(tr("nav.log_out"), display=rx.breakpoints(initial="none", sm="inline")),
                 on_click=SessionState.logout,
                 variant="ghost",
                 size="2",
                 id="logout",
-                aria_label="Log out",
+                aria_label=tr("nav.log_out"),
             ),
             spacing="2",
             align="center",
         ),
         rx.hstack(
-            rx.link(rx.button("Log in", variant="soft", size="2"), href=routes.LOGIN),
-            rx.link(rx.button("Join", size="2"), href=routes.REGISTER),
+            rx.link(rx.button(tr("nav.log_in"), variant="soft", size=COMPACT), href=routes.LOGIN),
+            rx.link(rx.button(tr("nav.join"), size=COMPACT), href=routes.REGISTER),
             spacing="2",
         ),
+    )
+
+
+def language_switch() -> rx.Component:
+    """EN / PL for everyone, in the header: page text switches at once, figures are re-formatted."""
+    current = rx.cond(LocaleState.lang == "", DEFAULT_LANGUAGE, LocaleState.lang)
+    return rx.hstack(
+        *[
+            rx.button(
+                code.upper(),
+                on_click=PrefsState.choose_language(code),
+                variant=rx.cond(current == code, "solid", "ghost"),
+                color_scheme=rx.cond(current == code, "amber", "gray"),
+                size="1",
+                radius="full",
+                id=f"lang-{code}",
+                title=LANGUAGE_NAMES[code],
+                custom_attrs={"lang": code, "aria-pressed": current == code},
+                padding_x="0.55em",
+            )
+            for code in LANGUAGES
+        ],
+        spacing="0",
+        align="center",
+        padding="2px",
+        border_radius="9999px",
+        border=f"1px solid {rx.color('gray', 6)}",
+        flex_shrink="0",
+        role="group",
+        id="language-switch",
+        aria_label=tr("common.language"),
     )
 
 
@@ -159,11 +201,15 @@ def header() -> rx.Component:
             rx.hstack(
                 brand(),
                 rx.spacer(),
+                rx.cond(SessionState.is_player, inbox_badge()),
                 balance_pill(),
+                language_switch(),
                 account_menu(),
+                live_listener(),
                 align="center",
                 width="100%",
-                spacing="3",
+                spacing=rx.breakpoints(initial="2", sm="3"),
+                wrap="wrap",  # a 390 px phone in Polish: nothing overflows, the row wraps instead
             ),
             rx.cond(SessionState.is_player, nav_links()),
             spacing="2",
@@ -184,20 +230,19 @@ def header() -> rx.Component:
 def footer() -> rx.Component:
     return rx.vstack(
         rx.text(
-            "18+ only. Play responsibly. Results are provably fair: every draw publishes its "
-            "seed commitment before sales open.",
+            tr("common.footer_note"),
             size="1",
             color_scheme="gray",
             text_align="center",
         ),
         rx.hstack(
-            rx.cond(SessionState.is_player, rx.link("Your data", href=routes.PRIVACY, size="1")),
+            rx.cond(SessionState.is_player, rx.link(tr("nav.your_data"), href=routes.PRIVACY, size="1")),
             rx.cond(
                 SessionState.is_player,
-                rx.link("Safer gambling", href=routes.RESPONSIBLE, size="1", id="rg-link"),
+                rx.link(tr("nav.safer_gambling"), href=routes.RESPONSIBLE, size="1", id="rg-link"),
             ),
-            rx.link("Terms", href=routes.TERMS, size="1"),
-            rx.link("Privacy notice", href=routes.PRIVACY_NOTICE, size="1"),
+            rx.link(tr("nav.terms"), href=routes.TERMS, size="1"),
+            rx.link(tr("nav.privacy_notice"), href=routes.PRIVACY_NOTICE, size="1"),
             spacing="4",
             justify="center",
             wrap="wrap",
@@ -228,7 +273,7 @@ def player_page(route: str, title: str, *, guard: bool = True, on_load: Any = No
         # The language and zone first: the page's loaders format amounts and dates in them.
         loads = (
             [PrefsState.detect, DemoState.detect]
-            + ([SessionState.guard_player] if guard else [])
+            + ([SessionState.guard_player, LiveState.register] if guard else [])
             + (on_load if isinstance(on_load, list) else [on_load] if on_load else [])
         )
         PAGES.append(PageSpec(route, f"{title} · Kasyno Lotto", lambda: player_layout(fn()), loads))

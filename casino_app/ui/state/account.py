@@ -1,4 +1,5 @@
-"""The player's account and security page: profile, last logins, 2FA, sessions, password, email.
+"""The player's account and security page: profile, last logins, 2FA, sessions, password, email,
+and preferences (language, time zone: ui/state/prefs.py; favourite games here).
 
 Every handler is `@requires("player.account")`: it validates the session and the permission
 itself before touching anything, then hands the tab's `Actor` to the services.
@@ -7,18 +8,24 @@ itself before touching anything, then hands the tab's `Actor` to the services.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, datetime
 
 import reflex as rx
+from babel import Locale
+from babel.dates import format_date
 
 from casino_app.domain.identity.actor import Actor
-from casino_app.domain.identity.rules import COUNTRIES
 from casino_app.domain.identity.vocabulary import SessionKind
 from casino_app.services.dto import AccountView
-from casino_app.services.identity import accounts, mfa, sessions
+from casino_app.services.games import catalog
+from casino_app.services.identity import accounts, mfa, preferences, sessions
 from casino_app.services.identity.sessions import SessionLine
-from casino_app.ui.format import when
+from casino_app.ui.format import country_name
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of, lang_of
 from casino_app.ui.state.session import SessionState, field
 
 
@@ -48,7 +55,16 @@ class SessionRow:
     current: bool
 
 
-def _device(user_agent: str) -> str:
+@dataclasses.dataclass(frozen=True)
+class FavouriteRow:
+    """A game of the catalogue, starred or not, on the preferences panel."""
+
+    code: str = ""
+    name: str = ""
+    starred: bool = False
+
+
+def _device(user_agent: str, lang: str) -> str:
     """A short name for a browser ("Firefox on Linux"), from its user agent."""
     ua = user_agent or ""
     browser = next(
@@ -62,7 +78,7 @@ def _device(user_agent: str) -> str:
             )
             if key in ua
         ),
-        "Browser" if ua else "Unknown device",
+        text(lang, "account.browser") if ua else text(lang, "account.unknown_device"),
     )
     system = next(
         (
@@ -78,32 +94,47 @@ def _device(user_agent: str) -> str:
         ),
         "",
     )
-    return f"{browser} on {system}" if system else browser
+    return text(lang, "account.device", browser=browser, system=system) if system else browser
 
 
-def _profile(view: AccountView) -> ProfileRow:
+def _birth_date(value: str, fmt: Formats) -> str:
+    """An ISO date of birth in the reader's locale ("1 May 1990" / "1 maj 1990")."""
+    try:
+        return format_date(date.fromisoformat(value), "long", locale=fmt.locale)
+    except ValueError:
+        return value
+
+
+def _profile(view: AccountView, fmt: Formats) -> ProfileRow:
     return ProfileRow(
         email=view.email,
         full_name=view.full_name,
-        birth_date=view.birth_date,
-        country=COUNTRIES.get(view.country, view.country),
+        birth_date=_birth_date(view.birth_date, fmt),
+        country=country_name(view.country, fmt.lang),
         phone=view.phone or "—",
-        member_since=when(view.created_at),
-        this_login=_login_line(view.last_login_at, view.last_login_ip),
-        previous_login=_login_line(view.previous_login_at, view.previous_login_ip)
-        or "This is your first sign-in.",
+        member_since=fmt.when(view.created_at),
+        this_login=_login_line(view.last_login_at, view.last_login_ip, fmt),
+        previous_login=_login_line(view.previous_login_at, view.previous_login_ip, fmt)
+        or text(fmt.lang, "account.first_sign_in"),
     )
 
 
-def _session_row(line: SessionLine) -> SessionRow:
+def _session_row(line: SessionLine, fmt: Formats) -> SessionRow:
+    mobile = text(fmt.lang, "account.mobile_app")
     return SessionRow(
         id=str(line.id),
-        device=_device(line.user_agent) if line.kind == SessionKind.BROWSER else "Mobile app",
-        ip=line.ip or "unknown address",
-        started=when(line.created_at),
-        last_seen=when(line.last_seen_at),
+        device=_device(line.user_agent, fmt.lang) if line.kind == SessionKind.BROWSER else mobile,
+        ip=line.ip or text(fmt.lang, "account.unknown_address"),
+        started=fmt.when(line.created_at),
+        last_seen=fmt.when(line.last_seen_at),
         current=line.current,
     )
+
+
+def _plural(lang: str, count: int) -> str:
+    """The CLDR plural form of `count` in `lang`: "one", "few", "many" or "other"."""
+    form = Locale.parse(lang).plural_form(count)
+    return form if form in ("one", "few", "many") else "other"
 
 
 class AccountState(rx.State):
@@ -119,13 +150,14 @@ class AccountState(rx.State):
     error: str = ""
     notice: str = ""
     section_error: dict[str, str] = {}
+    favourites: list[FavouriteRow] = []
 
-    def _fail(self, section: str, err: Exception) -> None:
-        self.section_error = {**self.section_error, section: message(err)}
+    async def _fail(self, section: str, err: Exception) -> None:
+        self.section_error = {**self.section_error, section: message(err, await lang_of(self))}
 
-    def _ok(self, section: str, text: str):
+    async def _ok(self, section: str, key: str, **params: object):
         self.section_error = {k: v for k, v in self.section_error.items() if k != section}
-        return rx.toast.success(text)
+        return rx.toast.success(text(await lang_of(self), key, **params))
 
     async def _me(self) -> Actor:
         """The signed-in player (`requires` has checked the session and the permission)."""
@@ -136,21 +168,41 @@ class AccountState(rx.State):
     async def load(self) -> None:
         me = await self._me()
         view = await call(accounts.account_view, uow(), me)
-        self.profile = _profile(view)
+        self.profile = _profile(view, await formats_of(self))
         self.email_verified, self.mfa_enabled = view.email_verified, view.mfa_enabled
         self.recovery_left = view.recovery_codes_left
         await self._load_sessions(me)
+        await self._load_favourites(me)
 
     async def _load_sessions(self, me: Actor) -> None:
         lines = await call(sessions.list_sessions, uow(), me, now())
-        self.sessions = [_session_row(line) for line in lines]
+        fmt = await formats_of(self)
+        self.sessions = [_session_row(line, fmt) for line in lines]
+
+    async def _load_favourites(self, me: Actor) -> None:
+        starred = (await call(preferences.preferences_of, uow(), me)).favourite_games
+        games = await call(catalog.all_games, uow())
+        self.favourites = [FavouriteRow(g.code, g.name, g.code in starred) for g in games]
+
+    @rx.event
+    @requires("player.account")
+    async def toggle_favourite(self, game_code: str):
+        """Star or un-star a game on the preferences panel (the lobby lists starred games first)."""
+        me = await self._me()
+        try:
+            await call(preferences.toggle_favourite, uow(), me, now(), str(game_code)[:32])
+        except Exception as err:
+            await self._fail("preferences", err)
+            return None
+        await self._load_favourites(me)
+        return None
 
     @rx.event
     @requires("player.account")
     async def resend_verification(self):
         sent = await call(accounts.resend_verification, uow(), await self._me(), now())
         return rx.toast.info(
-            "We sent a new link." if sent else "A link is already on its way: check your mail."
+            text(await lang_of(self), "account.link_sent" if sent else "account.link_on_its_way")
         )
 
     # --- two-step verification --------------------------------------------------------------
@@ -161,7 +213,7 @@ class AccountState(rx.State):
         try:
             enrollment = await call(mfa.begin_enrollment, uow(), await self._me(), now())
         except Exception as err:
-            self._fail("mfa", err)
+            await self._fail("mfa", err)
             return None
         self.enroll_qr, self.enroll_secret, self.new_codes = enrollment.qr_svg_data_uri, enrollment.secret, []
         return None
@@ -178,12 +230,12 @@ class AccountState(rx.State):
         try:
             codes = await call(mfa.confirm_enrollment, uow(), await self._me(), field(form, "code"), now())
         except Exception as err:
-            self._fail("mfa", err)
+            await self._fail("mfa", err)
             return None
         self.enroll_qr = self.enroll_secret = ""
         self.new_codes = list(codes)
         self.mfa_enabled, self.recovery_left = True, len(codes)
-        return self._ok("mfa", "Two-step verification is on.")
+        return await self._ok("mfa", "account.mfa_on")
 
     @rx.event
     @requires("player.account")
@@ -199,7 +251,7 @@ class AccountState(rx.State):
             else:
                 await call(accounts.step_up_with_password, uow(), me, form.get("confirm", ""), now())
         except Exception as err:
-            self._fail(section, err)
+            await self._fail(section, err)
             return False
         return True
 
@@ -217,13 +269,13 @@ class AccountState(rx.State):
             else:
                 codes = await call(mfa.regenerate_recovery_codes, uow(), me, now())
         except Exception as err:
-            self._fail("mfa", err)
+            await self._fail("mfa", err)
             return None
         if turning_off:
             self.mfa_enabled, self.recovery_left = False, 0
-            return self._ok("mfa", "Two-step verification is off.")
+            return await self._ok("mfa", "account.mfa_off")
         self.new_codes, self.recovery_left = list(codes), len(codes)
-        return self._ok("mfa", "New recovery codes are ready; the old ones no longer work.")
+        return await self._ok("mfa", "account.new_codes")
 
     # --- sessions, password, email --------------------------------------------------------------
 
@@ -234,10 +286,10 @@ class AccountState(rx.State):
         try:
             await call(sessions.revoke, uow(), me, int(session_id), now(), reason="player")
         except Exception as err:
-            self._fail("sessions", err)
+            await self._fail("sessions", err)
             return None
         await self._load_sessions(me)
-        return self._ok("sessions", "That session is signed out.")
+        return await self._ok("sessions", "account.session_signed_out")
 
     @rx.event
     @requires("player.account")
@@ -253,12 +305,13 @@ class AccountState(rx.State):
                 now(),
             )
         except Exception as err:
-            self._fail("password", err)
+            await self._fail("password", err)
             return None
         await self._load_sessions(me)
-        others = f" {ended} other session{'s' if ended != 1 else ''} signed out." if ended else ""
+        lang = await lang_of(self)
+        others = " " + text(lang, f"account.others_{_plural(lang, ended)}", count=ended) if ended else ""
         return [
-            self._ok("password", "Your password is changed." + others),
+            await self._ok("password", "account.password_changed", others=others),
             rx.set_value("current_password", ""),
             rx.set_value("new_password", ""),
         ]
@@ -273,11 +326,11 @@ class AccountState(rx.State):
                 accounts.request_email_change, uow(), await self._me(), field(form, "new_email"), now()
             )
         except Exception as err:
-            self._fail("email", err)
+            await self._fail("email", err)
             return None
-        return self._ok("email", "We sent a link to the new address. Your email changes when you open it.")
+        return await self._ok("email", "account.email_link_sent")
 
 
-def _login_line(at, ip: str) -> str:
-    text = when(at)
-    return f"{text} · {ip}" if text and ip else text
+def _login_line(at: datetime | None, ip: str, fmt: Formats) -> str:
+    moment = fmt.when(at)
+    return f"{moment} · {ip}" if moment and ip else moment

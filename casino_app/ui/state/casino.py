@@ -9,18 +9,23 @@ public data from `verify_json` and never asks the server whether a round was fai
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import reflex as rx
+from babel.numbers import format_decimal
 
 from casino_app.domain.errors import DomainError
 from casino_app.domain.identity.actor import Actor
 from casino_app.services.games import catalog, receipts
 from casino_app.services.games.instant import play_session, recall, seeds
 from casino_app.services.games.instant.views import RevealedPair, RoundView, SeedPairView
-from casino_app.ui.format import when
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of
 from casino_app.ui.state.session import SessionState
 
 GAME_ROUTES = {"dice": "/dice", "roulette": "/roulette", "slot": "/slots"}
@@ -34,6 +39,7 @@ class RoundRow:
     when: str = ""
     stake: str = ""
     win: str = ""
+    detail: str = ""  # "1 Dec 2026, 21:00 · stake €1.00 · balance €10.00 → €9.00"
     paid: bool = False  # paid more than nothing
     gained: bool = False  # paid more than the stake (a real win, not a part return)
     status: str = ""
@@ -57,6 +63,8 @@ class RevealedRow:
     client_seed: str = ""
     rounds: str = ""
     revealed: str = ""
+    title: str = ""  # "Revealed server seed (3 rounds)"
+    line: str = ""  # "Revealed 1 Dec 2026, 21:00 · 3 rounds · client seed "
 
 
 def verify_data(v: RoundView) -> str:
@@ -80,30 +88,96 @@ def verify_data(v: RoundView) -> str:
     )
 
 
-def outcome_line(v: RoundView) -> str:
+def game_name(lang: str, code: str, fallback: str = "") -> str:
+    """A casino game's name in `lang` (the catalog's), the service's name for other games."""
+    key = f"casino.game_{code}"
+    return text(lang, key) if code in GAME_ROUTES else fallback or code
+
+
+def rtp_text(fmt: Formats, rtp_percent: str) -> str:
+    """The service's "99.00%" in the reader's locale ("99,00%")."""
+    try:
+        return fmt.percent(Decimal(rtp_percent.strip().rstrip("%")) / 100)
+    except InvalidOperation:
+        return rtp_percent
+
+
+def compact_money(fmt: Formats, minor: int, currency: str) -> str:
+    """A chip's or a stake button's value, whole amounts without their cents: "€1", "€0.50", "1 zł"."""
+    return re.sub(r"[.,]00(?=\D|$)", "", fmt.money(minor, currency))
+
+
+def outcome_line(v: RoundView, fmt: Formats) -> str:
     """What a round did for the player; a return below the stake is not called a win."""
+    win, stake = fmt.money(v.win.minor, v.win.currency), fmt.money(v.stake.minor, v.stake.currency)
     if v.win.minor > v.stake.minor:
-        return f"You win {v.win.text}"
+        return text(fmt.lang, "casino.you_win", amount=win)
     if v.win.minor > 0:
-        return f"{v.win.text} back of your {v.stake.text} stake"
-    return "No win this time"
+        return text(fmt.lang, "casino.part_return", win=win, stake=stake)
+    return text(fmt.lang, "casino.no_win")
 
 
-def round_row(v: RoundView) -> RoundRow:
+def result_line(v: RoundView, fmt: Formats) -> str:
+    """What the round drew, in the reader's language (English: the service's own words)."""
+    if fmt.lang == "en" or v.game_code not in GAME_ROUTES:
+        return v.result
+    try:
+        return _result_in(v, fmt)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return v.result
+
+
+def _result_in(v: RoundView, fmt: Formats) -> str:
+    lang, out, sel = fmt.lang, v.outcome, v.selection
+    if v.game_code == "dice":
+        roll, target = hundredths(fmt, int(out["roll"])), hundredths(fmt, int(sel["target"]))
+        direction = text(lang, f"casino.direction_{sel['direction']}")
+        return text(lang, "casino.result_dice", roll=roll, direction=direction, target=target)
+    if v.game_code == "roulette":
+        colour = text(lang, f"roulette.colour_{out['colour']}")
+        return text(lang, "casino.result_roulette", pocket=out["pocket"], colour=colour)
+    base = out["spins"][0]
+    parts = [
+        text(lang, key, n=n)
+        for key, n in (
+            ("casino.result_slot_lines", len(base.get("lines", []))),
+            ("casino.result_slot_stars", int(base.get("scatters", 0))),
+            ("casino.result_slot_free", int(out.get("free_spins", 0))),
+        )
+        if n
+    ]
+    return ", ".join(parts) or text(lang, "casino.result_slot_no_win")
+
+
+def hundredths(fmt: Formats, value: int, places: int = 2) -> str:
+    """4217 -> "42.17" / "42,17": a roll or a target in the reader's locale."""
+    return format_decimal(Decimal(value).scaleb(-places), format="0." + "0" * places, locale=fmt.locale)
+
+
+def round_row(v: RoundView, fmt: Formats) -> RoundRow:
+    stake, win = fmt.money(v.stake.minor, v.stake.currency), fmt.money(v.win.minor, v.win.currency)
+    before = fmt.money(v.cash_before.minor, v.cash_before.currency)
+    after = (
+        fmt.money(v.cash_after.minor, v.cash_after.currency)
+        if v.cash_after
+        else text(fmt.lang, "casino.after_the_round")
+    )
+    moment = fmt.when(v.created_at)
     return RoundRow(
         v.bet_id,
         v.game_code,
-        v.game_name,
-        when(v.created_at),
-        v.stake.text,
-        v.win.text,
+        game_name(fmt.lang, v.game_code, v.game_name),
+        moment,
+        stake,
+        win,
+        text(fmt.lang, "casino.round_detail", when=moment, stake=stake, before=before, after=after),
         v.win.minor > 0,
         v.win.minor > v.stake.minor,
         v.status,
         "return" if v.status == "win" and v.win.minor <= v.stake.minor else v.status,
-        v.result,
-        v.cash_before.text,
-        v.cash_after.text if v.cash_after else "after the round",
+        result_line(v, fmt),
+        before,
+        after,
         str(v.nonce),
         v.commitment,
         v.client_seed,
@@ -114,8 +188,11 @@ def round_row(v: RoundView) -> RoundRow:
     )
 
 
-def revealed_row(p: RevealedPair) -> RevealedRow:
-    return RevealedRow(p.commitment, p.server_seed, p.client_seed, str(p.rounds), when(p.revealed_at))
+def revealed_row(p: RevealedPair, fmt: Formats) -> RevealedRow:
+    rounds, revealed = fmt.number(p.rounds), fmt.when(p.revealed_at)
+    title = text(fmt.lang, "casino.revealed_seed", rounds=rounds)
+    line = text(fmt.lang, "fairness.revealed_line", when=revealed, rounds=rounds)
+    return RevealedRow(p.commitment, p.server_seed, p.client_seed, rounds, revealed, title, line)
 
 
 class CasinoState(rx.State):
@@ -156,8 +233,9 @@ class CasinoState(rx.State):
         await self._refresh_rounds(actor)
 
     async def _refresh_rounds(self, actor: Actor) -> None:
+        fmt = await formats_of(self)
         views = await call(recall.recent_rounds, uow(), actor, self.rounds_game or None, 10)
-        self.rounds = [round_row(v) for v in views]
+        self.rounds = [round_row(v, fmt) for v in views]
         self.rules_json = await call(_rules_of, views)
         try:
             pos = await call(play_session.position, uow(), actor, now())
@@ -165,9 +243,9 @@ class CasinoState(rx.State):
             return
         self.session_since, self.session_since_text = (
             pos.started_at.isoformat(),
-            pos.started_at.strftime("%H:%M"),
+            fmt.time(pos.started_at),
         )
-        self.session_net, self.session_rounds = pos.net.text, pos.rounds
+        self.session_net, self.session_rounds = fmt.money(pos.net.minor, pos.net.currency), pos.rounds
         self.session_loss, self.session_gain = pos.net.minor < 0, pos.net.minor > 0
 
     async def _after_round(self, view: RoundView) -> None:
@@ -187,18 +265,18 @@ class CasinoState(rx.State):
     @requires("player.play")
     async def rotate(self):
         """Reveal the server seed and start a new pair (with the typed client seed, if any)."""
-        actor = await self._who()
+        actor, fmt = await self._who(), await formats_of(self)
         wanted = self.seed_input if self.seed_input != "" else None
         try:
             rotation = await call(seeds.rotate_seed, uow(), actor, wanted, now())
         except Exception as err:
-            self.seed_error = message(err)
+            self.seed_error = message(err, fmt.lang)
             return None
         self._show_pair(rotation.active)
-        self.last_revealed, self.has_revealed = revealed_row(rotation.revealed), True
+        self.last_revealed, self.has_revealed = revealed_row(rotation.revealed, fmt), True
         self.seed_input = ""
         await self._refresh_rounds(actor)
-        return rx.toast.success("Seed revealed: your past rounds can now be verified.")
+        return rx.toast.success(text(fmt.lang, "casino.seed_revealed"))
 
     @rx.event
     @requires("player.history")
@@ -207,7 +285,7 @@ class CasinoState(rx.State):
         try:
             signed = await call(receipts.receipt, uow(), await self._who(), str(bet_id))
         except Exception as err:
-            return rx.toast.error(message(err))
+            return rx.toast.error(message(err, (await formats_of(self)).lang))
         body = json.dumps(signed.envelope(), indent=1, ensure_ascii=False, sort_keys=True)
         return rx.download(data=body, filename=f"receipt-{signed.bet_id}.json")
 
@@ -233,11 +311,7 @@ class GameCard:
     stakes: str = ""
 
 
-_BLURBS = {
-    "dice": ("dices", "Pick your chance, roll under or over. Payout from the odds."),
-    "roulette": ("circle_dot", "European single zero: every bet on the board, up to 15 a spin."),
-    "slot": ("cherry", "5 reels, 10 lines, wilds, stars and free spins."),
-}
+_ICONS = {"dice": "dices", "roulette": "circle_dot", "slot": "cherry"}
 
 
 class CasinoLobbyState(rx.State):
@@ -249,7 +323,7 @@ class CasinoLobbyState(rx.State):
     async def load(self) -> None:
         from casino_app.services.games.instant import dice, roulette, slot
 
-        cards = []
+        fmt, cards = await formats_of(self), []
         for code, info_of in (
             ("dice", dice.dice_info),
             ("roulette", roulette.roulette_info),
@@ -259,7 +333,15 @@ class CasinoLobbyState(rx.State):
                 info = await call(info_of, uow())
             except DomainError:
                 continue
-            icon, blurb = _BLURBS[code]
-            stakes = f"{info.min_stake.text} – {info.max_stake.text}"
-            cards.append(GameCard(code, info.name, GAME_ROUTES[code], icon, blurb, info.rtp_percent, stakes))
+            low, high = info.min_stake, info.max_stake
+            stakes = text(
+                fmt.lang,
+                "casino.stakes_range",
+                low=fmt.money(low.minor, low.currency),
+                high=fmt.money(high.minor, high.currency),
+            )
+            blurb = text(fmt.lang, f"casino.blurb_{code}")
+            name = game_name(fmt.lang, code, info.name)
+            rtp = rtp_text(fmt, info.rtp_percent)
+            cards.append(GameCard(code, name, GAME_ROUTES[code], _ICONS[code], blurb, rtp, stakes))
         self.casino_games = cards

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 import reflex as rx
 
 from casino_app.domain.errors import RulesChanged
 from casino_app.domain.games import dice as dice_rules
-from casino_app.domain.money.amounts import Money, format_money, parse_amount, to_decimal_string
+from casino_app.domain.money.amounts import Money, parse_amount, to_decimal_string
 from casino_app.services.games.instant import dice
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
-from casino_app.ui.state.casino import CasinoState, outcome_line
+from casino_app.ui.state.casino import CasinoState, hundredths, outcome_line, rtp_text
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of
 from casino_app.ui.state.rg_play import interrupted
 from casino_app.ui.state.session import SessionState
 
@@ -22,6 +26,7 @@ class DiceState(rx.State):
     target: int = 50  # whole percent on the slider: "under 50" wins on 0.00-49.99
     stake_text: str = "1.00"
     currency: str = "EUR"
+    lang: str = "en"  # the tab's language when the page loaded: the live figures below use it
     edge: int = 100
     min_target: int = 2
     max_target: int = 98
@@ -44,15 +49,29 @@ class DiceState(rx.State):
         t = self.target * 100
         return t if self.direction == "under" else dice_rules.RANGE - t
 
+    def _fmt(self) -> Formats:
+        return Formats(self.lang)
+
     @rx.var
     def chance_text(self) -> str:
-        c = self._chance()
-        return f"{c // 100}.{c % 100:02d}%"
+        return self._fmt().percent(Decimal(self._chance()).scaleb(-4))
 
     @rx.var
     def multiplier_text(self) -> str:
         scaled = (dice_rules.RANGE - self.edge) * 10_000 // max(1, self._chance())
-        return f"×{scaled // 10_000}.{scaled % 10_000:04d}"
+        return "×" + hundredths(self._fmt(), scaled, 4)
+
+    @rx.var
+    def target_text(self) -> str:
+        return hundredths(self._fmt(), self.target * 100)
+
+    @rx.var
+    def range_low(self) -> str:
+        return hundredths(self._fmt(), 0)
+
+    @rx.var
+    def range_high(self) -> str:
+        return hundredths(self._fmt(), dice_rules.RANGE - 1)
 
     @rx.var
     def payout_text(self) -> str:
@@ -61,13 +80,20 @@ class DiceState(rx.State):
         except Exception:
             return "—"
         win = stake * (dice_rules.RANGE - self.edge) // max(1, self._chance())
-        return format_money(Money(win, self.currency))
+        return self._fmt().money(win, self.currency)
+
+    @rx.var
+    def stake_label(self) -> str:
+        return text(self.lang, "dice.stake_in", currency=self.currency)
+
+    @rx.var
+    def stake_range(self) -> str:
+        return text(self.lang, "dice.stake_range", low=self.min_stake, high=self.max_stake)
 
     @rx.var
     def rule_text(self) -> str:
-        if self.direction == "under":
-            return f"You win if the roll is under {self.target}.00"
-        return f"You win if the roll is {self.target}.00 or more"
+        key = "dice.win_if_under" if self.direction == "under" else "dice.win_if_over"
+        return text(self.lang, key, target=hundredths(self._fmt(), self.target * 100))
 
     @rx.var
     def win_zone(self) -> str:
@@ -86,8 +112,14 @@ class DiceState(rx.State):
         await (await self.get_state(CasinoState))._load("dice")
 
     async def _load_info(self) -> None:
+        fmt = await formats_of(self)
         info = await call(dice.dice_info, uow())
-        self.rtp, self.min_stake, self.max_stake = info.rtp_percent, info.min_stake.text, info.max_stake.text
+        low, high = info.min_stake, info.max_stake
+        self.lang, self.rtp = fmt.lang, rtp_text(fmt, info.rtp_percent)
+        self.min_stake, self.max_stake = (
+            fmt.money(low.minor, low.currency),
+            fmt.money(high.minor, high.currency),
+        )
         self.currency, self.version, self.edge = (
             info.min_stake.currency,
             info.version,
@@ -150,7 +182,7 @@ class DiceState(rx.State):
             )
             view = await call(dice.roll, uow(), session._actor(), cmd, now())
         except Exception as err:
-            self.error, self.busy = message(err), False
+            self.error, self.busy = message(err, self.lang), False
             if isinstance(err, RulesChanged):
                 await self._load_info()
             await session._refresh_balance()
@@ -158,8 +190,9 @@ class DiceState(rx.State):
             return
         self._request_id = uuid.uuid4().hex
         rolled = int(view.outcome.get("roll", 0))
-        self.roll_text, self.roll_percent = dice_rules.describe(rolled), f"{rolled / 100:.2f}%"
+        fmt = await formats_of(self)
+        self.roll_text, self.roll_percent = hundredths(fmt, rolled), f"{rolled / 100:.2f}%"
         self.won = view.win.minor > view.stake.minor
-        self.result_line = outcome_line(view)
+        self.result_line = outcome_line(view, fmt)
         self.has_result, self.busy, self.rolls = True, False, self.rolls + 1
         await casino._after_round(view)

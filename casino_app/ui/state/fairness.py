@@ -8,6 +8,7 @@ from casino_app.services.games.instant import seeds
 from casino_app.ui.services import call, uow
 from casino_app.ui.state.casino import CasinoState, RevealedRow, revealed_row
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of
 
 
 class FairnessState(rx.State):
@@ -19,4 +20,5 @@ class FairnessState(rx.State):
         casino = await self.get_state(CasinoState)
         await casino._load("")
         pairs = await call(seeds.revealed_pairs, uow(), await casino._who(), 10)
-        self.revealed = [revealed_row(p) for p in pairs]
+        fmt = await formats_of(self)
+        self.revealed = [revealed_row(p, fmt) for p in pairs]

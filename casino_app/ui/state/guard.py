@@ -17,6 +17,8 @@ import reflex as rx
 
 from casino_app.services import authz
 from casino_app.ui import routes
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.state.locale import lang_of
 from casino_app.ui.state.session import SessionState
 
 # "StateClass.handler" -> permission
@@ -46,7 +48,7 @@ def _plain(fn: Callable[..., Any], permission: str) -> Callable[..., Any]:
     async def guarded(self: rx.State, *args: Any, **kwargs: Any) -> Any:
         session = await self.get_state(SessionState)
         if await session._authorize(permission) is None:
-            return _denied(session, permission)
+            return await _denied(session, permission)
         result = fn(self, *args, **kwargs)
         return await result if inspect.isawaitable(result) else result
 
@@ -60,7 +62,7 @@ def _streaming(fn: Callable[..., Any], permission: str) -> Callable[..., Any]:
     async def guarded(self: rx.State, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         session = await self.get_state(SessionState)
         if await session._authorize(permission) is None:
-            yield _denied(session, permission)
+            yield await _denied(session, permission)
             return
         async for update in fn(self, *args, **kwargs):
             yield update
@@ -68,8 +70,9 @@ def _streaming(fn: Callable[..., Any], permission: str) -> Callable[..., Any]:
     return guarded
 
 
-def _denied(session: SessionState, permission: str) -> Any:
+async def _denied(session: SessionState, permission: str) -> Any:
+    lang = await lang_of(session)
     if session._signed_in_id() is None:
         target = routes.LOGIN if permission.startswith("player.") else routes.OPS_LOGIN
-        return [rx.toast.error("Please sign in."), rx.redirect(target)]
-    return rx.toast.error(authz.DENIED)
+        return [rx.toast.error(text(lang, "auth.please_sign_in")), rx.redirect(target)]
+    return rx.toast.error(text(lang, "errors.permission_denied"))  # authz.DENIED in English

@@ -8,9 +8,11 @@ import reflex as rx
 
 from casino_app.services.dto import TicketLine
 from casino_app.services.games import lotto
-from casino_app.ui.format import when
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, uow
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of
 from casino_app.ui.state.session import SessionState
 
 
@@ -29,19 +31,20 @@ class TicketRow:
     issued: str = ""
 
 
-def ticket_row(t: TicketLine) -> TicketRow:
+def ticket_row(t: TicketLine, fmt: Formats) -> TicketRow:
+    """One ticket in the reader's language and zone; its draw by name, not by code."""
     return TicketRow(
         t.validation_number,
         t.game_name,
-        t.draw_code,
-        when(t.draw_at),
+        fmt.draw_name(t.game_name, t.draw_at),
+        fmt.when(t.draw_at),
         list(t.selection),
         list(t.numbers),
         t.status,
-        t.stake.text,
-        t.win.text,
-        "" if t.matches is None else f"{t.matches} matched",
-        when(t.issued_at),
+        fmt.money(t.stake.minor, t.stake.currency),
+        fmt.money(t.win.minor, t.win.currency),
+        "" if t.matches is None else text(fmt.lang, "history.matched", count=t.matches),
+        fmt.when(t.issued_at),
     )
 
 
@@ -52,4 +55,5 @@ class HistoryState(rx.State):
     @requires("player.history")
     async def load(self) -> None:
         actor = (await self.get_state(SessionState))._actor()
-        self.tickets = [ticket_row(t) for t in await call(lotto.ticket_history, uow(), actor)]
+        fmt = await formats_of(self)
+        self.tickets = [ticket_row(t, fmt) for t in await call(lotto.ticket_history, uow(), actor)]

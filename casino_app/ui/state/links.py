@@ -13,9 +13,11 @@ import reflex as rx
 from casino_app.domain.identity.vocabulary import Role
 from casino_app.services.identity import accounts, mail
 from casino_app.ui import routes
-from casino_app.ui.format import when
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of, lang_of
 from casino_app.ui.state.session import SessionState, field
 
 MAX_TOKEN = 128
@@ -33,13 +35,13 @@ class MailRow:
     link: str
 
 
-def _mail_row(m: mail.MailView) -> MailRow:
+def _mail_row(m: mail.MailView, fmt: Formats) -> MailRow:
     return MailRow(
         id=str(m.id),
-        recipient=m.recipient or "(erased)",
+        recipient=m.recipient or text(fmt.lang, "mailbox.erased"),
         subject=m.subject,
-        when=when(m.created_at),
-        body=m.body or "(erased with the account's personal data)",
+        when=fmt.when(m.created_at),
+        body=m.body or text(fmt.lang, "mailbox.erased_body"),
         link=_first_link(m.body),
     )
 
@@ -63,7 +65,7 @@ class LinkState(rx.State):
         try:
             self.result = await call(accounts.confirm_email_link, uow(), token, now())
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, await lang_of(self))
         return rx.redirect(routes.VERIFY_EMAIL, replace=True)
 
     @rx.event
@@ -77,17 +79,18 @@ class LinkState(rx.State):
 
     @rx.event
     async def reset_password(self, form: dict[str, str]):
+        lang = await lang_of(self)
         if not self._token:
-            self.error = "Open the link from your email first."
+            self.error = text(lang, "auth.open_link_first")
             return None
         try:
             role = await call(accounts.reset_password, uow(), self._token, form.get("password", ""), now())
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, lang)
             return None
         self._token, self.error, self.done = "", "", True
         session = await self.get_state(SessionState)
-        session._forget("Your password is changed. Sign in with the new one.")
+        session._forget(text(lang, "auth.password_changed"))
         return rx.redirect(routes.LOGIN if role == Role.PLAYER else routes.OPS_LOGIN)
 
     @rx.event
@@ -118,7 +121,8 @@ class MailboxState(rx.State):
         if not self.enabled:
             return
         actor = (await self.get_state(SessionState))._actor()
-        self.messages = [_mail_row(m) for m in await call(mail.recent, work, actor)]
+        fmt = await formats_of(self)
+        self.messages = [_mail_row(m, fmt) for m in await call(mail.recent, work, actor)]
 
 
 def _first_link(body: str) -> str:

@@ -18,13 +18,13 @@ class LocaleState(rx.State):
     lang: str = rx.Cookie("", name="kl_lang", max_age=YEAR, same_site="lax")
     zone: str = rx.Cookie("", name="kl_zone", max_age=YEAR, same_site="lax")
 
-    def formats(self) -> Formats:
+    def _formats(self) -> Formats:
         return Formats(supported(self.lang), valid_zone(self.zone))
 
 
 async def formats_of(state: rx.State) -> Formats:
     """How the tab of `state` shows money and dates (for any state's loader or handler)."""
-    return (await state.get_state(LocaleState)).formats()
+    return (await state.get_state(LocaleState))._formats()
 
 
 async def lang_of(state: rx.State) -> str:

@@ -17,9 +17,12 @@ from casino_app.domain.money.amounts import parse_amount
 from casino_app.services.dto import GameView, TicketReceipt
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto import draw_queries
-from casino_app.ui.format import when
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.lobby import percent
+from casino_app.ui.state.locale import formats_of, lang_of
 from casino_app.ui.state.rg_play import RealityState, interrupted
 from casino_app.ui.state.session import SessionState
 
@@ -48,15 +51,16 @@ class ReceiptRow:
     numbers: list[int] = field(default_factory=list)
 
 
-def receipt_row(r: TicketReceipt) -> ReceiptRow:
+def receipt_row(r: TicketReceipt, fmt: Formats) -> ReceiptRow:
+    """The receipt in the reader's language and zone; its draw by name, not by code."""
     return ReceiptRow(
         r.validation_number,
         r.game_name,
-        r.draw_code,
-        when(r.draw_at),
-        r.stake.text,
-        when(r.issued_at),
-        r.balance_after.text,
+        fmt.draw_name(r.game_name, r.draw_at),
+        fmt.when(r.draw_at),
+        fmt.money(r.stake.minor, r.stake.currency),
+        fmt.when(r.issued_at),
+        fmt.money(r.balance_after.minor, r.balance_after.currency),
         list(r.selection),
     )
 
@@ -84,20 +88,22 @@ class PlayState(rx.State):
     _request_id: str = ""
 
     @rx.var
-    def picked_count(self) -> str:
-        return f"{len(self.selected)} of {self.pick} picked"
-
-    @rx.var
     def ready(self) -> bool:
         return len(self.selected) == self.pick and self.draw_id > 0
 
-    def _apply_game(self, game: GameView) -> None:
+    def _apply_game(self, game: GameView, fmt: Formats) -> None:
         self.game_code, self.pick = game.code, game.pick
         self.pool_numbers = list(range(1, game.pool + 1))
         self.paytable = [
-            PrizeRow(f"{m} numbers", f"{x:,}× stake") for m, x in sorted(game.paytable, reverse=True)
+            PrizeRow(
+                text(fmt.lang, "play.prize_matches", count=m),
+                text(fmt.lang, "play.prize_pays", times=fmt.number(x)),
+            )
+            for m, x in sorted(game.paytable, reverse=True)
         ]
-        self.rtp, self.min_stake, self.max_stake = game.rtp_percent, game.min_stake.text, game.max_stake.text
+        self.rtp = percent(fmt, game.rtp_percent)
+        self.min_stake = fmt.money(game.min_stake.minor, game.min_stake.currency)
+        self.max_stake = fmt.money(game.max_stake.minor, game.max_stake.currency)
         self.currency = game.min_stake.currency
         self.selected = [n for n in self.selected if n <= game.pool][: game.pick]
 
@@ -111,10 +117,11 @@ class PlayState(rx.State):
             ),
             None,
         )
+        fmt = await formats_of(self)
         self.draw_id = draw.id if draw else 0
-        self.draw_at = when(draw.draw_at) if draw else ""
+        self.draw_at = fmt.draw_name(draw.game_name, draw.draw_at) if draw else ""
         self.close_iso = draw.sales_close_at.isoformat() if draw else ""
-        self.close_at = draw.sales_close_at.strftime("%H:%M UTC") if draw else ""
+        self.close_at = fmt.time(draw.sales_close_at) if draw else ""
 
     @rx.event
     async def load(self) -> None:
@@ -124,7 +131,7 @@ class PlayState(rx.State):
         self.receipt, self.has_receipt, self.error = ReceiptRow(), False, ""
         chosen = next((g for g in views if g.code == self.game_code), views[0] if views else None)
         if chosen is not None:
-            self._apply_game(chosen)
+            self._apply_game(chosen, await formats_of(self))
             await self._show_next_draw()
         self._request_id = uuid.uuid4().hex
 
@@ -140,14 +147,14 @@ class PlayState(rx.State):
         await self.load()
 
     @rx.event
-    def toggle(self, number: int) -> None:
+    async def toggle(self, number: int) -> None:
         self.error = ""
         if number in self.selected:
             self.selected = [n for n in self.selected if n != number]
         elif len(self.selected) < self.pick:
             self.selected = sorted([*self.selected, number])
         else:
-            self.error = f"You already have {self.pick} numbers. Tap one to remove it first."
+            self.error = text(await lang_of(self), "play.too_many", pick=self.pick)
 
     @rx.event
     def quick_pick(self) -> None:
@@ -172,6 +179,7 @@ class PlayState(rx.State):
     @requires("player.play")
     async def play(self):
         session = await self.get_state(SessionState)
+        fmt = await formats_of(self)
         self.busy, self.error = True, ""
         yield
         try:
@@ -181,18 +189,18 @@ class PlayState(rx.State):
             )
             receipt = await call(lotto.place_lotto_ticket, uow(), session._actor(), cmd, now())
         except DrawClosed as err:
-            self.error, self.busy = message(err), False
+            self.error, self.busy = message(err, fmt.lang), False
             await self._show_next_draw()
             await session._refresh_balance()
             return
         except Exception as err:
-            self.error, self.busy = message(err), False
+            self.error, self.busy = message(err, fmt.lang), False
             await session._refresh_balance()
             yield await interrupted(self, err)
             return
         self.busy = False
         self._request_id = uuid.uuid4().hex
-        self.receipt, self.has_receipt = receipt_row(receipt), True
-        session.balance_text = receipt.balance_after.text
+        self.receipt, self.has_receipt = receipt_row(receipt, fmt), True
+        session.balance_text = fmt.money(receipt.balance_after.minor, receipt.balance_after.currency)
         await (await self.get_state(RealityState))._refresh()  # the session's net result
-        yield rx.toast.success(f"Ticket {receipt.validation_number} is in the draw.")
+        yield rx.toast.success(text(fmt.lang, "play.ticket_in_draw", validation=receipt.validation_number))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from casino_app.services.compliance import privacy
+from casino_app.ui.i18n.catalog import text
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import lang_of
 from casino_app.ui.state.session import SessionState
 
 CONFIRM_WORD = "ERASE"
@@ -40,31 +42,31 @@ class PrivacyState(rx.State):
     @rx.event
     @requires("player.privacy")
     async def download(self):
-        actor = (await self.get_state(SessionState))._actor()
+        actor, lang = (await self.get_state(SessionState))._actor(), await lang_of(self)
         try:
-            text = await call(privacy.download_player_data, uow(), actor, now())
+            data = await call(privacy.download_player_data, uow(), actor, now())
         except Exception as err:
-            return rx.toast.error(message(err))
+            return rx.toast.error(message(err, lang))
         stamp = now().strftime("%Y%m%d")
         return [
-            rx.download(data=text, filename=f"kasyno-my-data-{stamp}.json", mime_type="application/json"),
-            rx.toast.success("Your data is downloading."),
+            rx.download(data=data, filename=f"kasyno-my-data-{stamp}.json", mime_type="application/json"),
+            rx.toast.success(text(lang, "privacy.downloading")),
         ]
 
     @rx.event
     @requires("player.privacy")
     async def erase(self):
-        actor = (await self.get_state(SessionState))._actor()
+        actor, lang = (await self.get_state(SessionState))._actor(), await lang_of(self)
         if self.confirm_text.strip().upper() != CONFIRM_WORD:
-            self.error = f"Type {CONFIRM_WORD} to confirm."
+            self.error = text(lang, "privacy.type_to_confirm", word=CONFIRM_WORD)
             return None
         try:
             await call(privacy.erase_player, uow(), actor, reason="self-service erasure request", now=now())
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, lang)
             return None
         self.dialog_open = False
         return [
-            rx.toast.success("Your personal data has been erased. You have been signed out."),
+            rx.toast.success(text(lang, "privacy.erased")),
             SessionState.logout,
         ]

@@ -22,9 +22,12 @@ from casino_app.services.compliance.rg.dto import BlockView, SetLimit
 from casino_app.services.compliance.rg.views import player as rg_views
 from casino_app.services.compliance.rg.views.dto import RgOverview
 from casino_app.ui import routes
+from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, catalog, text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state import tab
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of
 from casino_app.ui.state.rg_rows import (
     DecisionRow,
     HistoryRow,
@@ -54,8 +57,17 @@ def blocked_target(block: BlockView, profile_code: str) -> str:
     return f"{routes.RG_BLOCKED}?{urlencode(query)}"
 
 
+def saved_text(lang: str, status: str, said: str) -> str:
+    """The toast after a limit change: the service's own sentence in English, the catalog's otherwise."""
+    if lang == DEFAULT_LANGUAGE and said:
+        return said
+    key = f"rg.saved_{status}"
+    return text(lang, key if key in catalog(lang) else "rg.saved")
+
+
 class ResponsibleState(rx.State):
     _profile_code: str = ""
+    _lang: str = DEFAULT_LANGUAGE
     loaded: bool = False
     currency: str = ""
     profile_name: str = ""
@@ -93,48 +105,60 @@ class ResponsibleState(rx.State):
     def can_exclude(self) -> bool:
         return self.exclusion_choice != "" and self.exclusion_confirm.strip().upper() == CONFIRM_WORD
 
-    def _show(self, view: RgOverview) -> None:
-        lim = view.limits
+    def _show(self, view: RgOverview, fmt: Formats) -> None:
+        lim, lang = view.limits, fmt.lang
         self.currency, self.profile_name, self._profile_code = (
             view.currency,
             view.profile_name,
             view.profile_code,
         )
-        self.cooling_off = length_label(view.cooling_off)
-        self.limits = [limit_row(line) for line in lim.lines if line.in_force is not None]
-        self.pending = [pending_row(c) for c in lim.pending]
+        self.cooling_off = length_label(view.cooling_off, lang)
+        self.limits = [limit_row(line, fmt) for line in lim.lines if line.in_force is not None]
+        self.pending = [pending_row(c, fmt) for c in lim.pending]
         self.review_due = lim.review_due
-        self.session_limit = f"{lim.session_limit_minutes} min" if lim.session_limit_minutes else ""
+        minutes = lim.session_limit_minutes
+        self.session_limit = text(lang, "rg.minutes_in_force", n=minutes) if minutes else ""
         own = lim.own_session_limit_minutes
         self.own_session_limit = str(own) if own else NO_LIMIT
-        self.session_options = [[NO_LIMIT, "No session limit"]] + [
-            [str(m), f"{m} minutes"] for m in view.session_options
+        self.session_options = [[NO_LIMIT, text(lang, "rg.no_session_limit")]] + [
+            [str(m), text(lang, "rg.n_minutes", n=m)] for m in view.session_options
         ]
-        r = view.reality
-        self.reality_text = f"every {r.in_force_minutes} min" if r.in_force_minutes else "off"
-        shown = r.chosen_minutes or (r.in_force_minutes if r.required_max is not None else None)
-        self.reality_choice = str(shown) if shown else NO_LIMIT
-        off = [] if r.required_max is not None else [[NO_LIMIT, "Off"]]
-        self.reality_options = off + [[str(m), f"Every {m} minutes"] for m in r.options]
-        self.reality_required = r.required_max is not None
+        self._show_reality(view, lang)
         self.block_text = view.block.text
         self.timeout_options = [
-            [str(int(t.total_seconds() // 3600)), length_label(t)] for t in view.timeout_options
+            [str(int(t.total_seconds() // 3600)), length_label(t, lang)] for t in view.timeout_options
         ]
-        self.exclusion_terms = [[term.value, label] for term, label in view.exclusion_terms]
+        self.exclusion_terms = [
+            [term.value, text(lang, f"rg.term_{term.value}")] for term, _ in view.exclusion_terms
+        ]
         # The selects show their first option until the player picks: the state says the same.
         self.timeout_choice = self.timeout_choice or (self.timeout_options or [[""]])[0][0]
         self.exclusion_choice = self.exclusion_choice or (self.exclusion_terms or [[""]])[0][0]
         self.helplines = list(view.helplines)
 
+    def _show_reality(self, view: RgOverview, lang: str) -> None:
+        r = view.reality
+        every = r.in_force_minutes
+        self.reality_text = text(lang, "rg.every_n_min", n=every) if every else text(lang, "rg.off")
+        shown = r.chosen_minutes or (r.in_force_minutes if r.required_max is not None else None)
+        self.reality_choice = str(shown) if shown else NO_LIMIT
+        off = [] if r.required_max is not None else [[NO_LIMIT, text(lang, "rg.off_option")]]
+        self.reality_options = off + [[str(m), text(lang, "rg.every_n_minutes", n=m)] for m in r.options]
+        self.reality_required = r.required_max is not None
+
+    async def _language(self) -> str:
+        self._lang = (await formats_of(self)).lang
+        return self._lang
+
     async def _actor(self):
         return (await self.get_state(SessionState))._actor()
 
     async def _reload(self) -> None:
-        actor = await self._actor()
-        self._show(await call(rg_views.my_overview, uow(), actor, now()))
-        self.history = [history_row(h) for h in await call(rg_views.my_history, uow(), actor)]
-        self.decisions = [decision_row(d) for d in await call(rg_cases.my_decisions, uow(), actor)]
+        actor, fmt = await self._actor(), await formats_of(self)
+        self._lang = fmt.lang
+        self._show(await call(rg_views.my_overview, uow(), actor, now()), fmt)
+        self.history = [history_row(h, fmt) for h in await call(rg_views.my_history, uow(), actor)]
+        self.decisions = [decision_row(d, fmt) for d in await call(rg_cases.my_decisions, uow(), actor)]
         self.loaded = True
 
     @rx.event
@@ -146,7 +170,7 @@ class ResponsibleState(rx.State):
         try:
             await self._reload()
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, await self._language())
 
     # --- form fields ----------------------------------------------------------------------
 
@@ -200,11 +224,11 @@ class ResponsibleState(rx.State):
         try:
             change = await call(rg_limits.set_limit, uow(), await self._actor(), cmd, now())
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, await self._language())
             return None
         self.limit_amount = ""
         await self._reload()
-        return rx.toast.success(change.message or "Saved.")
+        return rx.toast.success(saved_text(self._lang, change.status, change.message))
 
     @rx.event
     @requires(RG)
@@ -214,7 +238,7 @@ class ResponsibleState(rx.State):
         try:
             amount = parse_amount(self.limit_amount, self.currency or "EUR").minor
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, await self._language())
             return None
         return await self._change(SetLimit(self.limit_kind, self.limit_period, amount))
 
@@ -235,23 +259,21 @@ class ResponsibleState(rx.State):
     @rx.event
     @requires(RG)
     async def confirm_raise(self, change_id: str):
-        return await self._pending_step(rg_limits.confirm_raise, change_id, "Your new limit applies now.")
+        return await self._pending_step(rg_limits.confirm_raise, change_id, "rg.new_limit_applies")
 
     @rx.event
     @requires(RG)
     async def cancel_raise(self, change_id: str):
-        return await self._pending_step(
-            rg_limits.cancel_raise, change_id, "Request withdrawn: your limit stays."
-        )
+        return await self._pending_step(rg_limits.cancel_raise, change_id, "rg.request_withdrawn")
 
     async def _pending_step(self, fn, change_id: str, done: str):
         try:
             await call(fn, uow(), await self._actor(), _int(change_id), now())
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, await self._language())
             return None
         await self._reload()
-        return rx.toast.success(done)
+        return rx.toast.success(text(self._lang, done))
 
     @rx.event
     @requires(RG)
@@ -260,9 +282,9 @@ class ResponsibleState(rx.State):
         try:
             await call(rg_limits.review_limits, uow(), await self._actor(), now())
         except Exception as err:
-            return rx.toast.error(message(err))
+            return rx.toast.error(message(err, await self._language()))
         self.review_due = False
-        return rx.toast.success("Thanks for reviewing your limits.")
+        return rx.toast.success(text(await self._language(), "rg.thanks_review"))
 
     # --- reality checks -------------------------------------------------------------------
 
@@ -273,10 +295,10 @@ class ResponsibleState(rx.State):
         try:
             await call(rg_sessions.set_reality_interval, uow(), await self._actor(), minutes, now())
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, await self._language())
             return None
         await self._reload()
-        return rx.toast.success(f"Reality checks: {self.reality_text}.")
+        return rx.toast.success(text(self._lang, "rg.reality_saved", what=self.reality_text))
 
     # --- time-out and self-exclusion ------------------------------------------------------
 
@@ -290,7 +312,7 @@ class ResponsibleState(rx.State):
     @requires(RG)
     async def self_exclude(self):
         if not self.can_exclude:
-            self.block_error = f"Choose how long, then type {CONFIRM_WORD} to confirm."
+            self.block_error = text(await self._language(), "rg.choose_then_type", word=CONFIRM_WORD)
             return None
         return await self._block(rg_exclusion.self_exclude, self.exclusion_choice)
 
@@ -298,7 +320,7 @@ class ResponsibleState(rx.State):
         try:
             block = await call(fn, uow(), await self._actor(), term, now())
         except Exception as err:
-            self.block_error = message(err)
+            self.block_error = message(err, await self._language())
             return None
         self.exclusion_open = self.timeout_open = False
         session = await self.get_state(SessionState)
@@ -315,10 +337,10 @@ class ResponsibleState(rx.State):
                 rg_cases.appeal_decision, uow(), await self._actor(), _int(case_id), self.appeal_text, now()
             )
         except Exception as err:
-            return rx.toast.error(message(err))
+            return rx.toast.error(message(err, await self._language()))
         self.appeal_text = ""
         await self._reload()
-        return rx.toast.success("Your appeal is with the safer gambling team.")
+        return rx.toast.success(text(self._lang, "rg.appeal_sent"))
 
 
 def _int(value: object) -> int:

@@ -14,19 +14,29 @@ from typing import Any
 
 import reflex as rx
 
-from casino_app.domain.compliance import exclusion
 from casino_app.domain.compliance.profiles import DEFAULT_CODE, PROFILES
 from casino_app.domain.compliance.vocabulary import BlockKind, RealityChoice
 from casino_app.domain.errors import DomainError, PlayBlocked, RealityCheckDue, SessionLimitReached
 from casino_app.services.compliance.rg import sessions as rg_sessions
 from casino_app.services.compliance.rg.dto import PlayPosition
 from casino_app.ui import routes
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state import tab
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of
 from casino_app.ui.state.session import SessionState
 
 PLAY = "player.play"
+
+
+def played_text(lang: str, seconds: int) -> str:
+    """Time played as people say it: "16 min", "1 h 16 min" / "1 godz. 16 min"."""
+    minutes = max(0, seconds // 60)
+    if minutes < 60:
+        return text(lang, "reality.minutes", m=minutes)
+    return text(lang, "reality.hours_minutes", h=minutes // 60, m=minutes % 60)
 
 
 class RealityState(rx.State):
@@ -42,23 +52,23 @@ class RealityState(rx.State):
     net_loss: bool = False
     error: str = ""
 
-    def _show(self, pos: PlayPosition) -> None:
+    def _show(self, pos: PlayPosition, fmt: Formats) -> None:
         self.showing = pos.reality_check_due
         self.played, self.staked, self.won, self.net = (
-            pos.played_text,
-            pos.staked.text,
-            pos.won.text,
-            pos.net.text,
+            played_text(fmt.lang, pos.played_seconds),
+            fmt.money(pos.staked.minor, pos.staked.currency),
+            fmt.money(pos.won.minor, pos.won.currency),
+            fmt.money(pos.net.minor, pos.net.currency),
         )
-        self.started = pos.started_at.strftime("%H:%M UTC") if pos.started_at else ""
+        self.started = fmt.time(pos.started_at) if pos.started_at else ""
         self.started_iso = pos.started_at.isoformat() if pos.started_at else ""
         self.net_loss = pos.net.minor < 0
 
     async def _refresh(self) -> None:
         """The play session's figures now (kept as they were when they cannot be read)."""
-        actor = (await self.get_state(SessionState))._actor()
+        actor, fmt = (await self.get_state(SessionState))._actor(), await formats_of(self)
         try:
-            self._show(await call(rg_sessions.play_position, uow(), actor, now()))
+            self._show(await call(rg_sessions.play_position, uow(), actor, now()), fmt)
         except DomainError:
             return
 
@@ -76,7 +86,7 @@ class RealityState(rx.State):
         try:
             record = await call(rg_sessions.acknowledge_reality_check, uow(), actor, choice.value, now())
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, (await formats_of(self)).lang)
             return None
         self.showing = False
         return record.signed_out
@@ -86,7 +96,8 @@ class RealityState(rx.State):
     async def keep_playing(self):
         if await self._acknowledge(RealityChoice.CONTINUE) is None:
             return None
-        return rx.toast.info(f"Noted: {self.played} played, net {self.net}.")
+        lang = (await formats_of(self)).lang
+        return rx.toast.info(text(lang, "reality.noted", played=self.played, net=self.net))
 
     @rx.event
     @requires(PLAY)
@@ -140,7 +151,8 @@ class BlockedState(rx.State):
     helplines: list[str] = []
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
+        fmt = await formats_of(self)
         params = self.router.url.query_parameters
         try:
             kind = BlockKind(str(params.get("kind", "")))
@@ -151,13 +163,25 @@ class BlockedState(rx.State):
         rules = PROFILES.get(str(params.get("profile", ""))[:16].upper(), PROFILES[DEFAULT_CODE])
         # No end given: say what it is without a date; an empty end: it is permanent.
         known = until is not None or raw_until == ""
-        what = exclusion.describe(exclusion.Block(kind, until)) if known else _kind_text(kind)
-        self.text = f"Your account is {what}."
-        self.text += " You have been signed out. Sign-in, bets and deposits are refused until it ends."
+        what = _describe(fmt, kind, until) if known else _kind_text(fmt.lang, kind)
+        self.text = text(fmt.lang, "reality.block_intro", what=what) + text(fmt.lang, "reality.block_rest")
         self.helplines = [h.text for h in rules.helplines] or [
             h.text for h in PROFILES[DEFAULT_CODE].helplines
         ]
 
 
-def _kind_text(kind: BlockKind) -> str:
-    return "on a time-out" if kind == BlockKind.TIMEOUT else "closed for gambling"
+_BLOCK_KEYS = {
+    BlockKind.TIMEOUT: "reality.block_timeout",
+    BlockKind.SELF_EXCLUSION: "reality.block_self_excluded",
+    BlockKind.OPERATOR_EXCLUSION: "reality.block_closed",
+}
+
+
+def _describe(fmt: Formats, kind: BlockKind, until: datetime | None) -> str:
+    """ "on a time-out until 8 Mar 2026, 12:00", "self-excluded permanently" (in the reader's zone)."""
+    key = _BLOCK_KEYS[kind]
+    return text(fmt.lang, f"{key}_until", until=fmt.when(until)) if until else text(fmt.lang, key)
+
+
+def _kind_text(lang: str, kind: BlockKind) -> str:
+    return text(lang, "reality.block_timeout" if kind == BlockKind.TIMEOUT else "reality.block_closed_kind")

@@ -9,10 +9,16 @@ from datetime import timedelta
 from casino_app.domain.compliance.vocabulary import KIND_LABELS, MONEY_KINDS, MONEY_PERIODS, PERIOD_LABELS
 from casino_app.services.compliance.rg.dto import LimitChangeView, LimitLine, PlayerDecision
 from casino_app.services.compliance.rg.views.dto import HistoryLine
-from casino_app.ui.format import when
+from casino_app.services.dto import MoneyLine
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 
+# The back office's selects (English); the player's page names them from the catalog (rg.kind_*).
 KIND_CHOICES = [[k.value, KIND_LABELS[k]] for k in MONEY_KINDS]
 PERIOD_CHOICES = [[p.value, PERIOD_LABELS[p]] for p in MONEY_PERIODS]
+KIND_VALUES = [k.value for k in MONEY_KINDS]
+PERIOD_VALUES = [p.value for p in MONEY_PERIODS]
+ENGLISH = Formats()
 
 
 @dataclass(frozen=True)
@@ -62,54 +68,72 @@ class DecisionRow:
     may_appeal: bool = False
 
 
-def limit_row(line: LimitLine) -> LimitRow:
+def limit_label(lang: str, kind: str, period: str, fallback: str = "") -> str:
+    """ "Deposit limit per 24 hours" / "Limit wpłat na 24 godziny"."""
+    if kind not in KIND_VALUES or period not in PERIOD_VALUES:
+        return fallback or f"{kind} {period}"
+    what, per = text(lang, f"rg.kind_{kind}"), text(lang, f"rg.period_{period}")
+    return text(lang, "rg.limit_per", kind=what, period=per)
+
+
+def _money(fmt: Formats, line: MoneyLine | None) -> str:
+    return fmt.money(line.minor, line.currency) if line else ""
+
+
+def limit_row(line: LimitLine, fmt: Formats = ENGLISH) -> LimitRow:
     total = line.in_force.minor if line.in_force else 0
     used = line.used.minor
     return LimitRow(
         line.kind,
         line.period,
-        line.label,
-        line.in_force.text if line.in_force else "",
-        line.used.text,
-        line.remaining.text if line.remaining else "",
+        limit_label(fmt.lang, line.kind, line.period, line.label),
+        _money(fmt, line.in_force),
+        _money(fmt, line.used),
+        _money(fmt, line.remaining),
         min(100, used * 100 // total) if total else 0,
-        line.own.text if line.own else "",
-        line.imposed.text if line.imposed else "",
+        _money(fmt, line.own),
+        _money(fmt, line.imposed),
         f"{line.kind}:{line.period}",
     )
 
 
-def pending_row(c: LimitChangeView) -> PendingRow:
+def pending_row(c: LimitChangeView, fmt: Formats = ENGLISH) -> PendingRow:
     return PendingRow(
         str(c.id),
         f"{c.old_text} → {c.new_text}",
-        when(c.requested_at),
-        when(c.effective_at),
+        fmt.when(c.requested_at),
+        fmt.when(c.effective_at),
         c.effective_at.isoformat(),
-        when(c.expires_at),
+        fmt.when(c.expires_at),
         c.confirmable,
     )
 
 
-def history_row(h: HistoryLine) -> HistoryRow:
+def history_row(h: HistoryLine, fmt: Formats = ENGLISH) -> HistoryRow:
     return HistoryRow(
-        h.what, h.status, when(h.requested_at), when(h.effective_at), when(h.confirmed_at), h.by, h.reason
+        h.what,
+        h.status,
+        fmt.when(h.requested_at),
+        fmt.when(h.effective_at),
+        fmt.when(h.confirmed_at),
+        h.by,
+        h.reason,
     )
 
 
-def length_label(length: timedelta) -> str:
+def length_label(length: timedelta, lang: str = "en") -> str:
     """ "24 hours", "7 days"."""
     hours = int(length.total_seconds() // 3600)
-    return f"{hours} hours" if hours < 48 else f"{hours // 24} days"
+    return text(lang, "rg.hours", n=hours) if hours < 48 else text(lang, "rg.days", n=hours // 24)
 
 
-def decision_row(d: PlayerDecision) -> DecisionRow:
+def decision_row(d: PlayerDecision, fmt: Formats = ENGLISH) -> DecisionRow:
     return DecisionRow(
         str(d.case_id),
         " ".join(d.reasons),
         d.outcome_text,
         d.decision_reason,
-        when(d.decided_at),
+        fmt.when(d.decided_at),
         d.appeal,
         d.may_appeal,
     )

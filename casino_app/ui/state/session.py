@@ -14,6 +14,7 @@ Only `@rx.event` methods are public: any connected client can call any public me
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 
 import reflex as rx
 
@@ -33,14 +34,12 @@ from casino_app.services.identity.sessions import ClientInfo, Principal
 from casino_app.services.money import wallet
 from casino_app.services.security import denials
 from casino_app.ui import routes
-from casino_app.ui.format import when
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state import tab
+from casino_app.ui.state.locale import formats_of, lang_of
 
-REGISTERED = (
-    "Check your email: we have sent a message to confirm the address. "
-    "Then sign in with your email and password."
-)
 FORM_LIMIT = 512  # no form field we read is longer; anything bigger is cut before the services see it
 
 
@@ -62,6 +61,9 @@ class SessionState(rx.State):
     _grant: str = ""
     _grant_target: str = ""
     _proof: PasswordProof | None = None
+    # The previous sign-in, kept raw so a language or zone switch formats it anew.
+    _previous_at: datetime | None = None
+    _previous_ip: str = ""
     email: str = ""
     balance_text: str = ""
     previous_login_text: str = ""
@@ -116,7 +118,7 @@ class SessionState(rx.State):
             who = await call(sessions.validate_browser, uow(), token, now())
         except SessionExpired as err:
             if self._user_id is not None:
-                self._forget(err.message)
+                self._forget(message(err, await lang_of(self)))
             return None
         if (who.user_id, who.session_id) != (self._user_id, self._session_id):
             user = await call(cookie_sessions.holder, uow(), cookie_sessions.actor_of(who))
@@ -144,7 +146,7 @@ class SessionState(rx.State):
         self.is_player = user.role == Role.PLAYER
         self.is_operator = authz.is_operator(user.role)
         self.can_manage_operators = authz.allowed(user.role, "ops.operators.manage")
-        self.previous_login_text = _previous(user.previous_login_at, user.previous_login_ip)
+        self._previous_at, self._previous_ip = user.previous_login_at, user.previous_login_ip
         self.auth_error = self.auth_notice = ""
         self.login_step, self.enroll_qr, self.enroll_secret = "password", "", ""
 
@@ -152,6 +154,7 @@ class SessionState(rx.State):
         self._user_id, self._role, self._session_id = None, "", None
         self._proof, self._grant, self._grant_target = None, "", ""
         self.email = self.balance_text = self.previous_login_text = ""
+        self._previous_at, self._previous_ip = None, ""
         self.is_player = self.is_operator = self.can_manage_operators = False
         self.recovery_codes = []
         self.auth_notice = notice
@@ -171,6 +174,7 @@ class SessionState(rx.State):
     async def _check_password(self, form: dict[str, str]) -> PasswordProof | None:
         self.auth_error = self.auth_notice = ""
         self.login_email = field(form, "email").strip()
+        lang = await lang_of(self)
         try:
             return await call(
                 signin.verify_password,
@@ -181,11 +185,9 @@ class SessionState(rx.State):
                 self._client(),
             )
         except AccountLocked as err:
-            self.login_step, self.auth_error = "locked", err.message
-        except DomainError as err:
-            self.auth_error = message(err)
+            self.login_step, self.auth_error = "locked", message(err, lang)
         except Exception as err:
-            self.auth_error = message(err)
+            self.auth_error = message(err, lang)
         return None
 
     async def _complete(self, proof: PasswordProof, code: str, target: str):
@@ -193,7 +195,7 @@ class SessionState(rx.State):
         try:
             signed = await call(signin.sign_in, uow(), proof, now(), self._client(), code=code)
         except Exception as err:
-            self.auth_error = message(err)
+            self.auth_error = message(err, await lang_of(self))
             return None
         self._proof, self.auth_error, self.auth_notice = None, "", ""
         if signed.recovery_codes:
@@ -218,7 +220,7 @@ class SessionState(rx.State):
         if proof is None:
             return None
         if proof.role != Role.PLAYER:
-            self.auth_error = "Operators sign in at the back office."
+            self.auth_error = text(await lang_of(self), "auth.operators_elsewhere")
             return None
         if proof.mfa_enabled:
             self._proof, self.login_step = proof, "code"
@@ -230,7 +232,7 @@ class SessionState(rx.State):
         """Login step two (players and operators): the TOTP or a recovery code."""
         proof = self._proof
         if proof is None:
-            self.login_step, self.auth_error = "password", "Please start again."
+            self.login_step, self.auth_error = "password", text(await lang_of(self), "auth.start_again")
             return None
         target = routes.LOBBY if proof.role == Role.PLAYER else routes.OPS_DASHBOARD
         return await self._complete(proof, field(form, "code"), target)
@@ -242,14 +244,14 @@ class SessionState(rx.State):
         if proof is None:
             return None
         if not authz.is_operator(proof.role):
-            self.auth_error = "This sign-in is for operators only."
+            self.auth_error = text(await lang_of(self), "auth.operators_only")
             return None
         self._proof = proof
         if proof.must_enroll:
             try:
                 enrollment = await call(signin.begin_operator_enrollment, uow(), proof, now())
             except Exception as err:
-                self.auth_error = message(err)
+                self.auth_error = message(err, await lang_of(self))
                 return None
             self.enroll_qr, self.enroll_secret = enrollment.qr_svg_data_uri, enrollment.secret
             self.login_step = "enroll"
@@ -270,15 +272,15 @@ class SessionState(rx.State):
         try:
             await call(accounts.unlock_with_code, uow(), self.login_email, field(form, "code"), now())
         except Exception as err:
-            self.auth_error = message(err)
+            self.auth_error = message(err, await lang_of(self))
             return
         self.login_step, self.auth_error = "password", ""
-        self.auth_notice = "Your account is unlocked. Sign in with your password."
+        self.auth_notice = text(await lang_of(self), "auth.unlocked")
 
     @rx.event
     async def resend_unlock(self):
         await call(accounts.resend_unlock_link, uow(), self.login_email, now())
-        self.auth_notice = "If this account is locked, a new unlock link is on its way."
+        self.auth_notice = text(await lang_of(self), "auth.unlock_resent")
 
     @rx.event
     async def register(self, form: dict[str, str]):
@@ -298,10 +300,10 @@ class SessionState(rx.State):
             # The same answer whether the address was free or taken (no account enumeration).
             await call(registration.register_player, uow(), cmd, now(), self._client())
         except Exception as err:
-            self.auth_error = message(err)
+            self.auth_error = message(err, await lang_of(self))
             return None
         self.login_step, self.login_email = "password", field(form, "email").strip()
-        self.auth_notice = REGISTERED
+        self.auth_notice = text(await lang_of(self), "auth.registered")
         return rx.redirect(routes.LOGIN)
 
     @rx.event
@@ -316,9 +318,14 @@ class SessionState(rx.State):
         return tab.drop(self, target)
 
     async def _refresh_balance(self) -> None:
+        """The header's balance and the previous sign-in, formatted in the tab's language and zone."""
         uid = self._player_id()
-        if uid is not None:
-            self.balance_text = (await call(wallet.cash_balance, uow(), uid)).text
+        if uid is None:
+            return
+        fmt = await formats_of(self)
+        line = await call(wallet.cash_balance, uow(), uid)
+        self.balance_text = fmt.money(line.minor, line.currency)
+        self.previous_login_text = _previous(fmt, self._previous_at, self._previous_ip)
 
     # --- page guards (they only redirect; handlers check for themselves) -----------------
 
@@ -346,6 +353,6 @@ class SessionState(rx.State):
         return None
 
 
-def _previous(at, ip: str) -> str:
-    text = when(at)
-    return f"{text} from {ip}" if text and ip else text
+def _previous(fmt: Formats, at: datetime | None, ip: str) -> str:
+    moment = fmt.when(at)
+    return text(fmt.lang, "auth.login_from", when=moment, ip=ip) if moment and ip else moment

@@ -15,17 +15,25 @@ from typing import Any
 import reflex as rx
 
 from casino_app.domain.errors import RulesChanged
-from casino_app.domain.money.amounts import Money, format_money
 from casino_app.services.games.instant import slot, specs, unfinished
 from casino_app.services.games.instant.views import RoundView
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
-from casino_app.ui.state.casino import CasinoState
+from casino_app.ui.state.casino import CasinoState, compact_money, rtp_text
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of
 from casino_app.ui.state.rg_play import interrupted
 from casino_app.ui.state.session import SessionState
 
 STAKES = (10, 20, 50, 1_00, 2_00, 5_00, 10_00)
 START = [[s] * 3 for s in ("seven", "crown", "bell", "gem", "cherry")]
+SYMBOLS = ("seven", "wild", "crown", "bell", "gem", "grape", "citrus", "cherry", "star")
+
+
+def symbol_name(lang: str, symbol: str) -> str:
+    """A symbol's name for people ("cherry" -> "Cherry" / "Wiśnia")."""
+    return text(lang, f"slots.symbol_{symbol}") if symbol in SYMBOLS else symbol
 
 
 @dataclass(frozen=True)
@@ -34,29 +42,37 @@ class LineRow:
     symbol: str = ""
     count: str = ""
     pays: str = ""
+    text: str = ""  # "Line 3: 4 × Cherry pays 5× line bet"
 
 
 @dataclass(frozen=True)
 class PayRow:
     symbol: str = ""
+    label: str = ""
     five: str = ""
     four: str = ""
     three: str = ""
     two: str = ""
 
 
-def pay_rows(rules: dict[str, Any]) -> list[PayRow]:
+def pay_rows(rules: dict[str, Any], lang: str = "en") -> list[PayRow]:
     pays = rules.get("pays", {})
+    fmt = Formats(lang)
     return [
-        PayRow(s, *(f"{p[k]}×" if k in p else "—" for k in ("5", "4", "3", "2")))
+        PayRow(
+            s,
+            symbol_name(lang, s),
+            *(f"{fmt.number(p[k])}×" if k in p else "—" for k in ("5", "4", "3", "2")),
+        )
         for s, p in sorted(pays.items(), key=lambda item: -max(item[1].values()))
     ]
 
 
 class SlotState(rx.State):
     stake_minor: int = 1_00
-    stake_options: list[str] = [str(s) for s in STAKES]
+    stake_options: list[list[str]] = [[str(s), str(s)] for s in STAKES]  # [value, label]
     currency: str = "EUR"
+    lang: str = "en"  # the tab's language when the page loaded
     rtp: str = ""
     lines: int = 10
     version: int = 0
@@ -69,6 +85,7 @@ class SlotState(rx.State):
     parity: bool = False  # flips on every spin so the reels' animation plays again
     has_result: bool = False
     win_text: str = ""
+    free_left_text: str = ""
     paid: bool = False
     gained: bool = False
     in_feature: bool = False
@@ -86,7 +103,7 @@ class SlotState(rx.State):
 
     @rx.var
     def stake_text(self) -> str:
-        return format_money(Money(self.stake_minor, self.currency))
+        return Formats(self.lang).money(self.stake_minor, self.currency)
 
     @rx.var
     def can_spin(self) -> bool:
@@ -110,14 +127,19 @@ class SlotState(rx.State):
             self.in_feature = False
 
     async def _load_info(self) -> None:
+        fmt = await formats_of(self)
         info = await call(slot.slot_info, uow())
-        rules = dict(info.rules)
-        self.currency, self.rtp, self.version = info.min_stake.currency, info.rtp_percent, info.version
-        self.lines, self.paytable = len(rules["lines"]), pay_rows(rules)
+        rules, lang = dict(info.rules), fmt.lang
+        self.currency, self.version, self.lang = info.min_stake.currency, info.version, lang
+        self.rtp = rtp_text(fmt, info.rtp_percent)
+        self.lines, self.paytable = len(rules["lines"]), pay_rows(rules, lang)
+        self.stake_options = [[str(s), compact_money(fmt, s, self.currency)] for s in STAKES]
         self._line_rows = [[int(r) for r in line] for line in rules["lines"]]
         sp = rules.get("scatter_pays", {})
-        self.scatter_text = ", ".join(f"{k} stars pay {v}× stake" for k, v in sorted(sp.items()))
-        self.free_text = f"{rules['trigger']} or more stars start {rules['free_spins']} free spins"
+        self.scatter_text = ", ".join(
+            text(lang, "slots.scatter_pays", count=k, n=fmt.number(v)) for k, v in sorted(sp.items())
+        )
+        self.free_text = text(lang, "slots.free_trigger", count=rules["trigger"], spins=rules["free_spins"])
         self._interval_s = uow().context.settings.slot_spin_interval_ms / 1000
 
     @rx.event
@@ -136,24 +158,33 @@ class SlotState(rx.State):
         self.highlight = sorted(
             {f"{reel}-{rows[w[0] - 1][reel]}" for w in last.get("lines", []) for reel in range(int(w[2]))}
         )
-        self.line_wins = [
-            LineRow(str(w[0]), str(w[1]), str(w[2]), f"{w[3]}× line bet") for w in last.get("lines", [])
-        ]
+        self.line_wins = [self._line_row(w) for w in last.get("lines", [])]
         self._shown = view.shown
         self.free_total = view.steps - 1
         self.free_left = view.steps - view.shown
         self.in_feature = not view.finished and view.steps > view.shown
         self.paid, self.gained = view.win.minor > 0, view.win.minor > view.stake.minor
-        self.win_text = view.win.text
-        self.feature_text = (
-            f"Free spin {view.shown - 1} of {view.steps - 1} · won so far {view.win.text}"
-            if view.steps > 1 and view.shown > 1
-            else f"{view.steps - 1} free spins! Tap to play each one."
-            if view.steps > 1
-            else ""
-        )
+        self.win_text = Formats(self.lang).money(view.win.minor, view.win.currency)
+        self.free_left_text = text(self.lang, "slots.free_left", n=self.free_left)
+        self.feature_text = self._feature_text(view)
         self.notice = view.notice
         self.has_result, self.parity = True, not self.parity
+
+    def _line_row(self, w: list[Any]) -> LineRow:
+        pays = text(self.lang, "slots.line_bet_multiple", n=Formats(self.lang).number(w[3]))
+        symbol = symbol_name(self.lang, str(w[1]))
+        line = text(self.lang, "slots.line_win", line=w[0], count=w[2], symbol=symbol, pays=pays)
+        return LineRow(str(w[0]), symbol, str(w[2]), pays, line)
+
+    def _feature_text(self, view: RoundView) -> str:
+        if view.steps <= 1:
+            return ""
+        if view.shown > 1:
+            won = Formats(self.lang).money(view.win.minor, view.win.currency)
+            return text(
+                self.lang, "slots.feature_progress", shown=view.shown - 1, total=view.steps - 1, won=won
+            )
+        return text(self.lang, "slots.feature_start", total=view.steps - 1)
 
     @rx.event
     @requires("player.play")
@@ -166,7 +197,7 @@ class SlotState(rx.State):
             cmd = slot.SpinSlot(self.stake_minor, self._request_id, casino.commitment, self.version)
             view = await call(slot.spin, uow(), session._actor(), cmd, now())
         except Exception as err:
-            self.error, self.busy = message(err), False
+            self.error, self.busy = message(err, self.lang), False
             if isinstance(err, RulesChanged):
                 await self._load_info()
             await session._refresh_balance()
@@ -185,7 +216,7 @@ class SlotState(rx.State):
         try:
             view = await call(slot.free_spin, uow(), await casino._who(), self._shown + 1, now())
         except Exception as err:
-            self.error, self.busy = message(err), False
+            self.error, self.busy = message(err, self.lang), False
             return
         await self._landed(view, casino)
         yield SlotState.end_cooldown

@@ -24,9 +24,12 @@ from casino_app.services.identity import accounts, mfa, users
 from casino_app.services.money import wallet
 from casino_app.services.payments import cashier, deposits, withdrawals
 from casino_app.ui import routes, wiring
-from casino_app.ui.format import kind_label, when
+from casino_app.ui.format import kind_label
+from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
+from casino_app.ui.state.locale import formats_of
 from casino_app.ui.state.session import SessionState, field
 
 WATCH_SECONDS = 2.0
@@ -68,13 +71,14 @@ class WithdrawalRow:
     cancellable: bool = False  # not approved yet: the player may take it back
 
 
-def _transaction_row(t: TransactionLine) -> TransactionRow:
+def _transaction_row(t: TransactionLine, fmt: Formats) -> TransactionRow:
+    after = fmt.money(t.balance_after.minor, t.balance_after.currency)
     return TransactionRow(
-        kind_label(t.kind),
-        when(t.created_at),
-        t.amount.text,
+        kind_label(t.kind, fmt.lang),
+        fmt.when(t.created_at),
+        fmt.money(t.amount.minor, t.amount.currency),
         t.amount.minor > 0,
-        f"Balance {t.balance_after.text}",
+        text(fmt.lang, "wallet.balance_line", amount=after),
     )
 
 
@@ -86,13 +90,15 @@ def _withdrawal_stage(w: withdrawals.WithdrawalView) -> str:
     return "cancelled" if w.reason == withdrawals.CANCELLED_NOTE else "rejected"
 
 
-def _withdrawal_row(w: withdrawals.WithdrawalView) -> WithdrawalRow:
+def _withdrawal_row(w: withdrawals.WithdrawalView, fmt: Formats) -> WithdrawalRow:
     stage = _withdrawal_stage(w)
-    return WithdrawalRow(str(w.id), w.amount.text, stage, when(w.created_at), w.reason, stage == "hold")
+    amount = fmt.money(w.amount.minor, w.amount.currency)
+    return WithdrawalRow(str(w.id), amount, stage, fmt.when(w.created_at), w.reason, stage == "hold")
 
 
-def _deposit_row(p: cashier.PaymentView) -> DepositRow:
-    return DepositRow(p.order_id, p.amount.text, p.status, p.method_label, when(p.created_at), p.reason)
+def _deposit_row(p: cashier.PaymentView, fmt: Formats) -> DepositRow:
+    amount = fmt.money(p.amount.minor, p.amount.currency)
+    return DepositRow(p.order_id, amount, p.status, p.method_label, fmt.when(p.created_at), p.reason)
 
 
 def _return_url(order_id: str) -> str:
@@ -137,11 +143,12 @@ class WalletState(rx.State):
     async def load(self):
         """The wallet's figures, ways to pay and deposits; watching starts while one is pending."""
         actor = await self._actor()
+        fmt = await formats_of(self)
         view = await call(wallet.wallet_view, uow(), actor)
-        self._show(view, await self._session())
+        self._show(view, await self._session(), fmt)
         self.mfa_enabled = (await call(users.get_user, uow(), actor)).mfa_enabled
         self.withdrawals = [
-            _withdrawal_row(w) for w in await call(withdrawals.player_withdrawals, uow(), actor)
+            _withdrawal_row(w, fmt) for w in await call(withdrawals.player_withdrawals, uow(), actor)
         ]
         options = await call(cashier.options, uow(), actor)
         self.methods = [MethodRow(o.key, o.label) for o in options]
@@ -150,12 +157,12 @@ class WalletState(rx.State):
             self.method_key = (saved or options)[0].key if options else ""
         self._order_id = self._order_id or uuid.uuid4().hex
         self._withdrawal_id = self._withdrawal_id or uuid.uuid4().hex
-        await self._show_returning(actor)
-        if await self._refresh_deposits(actor):
+        await self._show_returning(actor, fmt)
+        if await self._refresh_deposits(actor, fmt):
             return self._start_watching()
         return None
 
-    async def _show_returning(self, actor: Actor) -> None:
+    async def _show_returning(self, actor: Actor, fmt: Formats) -> None:
         """Back from a provider's page: say what became of the deposit."""
         order_id = self.router.url.query_parameters.get("payment", "")[:64]
         if not order_id:
@@ -164,17 +171,18 @@ class WalletState(rx.State):
             back = await call(cashier.deposit_status, uow(), actor, order_id)
         except Exception:
             return
+        amount = fmt.money(back.amount.minor, back.amount.currency)
         if back.status == "approved":
-            self.notice = f"Deposited {back.amount.text}."
+            self.notice = text(fmt.lang, "wallet.deposited", amount=amount)
         elif back.status == "declined":
-            self.error = back.reason or "The payment was declined."
+            self.error = back.reason or text(fmt.lang, "wallet.declined")
         else:
-            self.notice = f"Your deposit of {back.amount.text} is being confirmed by the provider."
+            self.notice = text(fmt.lang, "wallet.being_confirmed", amount=amount)
 
-    async def _refresh_deposits(self, actor: Actor) -> bool:
+    async def _refresh_deposits(self, actor: Actor, fmt: Formats) -> bool:
         """The recent deposits; True while one of them is still pending."""
         recent = await call(cashier.recent_deposits, uow(), actor)
-        self.deposits = [_deposit_row(p) for p in recent]
+        self.deposits = [_deposit_row(p, fmt) for p in recent]
         return any(p.status == "pending" for p in recent)
 
     def _start_watching(self):
@@ -196,36 +204,38 @@ class WalletState(rx.State):
                 if not actor.is_player:
                     self.watching = False
                     return
-                still = await self._refresh_deposits(actor)
-                self._show(await call(wallet.wallet_view, uow(), actor), session)
+                fmt = await formats_of(self)
+                still = await self._refresh_deposits(actor, fmt)
+                self._show(await call(wallet.wallet_view, uow(), actor), session, fmt)
                 if not still:
                     self.watching = False
-                    self._say_settled()
+                    self._say_settled(fmt.lang)
                     options = await call(cashier.options, uow(), actor)  # a card just saved is offered
                     self.methods = [MethodRow(o.key, o.label) for o in options]
                     return
         async with self:
             self.watching = False
 
-    def _say_settled(self) -> None:
+    def _say_settled(self, lang: str) -> None:
         """The newest deposit's outcome, once nothing is pending any more."""
         if not self.deposits:
             return
         latest = self.deposits[0]
         if latest.status == "approved":
-            self.notice, self.error = f"Deposited {latest.amount}.", ""
+            self.notice, self.error = text(lang, "wallet.deposited", amount=latest.amount), ""
         elif latest.status == "declined":
-            self.notice, self.error = "", latest.reason or "The payment was declined."
+            self.notice, self.error = "", latest.reason or text(lang, "wallet.declined")
 
     async def _session(self) -> SessionState:
         return await self.get_state(SessionState)
 
-    def _show(self, view: WalletView, session: SessionState) -> None:
+    def _show(self, view: WalletView, session: SessionState, fmt: Formats) -> None:
         self.currency = view.balance.currency
-        self.balance_text = session.balance_text = view.balance.text
-        self.bonus_text = view.bonus.text if view.bonus else ""
-        self.pending_text = view.pending_withdrawals.text if view.pending_withdrawals else ""
-        self.transactions = [_transaction_row(t) for t in view.transactions]
+        self.balance_text = session.balance_text = fmt.money(view.balance.minor, view.balance.currency)
+        self.bonus_text = fmt.money(view.bonus.minor, view.bonus.currency) if view.bonus else ""
+        pending = view.pending_withdrawals
+        self.pending_text = fmt.money(pending.minor, pending.currency) if pending else ""
+        self.transactions = [_transaction_row(t, fmt) for t in view.transactions]
 
     async def _wallet_currency(self, actor: Actor) -> str:
         if not self.currency:
@@ -248,29 +258,30 @@ class WalletState(rx.State):
                     order_id, amount.minor, currency, option.method, _return_url(order_id)
                 )
                 started = await call(deposits.start_deposit, uow(), actor, cmd, now())
-                text, redirect = started.message, started.redirect_url
+                said, redirect = started.message, started.redirect_url
             else:
                 direct = deposits.Deposit(order_id, amount.minor, currency, option.token, option.provider)
-                text, redirect = (await call(deposits.deposit, uow(), actor, direct, now())).message, ""
+                said, redirect = (await call(deposits.deposit, uow(), actor, direct, now())).message, ""
         except Exception as err:
-            self.error = message(err)
+            self.error = message(err, (await formats_of(self)).lang)
             self._order_id = uuid.uuid4().hex
             await self.load()  # every money figure is fresh after a refused attempt too
             return None
         self._order_id = uuid.uuid4().hex
         if redirect:  # off to the provider's page; back at /wallet?payment=<order>
-            self.notice = text
-            await self._refresh_deposits(actor)
+            self.notice = said
+            await self._refresh_deposits(actor, await formats_of(self))
             return rx.redirect(redirect)
-        self.notice = text
+        self.notice = said
         await self.load()
-        return rx.toast.success(text)
+        return rx.toast.success(said)
 
     @rx.event
     @requires("player.wallet")
     async def withdraw(self, form: dict[str, str]):
         """Cash to a withdrawal hold, after a step-up: a fresh code (or the password without 2FA)."""
         actor = await self._actor()
+        fmt = await formats_of(self)
         self.withdraw_error = ""
         try:
             amount = parse_amount(field(form, "withdraw_amount"), await self._wallet_currency(actor))
@@ -281,39 +292,37 @@ class WalletState(rx.State):
                 withdrawals.request_withdrawal, uow(), actor, amount.minor, self._withdrawal_id, now()
             )
         except StepUpRequired:
-            self.withdraw_error = (
-                "Confirm it is you: enter a code from your authenticator app."
-                if self.mfa_enabled
-                else "Confirm it is you: enter your password."
-            )
+            key = "wallet.confirm_with_code" if self.mfa_enabled else "wallet.confirm_with_password"
+            self.withdraw_error = text(fmt.lang, key)
             return None
         except Exception as err:
-            self.withdraw_error = message(err)
+            self.withdraw_error = message(err, fmt.lang)
             await self.load()
             return None
         self._withdrawal_id = uuid.uuid4().hex
         await self.load()
-        return rx.toast.success(f"Withdrawal of {result.amount.text} requested. It is on hold until paid.")
+        amount_text = fmt.money(result.amount.minor, result.amount.currency)
+        return rx.toast.success(text(fmt.lang, "wallet.withdrawal_requested", amount=amount_text))
 
     @rx.event
     @requires("player.wallet")
     async def cancel_withdrawal(self, withdrawal_id: str):
         """Take back a withdrawal that is not approved yet: its hold returns to cash."""
         actor = await self._actor()
+        fmt = await formats_of(self)
         self.withdraw_error = ""
         try:
             view = await call(withdrawals.cancel_withdrawal, uow(), actor, int(withdrawal_id[:19]), now())
         except (ValueError, TypeError):
-            self.withdraw_error = "Unknown withdrawal."
+            self.withdraw_error = text(fmt.lang, "wallet.unknown_withdrawal")
             return None
         except Exception as err:
-            self.withdraw_error = message(err)
+            self.withdraw_error = message(err, fmt.lang)
             await self.load()
             return None
         await self.load()
-        return rx.toast.success(
-            f"Withdrawal of {view.amount.text} cancelled: the money is back in your cash."
-        )
+        amount_text = fmt.money(view.amount.minor, view.amount.currency)
+        return rx.toast.success(text(fmt.lang, "wallet.withdrawal_cancelled", amount=amount_text))
 
     async def _step_up(self, actor: Actor, confirm: str) -> None:
         if self.mfa_enabled:

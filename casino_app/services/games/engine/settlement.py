@@ -127,9 +127,12 @@ def _pending(row: Any) -> PendingBet:
 
 
 def settle_in(
-    uow: UnitOfWork, decided: Sequence[tuple[PendingBet, Outcome]], now: datetime
+    uow: UnitOfWork, decided: Sequence[tuple[PendingBet, Outcome]], now: datetime, *, draw: bool = False
 ) -> list[SettledBet]:
     """Settle pending bets inside the caller's transaction, set-based; returns what each became.
+
+    `draw`: the bets are tickets of a scheduled draw, which players hear about in their inbox
+    (an instant round's result is on the player's screen already).
 
     Raises:
         InvalidInput: an outcome pays a negative or non-integer amount.
@@ -154,7 +157,7 @@ def settle_in(
             ),
             [_bet_update(s, outcome) for s, (_, outcome) in zip(settled, decided, strict=True)],
         )
-    _announce(uow, settled)
+    _announce(uow, settled, draw=draw)
     return settled
 
 
@@ -226,7 +229,7 @@ def _bet_update(settled: SettledBet, outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _announce(uow: UnitOfWork, settled: list[SettledBet]) -> None:
+def _announce(uow: UnitOfWork, settled: list[SettledBet], *, draw: bool = False) -> None:
     by_user: dict[int, list[SettledBet]] = {}
     for bet in settled:
         by_user.setdefault(bet.user_id, []).append(bet)
@@ -235,7 +238,7 @@ def _announce(uow: UnitOfWork, settled: list[SettledBet]) -> None:
             DomainEvent(
                 "bet.settled",
                 user_id,
-                {"bets": [b.public_id for b in bets], "won": sum(b.win for b in bets)},
+                {"bets": [b.public_id for b in bets], "won": sum(b.win for b in bets), "draw": draw},
             )
         )
 
@@ -247,7 +250,7 @@ def settle_batch(
     """Settle the next batch of a round's pending bets in one transaction; returns how many."""
     with uow:
         batch = pending_bets(uow.session, round_id, limit)
-        settle_in(uow, [(bet, payout(bet)) for bet in batch], now)
+        settle_in(uow, [(bet, payout(bet)) for bet in batch], now, draw=True)
         uow.commit()
         return len(batch)
 

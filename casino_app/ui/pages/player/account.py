@@ -4,6 +4,8 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE, page_header
+from casino_app.ui.components.preferences import preferences_card
 from casino_app.ui.components.security import (
     code_field,
     detail_row,
@@ -12,6 +14,7 @@ from casino_app.ui.components.security import (
     recovery_codes_panel,
     section_card,
 )
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.account import AccountState, SessionRow
 
@@ -26,7 +29,7 @@ def confirm_field() -> rx.Component:
         AccountState.mfa_enabled,
         code_field("confirm", field_id="confirm-code"),
         form_field(
-            "Your password",
+            tr("security.your_password"),
             "confirm",
             id="confirm-password",
             type="password",
@@ -40,16 +43,16 @@ def confirm_field() -> rx.Component:
 def profile_card() -> rx.Component:
     p = AccountState.profile
     return section_card(
-        "Profile",
+        tr("account.profile"),
         "user_round",
-        detail_row("Name", p.full_name, test_id="profile-name"),
-        detail_row("Email", p.email, test_id="profile-email"),
+        detail_row(tr("account.name"), p.full_name, test_id="profile-name"),
+        detail_row(tr("auth.email"), p.email, test_id="profile-email"),
         rx.cond(
             ~AccountState.email_verified,
             rx.hstack(
-                rx.badge("Email not confirmed", color_scheme="amber"),
+                rx.badge(tr("account.email_not_confirmed"), color_scheme="amber"),
                 rx.button(
-                    "Send the link again",
+                    tr("account.send_link_again"),
                     on_click=AccountState.resend_verification,
                     variant="ghost",
                     size="1",
@@ -57,12 +60,12 @@ def profile_card() -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.badge("Email confirmed", color_scheme="green", width="fit-content"),
+            rx.badge(tr("account.email_confirmed"), color_scheme="green", width="fit-content"),
         ),
-        detail_row("Date of birth", p.birth_date),
-        detail_row("Country", p.country),
-        detail_row("Phone", p.phone),
-        detail_row("Member since", p.member_since),
+        detail_row(tr("auth.birth_date"), p.birth_date),
+        detail_row(tr("account.country"), p.country),
+        detail_row(tr("account.phone"), p.phone),
+        detail_row(tr("account.member_since"), p.member_since),
         test_id="profile-card",
     )
 
@@ -70,15 +73,11 @@ def profile_card() -> rx.Component:
 def logins_card() -> rx.Component:
     p = AccountState.profile
     return section_card(
-        "Sign-ins",
+        tr("account.sign_ins"),
         "history",
-        detail_row("This sign-in", p.this_login, test_id="this-login"),
-        detail_row("Previous sign-in", p.previous_login, test_id="previous-login"),
-        rx.text(
-            "Don't recognise a sign-in? Change your password and sign out your other sessions below.",
-            size="1",
-            color_scheme="gray",
-        ),
+        detail_row(tr("account.this_sign_in"), p.this_login, test_id="this-login"),
+        detail_row(tr("account.previous_sign_in"), p.previous_login, test_id="previous-login"),
+        rx.text(tr("account.dont_recognise"), size=TYPE["fine"], color=COLOUR["muted"]),
     )
 
 
@@ -91,9 +90,9 @@ def mfa_off() -> rx.Component:
                 code_field(allow_recovery=False, field_id="enroll-code"),
                 _section_error("mfa"),
                 rx.hstack(
-                    rx.button("Turn on", type="submit", size="3", id="enroll-submit"),
+                    rx.button(tr("account.turn_on"), type="submit", size="3", id="enroll-submit"),
                     rx.button(
-                        "Cancel",
+                        tr("wallet.cancel"),
                         type="button",
                         variant="soft",
                         color_scheme="gray",
@@ -111,15 +110,11 @@ def mfa_off() -> rx.Component:
             width="100%",
         ),
         rx.vstack(
-            rx.text(
-                "Add a second step to signing in: a code from an app on your phone. "
-                "We also ask for a code before withdrawals and other sensitive changes.",
-                size="2",
-            ),
+            rx.text(tr("account.mfa_intro"), size=TYPE["small"]),
             _section_error("mfa"),
             rx.button(
                 rx.icon("smartphone", size=16),
-                "Set up an authenticator app",
+                tr("account.set_up_app"),
                 on_click=AccountState.start_enrollment,
                 size="3",
                 id="mfa-start",
@@ -130,7 +125,7 @@ def mfa_off() -> rx.Component:
     )
 
 
-def _choice(value: str, label: str) -> rx.Component:
+def _choice(value: str, label: rx.Var | str) -> rx.Component:
     return rx.text(
         rx.flex(
             rx.radio_group.item(value=value, id=f"mfa-action-{value}"), label, spacing="2", align="center"
@@ -143,18 +138,24 @@ def _choice(value: str, label: str) -> rx.Component:
 def mfa_on() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.badge("On", color_scheme="green", size="2", id="mfa-status"),
-            rx.text(AccountState.recovery_left, " recovery codes left", size="2", color_scheme="gray"),
+            rx.badge(tr("account.on"), color_scheme="green", size="2", id="mfa-status"),
+            rx.text(
+                AccountState.recovery_left,
+                " ",
+                tr("account.codes_left"),
+                size=TYPE["small"],
+                color=COLOUR["muted"],
+            ),
             align="center",
         ),
         rx.form(
             rx.vstack(
                 rx.radio_group.root(
                     rx.vstack(
-                        rx.radio_group.item("Get new recovery codes", value="codes", id="mfa-action-codes"),
                         rx.radio_group.item(
-                            "Turn two-step verification off", value="off", id="mfa-action-off"
+                            tr("account.get_new_codes"), value="codes", id="mfa-action-codes"
                         ),
+                        rx.radio_group.item(tr("account.turn_off"), value="off", id="mfa-action-off"),
                         spacing="2",
                     ),
                     name="action",
@@ -162,7 +163,7 @@ def mfa_on() -> rx.Component:
                 ),
                 confirm_field(),
                 _section_error("mfa"),
-                rx.button("Confirm", type="submit", variant="soft", id="mfa-manage-submit"),
+                rx.button(tr("account.confirm"), type="submit", variant="soft", id="mfa-manage-submit"),
                 spacing="3",
                 width="100%",
             ),
@@ -177,7 +178,7 @@ def mfa_on() -> rx.Component:
 
 def mfa_card() -> rx.Component:
     return section_card(
-        "Two-step verification",
+        tr("account.two_step"),
         "shield_check",
         rx.cond(
             AccountState.new_codes.length() > 0,
@@ -193,12 +194,14 @@ def session_row(s: rx.Var[SessionRow]) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.text(s.device, weight="medium", size="2"),
-                rx.cond(s.current, rx.badge("This browser", color_scheme="green")),
+                rx.cond(s.current, rx.badge(tr("account.this_browser"), color_scheme="green")),
                 spacing="2",
                 align="center",
                 wrap="wrap",
             ),
-            rx.text(s.ip, " · active ", s.last_seen, size="1", color_scheme="gray"),
+            rx.text(
+                s.ip, " · ", tr("account.active"), " ", s.last_seen, size=TYPE["fine"], color=COLOUR["muted"]
+            ),
             spacing="0",
             min_width="0",
         ),
@@ -206,7 +209,7 @@ def session_row(s: rx.Var[SessionRow]) -> rx.Component:
         rx.cond(
             ~s.current,
             rx.button(
-                "Sign out",
+                tr("account.sign_out"),
                 size="1",
                 variant="soft",
                 color_scheme="red",
@@ -224,7 +227,7 @@ def session_row(s: rx.Var[SessionRow]) -> rx.Component:
 
 def sessions_card() -> rx.Component:
     return section_card(
-        "Where you're signed in",
+        tr("account.where_signed_in"),
         "monitor_smartphone",
         rx.vstack(rx.foreach(AccountState.sessions, session_row), spacing="0", width="100%", id="sessions"),
         _section_error("sessions"),
@@ -234,12 +237,12 @@ def sessions_card() -> rx.Component:
 
 def password_card() -> rx.Component:
     return section_card(
-        "Password",
+        tr("auth.password"),
         "key_round",
         rx.form(
             rx.vstack(
                 form_field(
-                    "Current password",
+                    tr("account.current_password"),
                     "current_password",
                     type="password",
                     auto_complete="current-password",
@@ -247,16 +250,16 @@ def password_card() -> rx.Component:
                     max_length=128,
                 ),
                 form_field(
-                    "New password",
+                    tr("auth.new_password"),
                     "new_password",
                     type="password",
                     auto_complete="new-password",
                     required=True,
                     max_length=128,
-                    hint="At least 12 characters. Your other sessions will be signed out.",
+                    hint=tr("account.new_password_hint"),
                 ),
                 _section_error("password"),
-                rx.button("Change password", type="submit", variant="soft", id="password-submit"),
+                rx.button(tr("account.change_password"), type="submit", variant="soft", id="password-submit"),
                 spacing="3",
                 width="100%",
             ),
@@ -269,12 +272,12 @@ def password_card() -> rx.Component:
 
 def email_card() -> rx.Component:
     return section_card(
-        "Change email",
+        tr("account.change_email"),
         "mail",
         rx.form(
             rx.vstack(
                 form_field(
-                    "New email",
+                    tr("account.new_email"),
                     "new_email",
                     type="email",
                     auto_complete="email",
@@ -283,7 +286,7 @@ def email_card() -> rx.Component:
                 ),
                 confirm_field(),
                 _section_error("email"),
-                rx.button("Send a confirmation link", type="submit", variant="soft", id="email-submit"),
+                rx.button(tr("account.send_confirmation"), type="submit", variant="soft", id="email-submit"),
                 spacing="3",
                 width="100%",
             ),
@@ -297,14 +300,16 @@ def email_card() -> rx.Component:
 @player_page(route=routes.ACCOUNT, title="Account and security", on_load=AccountState.load)
 def account() -> rx.Component:
     return rx.vstack(
-        rx.heading("Account and security", size="6"),
+        page_header(tr("nav.account_and_security"), tr("account.subtitle")),
         rx.grid(
-            rx.vstack(profile_card(), logins_card(), sessions_card(), spacing="4", width="100%"),
+            rx.vstack(
+                profile_card(), preferences_card(), logins_card(), sessions_card(), spacing="4", width="100%"
+            ),
             rx.vstack(mfa_card(), password_card(), email_card(), spacing="4", width="100%"),
             columns=rx.breakpoints(initial="1", md="2"),
-            spacing="4",
+            spacing=SPACE["loose"],
             width="100%",
         ),
-        spacing="4",
+        spacing=SPACE["loose"],
         width="100%",
     )

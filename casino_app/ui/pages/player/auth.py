@@ -5,20 +5,33 @@ import reflex as rx
 from casino_app.domain.identity.rules import COUNTRIES, PRIVACY_VERSION, TERMS_VERSION
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
-from casino_app.ui.components.security import code_field, form_field, notice_callout
+from casino_app.ui.components.security import Label, code_field, form_field, notice_callout
+from casino_app.ui.format import country_name
+from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.links import LinkState
+from casino_app.ui.state.locale import LocaleState
 from casino_app.ui.state.session import SessionState
 
 COUNTRY_OPTIONS = sorted(COUNTRIES.items(), key=lambda item: item[1])
 
 
-def field(label: str, name: str, **props) -> rx.Component:
+def field(label: Label, name: str, **props) -> rx.Component:
     """A labelled input (kept for pages that import it from here)."""
     return form_field(label, name, **props)
 
 
-def auth_card(title: str, *children: rx.Component) -> rx.Component:
+def country_label(code: str) -> rx.Var:
+    """A country's name in the tab's language (the names come from Babel, not the catalog)."""
+    chosen: rx.Var = rx.Var.create(country_name(code, DEFAULT_LANGUAGE))
+    for lang in LANGUAGES:
+        if lang != DEFAULT_LANGUAGE:
+            chosen = rx.cond(LocaleState.lang == lang, country_name(code, lang), chosen)
+    return chosen
+
+
+def auth_card(title: Label, *children: rx.Component) -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(rx.heading(title, size="6"), *children, spacing="4", width="100%"),
@@ -31,16 +44,23 @@ def auth_card(title: str, *children: rx.Component) -> rx.Component:
     )
 
 
-def submit(label: str, test_id: str, **props) -> rx.Component:
+def submit(label: Label, test_id: str, **props) -> rx.Component:
     return rx.button(label, type="submit", size="3", width="100%", id=test_id, **props)
 
 
 def password_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            field("Email", "email", type="email", auto_complete="username", required=True, max_length=254),
             field(
-                "Password",
+                tr("auth.email"),
+                "email",
+                type="email",
+                auto_complete="username",
+                required=True,
+                max_length=254,
+            ),
+            field(
+                tr("auth.password"),
                 "password",
                 type="password",
                 auto_complete="current-password",
@@ -48,8 +68,8 @@ def password_form() -> rx.Component:
                 max_length=128,
             ),
             error_callout(SessionState.auth_error),
-            submit("Log in", "login-submit"),
-            rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, size="2", id="forgot-link"),
+            submit(tr("auth.log_in"), "login-submit"),
+            rx.link(tr("auth.forgot"), href=routes.FORGOT_PASSWORD, size="2", id="forgot-link"),
             spacing="3",
             width="100%",
         ),
@@ -64,8 +84,10 @@ def code_form(on_submit, *, test_id: str = "code-submit", allow_recovery: bool =
         rx.vstack(
             code_field(allow_recovery=allow_recovery, focus=True),
             error_callout(SessionState.auth_error),
-            submit("Continue", test_id),
-            rx.button("Back", on_click=SessionState.back_to_password, variant="ghost", type="button"),
+            submit(tr("auth.continue"), test_id),
+            rx.button(
+                tr("auth.back"), on_click=SessionState.back_to_password, variant="ghost", type="button"
+            ),
             spacing="3",
             width="100%",
         ),
@@ -81,7 +103,7 @@ def locked_panel() -> rx.Component:
         rx.form(
             rx.vstack(
                 code_field(),
-                submit("Unlock", "unlock-submit", variant="soft"),
+                submit(tr("auth.unlock"), "unlock-submit", variant="soft"),
                 spacing="3",
                 width="100%",
             ),
@@ -91,9 +113,9 @@ def locked_panel() -> rx.Component:
         ),
         rx.hstack(
             rx.button(
-                "Send the unlock link again", on_click=SessionState.resend_unlock, variant="ghost", size="2"
+                tr("auth.resend_unlock"), on_click=SessionState.resend_unlock, variant="ghost", size="2"
             ),
-            rx.button("Back", on_click=SessionState.back_to_password, variant="ghost", size="2"),
+            rx.button(tr("auth.back"), on_click=SessionState.back_to_password, variant="ghost", size="2"),
             wrap="wrap",
             spacing="3",
         ),
@@ -105,14 +127,14 @@ def locked_panel() -> rx.Component:
 @player_page(route=routes.LOGIN, title="Log in", guard=False, on_load=SessionState.clear_error)
 def login() -> rx.Component:
     return auth_card(
-        "Log in",
+        tr("auth.log_in"),
         notice_callout(SessionState.auth_notice),
         rx.match(
             SessionState.login_step,
             (
                 "code",
                 rx.vstack(
-                    rx.text("Two-step verification: enter the code from your authenticator app.", size="2"),
+                    rx.text(tr("auth.two_step"), size="2"),
                     code_form(SessionState.submit_code),
                     spacing="3",
                     width="100%",
@@ -121,16 +143,18 @@ def login() -> rx.Component:
             ("locked", locked_panel()),
             password_form(),
         ),
-        rx.text("New here? ", rx.link("Create an account", href=routes.REGISTER), size="2"),
+        rx.text(
+            tr("auth.new_here"), " ", rx.link(tr("auth.create_an_account"), href=routes.REGISTER), size="2"
+        ),
     )
 
 
 def country_select() -> rx.Component:
     return rx.vstack(
-        rx.text("Country of residence", size="2", weight="medium", as_="label", html_for="country"),
+        rx.text(tr("auth.country"), size="2", weight="medium", as_="label", html_for="country"),
         rx.el.select(
-            rx.el.option("Choose your country", value="", disabled=True),
-            *[rx.el.option(name, value=code) for code, name in COUNTRY_OPTIONS],
+            rx.el.option(tr("auth.choose_country"), value="", disabled=True),
+            *[rx.el.option(country_label(code), value=code) for code, _ in COUNTRY_OPTIONS],
             name="country",
             id="country",
             required=True,
@@ -157,11 +181,28 @@ def consent() -> rx.Component:
         rx.hstack(
             rx.checkbox(name="accept", id="accept", size="2", margin_top="0.2em"),
             rx.text(
-                "I accept the ",
-                rx.link(f"terms (version {TERMS_VERSION})", href=routes.TERMS, is_external=True),
-                " and have read the ",
+                tr("auth.i_accept"),
+                " ",
                 rx.link(
-                    f"privacy notice (version {PRIVACY_VERSION})",
+                    tr("auth.the_terms"),
+                    " (",
+                    tr("auth.version"),
+                    " ",
+                    TERMS_VERSION,
+                    ")",
+                    href=routes.TERMS,
+                    is_external=True,
+                ),
+                " ",
+                tr("auth.and_have_read"),
+                " ",
+                rx.link(
+                    tr("auth.the_privacy_notice"),
+                    " (",
+                    tr("auth.version"),
+                    " ",
+                    PRIVACY_VERSION,
+                    ")",
                     href=routes.PRIVACY_NOTICE,
                     is_external=True,
                 ),
@@ -178,24 +219,31 @@ def consent() -> rx.Component:
 @player_page(route=routes.REGISTER, title="Join", guard=False, on_load=SessionState.clear_error)
 def register() -> rx.Component:
     return auth_card(
-        "Create your account",
+        tr("auth.create_your_account"),
         rx.form(
             rx.vstack(
-                field("Email", "email", type="email", auto_complete="email", required=True, max_length=254),
                 field(
-                    "Password",
+                    tr("auth.email"),
+                    "email",
+                    type="email",
+                    auto_complete="email",
+                    required=True,
+                    max_length=254,
+                ),
+                field(
+                    tr("auth.password"),
                     "password",
                     type="password",
                     auto_complete="new-password",
                     required=True,
                     max_length=128,
-                    hint="At least 12 characters. A few random words work well.",
+                    hint=tr("auth.password_hint"),
                 ),
-                field("Full name", "full_name", auto_complete="name", required=True, max_length=100),
-                field("Date of birth", "birth_date", type="date", required=True),
+                field(tr("auth.full_name"), "full_name", auto_complete="name", required=True, max_length=100),
+                field(tr("auth.birth_date"), "birth_date", type="date", required=True),
                 country_select(),
                 field(
-                    "Phone (optional)",
+                    tr("auth.phone_optional"),
                     "phone",
                     type="tel",
                     auto_complete="tel",
@@ -203,11 +251,9 @@ def register() -> rx.Component:
                     placeholder="+44 20 7946 0000",
                 ),
                 consent(),
-                rx.text(
-                    "You must be 18 or older. Your wallet is in euro (EUR).", size="1", color_scheme="gray"
-                ),
+                rx.text(tr("auth.age_and_currency"), size="1", color_scheme="gray"),
                 error_callout(SessionState.auth_error),
-                submit("Create account", "register-submit"),
+                submit(tr("auth.create_account"), "register-submit"),
                 spacing="3",
                 width="100%",
             ),
@@ -215,31 +261,34 @@ def register() -> rx.Component:
             reset_on_submit=False,
             width="100%",
         ),
-        rx.text("Already playing? ", rx.link("Log in", href=routes.LOGIN), size="2"),
+        rx.text(tr("auth.already_playing"), " ", rx.link(tr("auth.log_in"), href=routes.LOGIN), size="2"),
     )
 
 
 @player_page(route=routes.FORGOT_PASSWORD, title="Forgot password", guard=False, on_load=LinkState.reset_form)
 def forgot_password() -> rx.Component:
     return auth_card(
-        "Reset your password",
+        tr("auth.reset_title"),
         rx.cond(
             LinkState.done,
             rx.callout(
-                "If an account uses this address, we have sent it a link. It works once, for 30 minutes.",
+                tr("auth.reset_sent"),
                 icon="mail",
                 color_scheme="green",
                 id="reset-requested",
             ),
             rx.form(
                 rx.vstack(
-                    rx.text(
-                        "Enter your email and we will send you a link to choose a new password.", size="2"
-                    ),
+                    rx.text(tr("auth.reset_intro"), size="2"),
                     field(
-                        "Email", "email", type="email", auto_complete="email", required=True, max_length=254
+                        tr("auth.email"),
+                        "email",
+                        type="email",
+                        auto_complete="email",
+                        required=True,
+                        max_length=254,
                     ),
-                    submit("Send the link", "forgot-submit"),
+                    submit(tr("auth.send_link"), "forgot-submit"),
                     spacing="3",
                     width="100%",
                 ),
@@ -247,7 +296,7 @@ def forgot_password() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.text(rx.link("Back to log in", href=routes.LOGIN), size="2"),
+        rx.text(rx.link(tr("auth.back_to_login"), href=routes.LOGIN), size="2"),
     )
 
 
@@ -256,20 +305,20 @@ def forgot_password() -> rx.Component:
 )
 def reset_password() -> rx.Component:
     return auth_card(
-        "Choose a new password",
+        tr("auth.new_password_title"),
         rx.form(
             rx.vstack(
                 field(
-                    "New password",
+                    tr("auth.new_password"),
                     "password",
                     type="password",
                     auto_complete="new-password",
                     required=True,
                     max_length=128,
-                    hint="At least 12 characters. You will be signed out everywhere.",
+                    hint=tr("auth.new_password_hint"),
                 ),
                 error_callout(LinkState.error),
-                submit("Set the password", "reset-submit"),
+                submit(tr("auth.set_password"), "reset-submit"),
                 spacing="3",
                 width="100%",
             ),
@@ -285,15 +334,15 @@ def reset_password() -> rx.Component:
 )
 def verify_email() -> rx.Component:
     return auth_card(
-        "Email confirmation",
+        tr("auth.email_confirmation"),
         rx.cond(
             LinkState.error != "",
             error_callout(LinkState.error, "verify-error"),
             rx.cond(
                 LinkState.result != "",
                 rx.callout(LinkState.result, icon="circle_check", color_scheme="green", id="verify-result"),
-                rx.text("Open the link from your email to confirm your address.", size="2"),
+                rx.text(tr("auth.open_link"), size="2"),
             ),
         ),
-        rx.text(rx.link("Go to log in", href=routes.LOGIN), size="2"),
+        rx.text(rx.link(tr("auth.go_to_login"), href=routes.LOGIN), size="2"),
     )

@@ -8,13 +8,15 @@ from casino_app.ui.components.casino import (
     play_beside,
 )
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.dice import DiceState
 from casino_app.ui.state.rg_play import RealityState
 
 
-def stat(label: str, value: rx.Var, test_id: str) -> rx.Component:
+def stat(label: rx.Var, value: rx.Var, test_id: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.text(value, size="4", weight="bold", id=test_id, style={"font_variant_numeric": "tabular-nums"}),
@@ -44,7 +46,7 @@ def result_display() -> rx.Component:
             ),
             rx.vstack(
                 rx.text("—", size="9", weight="bold", color=rx.color("gray", 8), style={"line_height": "1"}),
-                rx.text("Set your target and roll", size="3", color_scheme="gray"),
+                rx.text(tr("dice.set_target_and_roll"), size=TYPE["body"], color=COLOUR["muted"]),
                 align="center",
                 spacing="1",
             ),
@@ -71,9 +73,9 @@ def result_display() -> rx.Component:
             background=DiceState.win_zone,
         ),
         rx.hstack(
-            rx.text("0.00", size="1", color_scheme="gray"),
+            rx.text(DiceState.range_low, size="1", color_scheme="gray"),
             rx.spacer(),
-            rx.text("99.99", size="1", color_scheme="gray"),
+            rx.text(DiceState.range_high, size="1", color_scheme="gray"),
             width="100%",
         ),
         align="center",
@@ -87,8 +89,8 @@ def panel() -> rx.Component:
     return rx.vstack(
         result_display(),
         rx.segmented_control.root(
-            rx.segmented_control.item("Roll under", value="under"),
-            rx.segmented_control.item("Roll over", value="over"),
+            rx.segmented_control.item(tr("dice.roll_under"), value="under"),
+            rx.segmented_control.item(tr("dice.roll_over"), value="over"),
             value=DiceState.direction,
             on_change=DiceState.set_direction,
             width="100%",
@@ -97,9 +99,9 @@ def panel() -> rx.Component:
         ),
         rx.vstack(
             rx.hstack(
-                rx.text("Target", size="2", weight="medium"),
+                rx.text(tr("dice.target"), size="2", weight="medium"),
                 rx.spacer(),
-                rx.text(DiceState.target, ".00", size="4", weight="bold", id="dice-target"),
+                rx.text(DiceState.target_text, size="4", weight="bold", id="dice-target"),
                 width="100%",
                 align="center",
             ),
@@ -111,16 +113,16 @@ def panel() -> rx.Component:
                 on_change=DiceState.set_target,
                 size="3",
                 id="dice-slider",
-                aria_label="Target",
+                aria_label=tr("dice.target"),
             ),
             rx.text(DiceState.rule_text, size="2", color_scheme="gray", id="dice-rule"),
             width="100%",
             spacing="2",
         ),
         rx.hstack(
-            stat("Win chance", DiceState.chance_text, "dice-chance"),
-            stat("Multiplier", DiceState.multiplier_text, "dice-multiplier"),
-            stat("Payout on win", DiceState.payout_text, "dice-payout"),
+            stat(tr("dice.win_chance"), DiceState.chance_text, "dice-chance"),
+            stat(tr("dice.multiplier"), DiceState.multiplier_text, "dice-multiplier"),
+            stat(tr("dice.payout_on_win"), DiceState.payout_text, "dice-payout"),
             width="100%",
             padding="0.6em",
             border_radius="var(--radius-3)",
@@ -129,9 +131,7 @@ def panel() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.text(
-                    "Stake (",
-                    DiceState.currency,
-                    ")",
+                    DiceState.stake_label,
                     size="2",
                     weight="medium",
                     as_="label",
@@ -147,10 +147,18 @@ def panel() -> rx.Component:
                         width="6.5em",
                     ),
                     rx.button(
-                        "½", on_click=DiceState.half_stake, variant="soft", size="3", aria_label="Halve"
+                        "½",
+                        on_click=DiceState.half_stake,
+                        variant="soft",
+                        size="3",
+                        aria_label=tr("dice.halve"),
                     ),
                     rx.button(
-                        "×2", on_click=DiceState.double_stake, variant="soft", size="3", aria_label="Double"
+                        "×2",
+                        on_click=DiceState.double_stake,
+                        variant="soft",
+                        size="3",
+                        aria_label=tr("dice.double"),
                     ),
                     spacing="1",
                 ),
@@ -158,7 +166,7 @@ def panel() -> rx.Component:
             ),
             rx.button(
                 rx.icon("dices"),
-                "Roll",
+                tr("dice.roll"),
                 on_click=DiceState.roll,
                 size="4",
                 id="roll",
@@ -180,25 +188,19 @@ def panel() -> rx.Component:
 def rules_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Rules", size="3"),
-            rx.text("A roll is a number from 0.00 to 99.99, every value equally likely.", size="2"),
+            rx.heading(tr("dice.rules"), size="3", as_="h2"),
+            rx.text(tr("dice.rule_range"), size="2"),
+            rx.text(tr("dice.rule_directions"), size="2"),
+            rx.text(tr("dice.rule_payout"), size="2"),
             rx.text(
-                "Roll under: you win below the target. Roll over: you win at the target or above.", size="2"
-            ),
-            rx.text(
-                "A win pays your stake × 99 ÷ win chance in %: 50% pays ×1.98, 10% pays ×9.90.", size="2"
-            ),
-            rx.text(
-                "Return to player ",
+                tr("dice.rtp_pre"),
                 rx.text.strong(DiceState.rtp),
-                " for every target.",
+                tr("dice.rtp_post"),
                 size="2",
                 id="dice-rtp",
             ),
-            rx.text(
-                "Stake ", DiceState.min_stake, " to ", DiceState.max_stake, size="1", color_scheme="gray"
-            ),
-            spacing="2",
+            rx.text(DiceState.stake_range, size="1", color_scheme="gray"),
+            spacing=SPACE["snug"],
         ),
         width="100%",
     )
@@ -206,4 +208,4 @@ def rules_card() -> rx.Component:
 
 @player_page(route=routes.DICE, title="Dice", on_load=[DiceState.load, RealityState.check])
 def dice_page() -> rx.Component:
-    return game_screen("Dice", DiceState.rtp, play_beside(panel(), rules_card()))
+    return game_screen(tr("dice.title"), DiceState.rtp, play_beside(panel(), rules_card()))

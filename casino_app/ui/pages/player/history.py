@@ -4,6 +4,8 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import number_row, status_badge
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, money, page_header
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.history import HistoryState
@@ -23,35 +25,42 @@ def ticket_card(t: rx.Var) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.text("Your numbers", size="1", color_scheme="gray"),
+            rx.text(tr("history.your_numbers"), size=TYPE["fine"], color=COLOUR["muted"]),
             number_row(selection, highlight=numbers),
             rx.cond(
                 numbers.length() > 0,
                 rx.vstack(
-                    rx.text("Drawn numbers · ", t.matches, size="1", color_scheme="gray"),
+                    rx.text(
+                        tr("history.drawn_numbers"),
+                        " · ",
+                        t.matches,
+                        size=TYPE["fine"],
+                        color=COLOUR["muted"],
+                    ),
                     number_row(numbers, highlight=numbers, size="1.7em"),
                     spacing="1",
                 ),
-                rx.text("Draw ", t.draw, " at ", t.draw_at, size="1", color_scheme="gray"),
+                rx.text(tr("history.draw"), " ", t.draw, size=TYPE["fine"], color=COLOUR["muted"]),
             ),
             rx.hstack(
-                rx.text("Stake ", t.stake, size="2"),
+                rx.text(tr("history.stake"), " ", t.stake, size=TYPE["small"]),
                 rx.spacer(),
                 rx.cond(
                     (t.status == "win") | (t.status == "push"),
-                    rx.text("Won ", t.win, weight="bold", color=rx.color("grass", 11), size="3"),
+                    money(rx.text.span(tr("history.won"), " ", t.win), gain=True),
                 ),
                 width="100%",
+                align="center",
             ),
             rx.button(
                 rx.icon("download", size=14),
-                "Signed receipt",
+                tr("history.signed_receipt"),
                 size="1",
                 variant="soft",
                 on_click=CasinoState.download_receipt(t.validation),
                 class_name="download-receipt",
             ),
-            spacing="2",
+            spacing=SPACE["snug"],
             width="100%",
         ),
         width="100%",
@@ -62,32 +71,35 @@ def ticket_card(t: rx.Var) -> rx.Component:
 @player_page(route=routes.HISTORY, title="History", on_load=HistoryState.load)
 def history() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.heading("My tickets", size="6"),
-            rx.spacer(),
+        page_header(
+            tr("history.title"),
+            tr("history.subtitle"),
             rx.button(
                 rx.icon("refresh_cw"),
-                "Refresh",
+                tr("history.refresh"),
                 on_click=HistoryState.load,
                 variant="soft",
                 id="refresh-history",
             ),
-            width="100%",
-            align="center",
         ),
         rx.cond(
             HistoryState.tickets.length() > 0,
             rx.grid(
                 rx.foreach(HistoryState.tickets, ticket_card),
                 columns=rx.breakpoints(initial="1", md="2"),
-                spacing="3",
+                spacing=SPACE["normal"],
                 width="100%",
             ),
             rx.card(
-                rx.vstack(rx.text("No tickets yet."), rx.link("Buy your first ticket", href=routes.PLAY)),
+                empty_state(
+                    "ticket",
+                    tr("history.no_tickets"),
+                    "",
+                    rx.link(tr("history.buy_first"), href=routes.PLAY),
+                ),
                 width="100%",
             ),
         ),
-        spacing="4",
+        spacing=SPACE["loose"],
         width="100%",
     )

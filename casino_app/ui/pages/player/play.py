@@ -4,7 +4,9 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import ball, countdown, error_callout, number_row
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE, page_header
 from casino_app.ui.components.reality import play_session_line, reality_dialog
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.play import PlayState
 from casino_app.ui.state.rg_play import RealityState
@@ -15,7 +17,7 @@ def number_button(n: rx.Var[int]) -> rx.Component:
         ball(n, selected=PlayState.selected.contains(n), size="2.6em"),
         on_click=PlayState.toggle(n),
         type="button",
-        aria_label=f"Number {n}",
+        aria_label=f"{tr('play.number')} {n}",
         custom_attrs={"data-number": n, "aria-pressed": PlayState.selected.contains(n)},
         style={"background": "none", "border": "none", "padding": "0", "cursor": "pointer"},
     )
@@ -24,8 +26,8 @@ def number_button(n: rx.Var[int]) -> rx.Component:
 def rules_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Rules and prizes", size="3"),
-            rx.text("Pick ", PlayState.pick, " numbers. Prizes pay your stake times:", size="2"),
+            rx.heading(tr("play.rules_title"), size="3"),
+            rx.text(tr("play.pick"), " ", PlayState.pick, " ", tr("play.prizes_pay"), size=TYPE["small"]),
             rx.foreach(
                 PlayState.paytable,
                 lambda row: rx.hstack(
@@ -35,9 +37,17 @@ def rules_card() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.text("Theoretical return to player: ", PlayState.rtp, size="1", color_scheme="gray"),
+            rx.text(tr("play.rtp"), " ", PlayState.rtp, size=TYPE["fine"], color=COLOUR["muted"]),
             rx.text(
-                "Stake ", PlayState.min_stake, " to ", PlayState.max_stake, size="1", color_scheme="gray"
+                tr("play.stake_from"),
+                " ",
+                PlayState.min_stake,
+                " ",
+                tr("play.stake_to"),
+                " ",
+                PlayState.max_stake,
+                size=TYPE["fine"],
+                color=COLOUR["muted"],
             ),
             spacing="2",
             width="100%",
@@ -52,18 +62,27 @@ def receipt_card() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.icon("circle_check", color=rx.color("grass", 10)),
-                rx.heading("Ticket bought", size="5"),
+                rx.heading(tr("play.ticket_bought"), size="5"),
                 align="center",
             ),
-            rx.text("Validation number", size="1", color_scheme="gray"),
+            rx.text(tr("play.validation_number"), size=TYPE["fine"], color=COLOUR["muted"]),
             rx.code(r.validation, size="5", id="receipt-validation"),
             number_row(r.numbers, highlight=r.numbers),
-            rx.text(r.game, " · draw ", r.draw, " at ", r.draw_at, size="2"),
-            rx.text("Stake ", rx.text.strong(r.stake), " · issued ", r.issued, size="2"),
-            rx.text("Balance after: ", rx.text.strong(r.balance), size="2"),
+            rx.text(tr("play.draw"), " ", r.draw, size=TYPE["small"]),
+            rx.text(
+                tr("play.stake"),
+                " ",
+                rx.text.strong(r.stake),
+                " · ",
+                tr("play.issued"),
+                " ",
+                r.issued,
+                size=TYPE["small"],
+            ),
+            rx.text(tr("play.balance_after"), " ", rx.text.strong(r.balance), size=TYPE["small"]),
             rx.hstack(
-                rx.button("Buy another ticket", on_click=PlayState.new_ticket, size="3"),
-                rx.link(rx.button("My tickets", variant="soft", size="3"), href=routes.HISTORY),
+                rx.button(tr("play.buy_another"), on_click=PlayState.new_ticket, size="3"),
+                rx.link(rx.button(tr("play.my_tickets"), variant="soft", size="3"), href=routes.HISTORY),
                 spacing="3",
                 wrap="wrap",
             ),
@@ -80,14 +99,21 @@ def draw_line() -> rx.Component:
         PlayState.draw_id > 0,
         rx.hstack(
             rx.icon("timer", size=16),
-            rx.text("Draw ", rx.text.strong(PlayState.draw_at), " · sales close in", size="2"),
+            rx.text(
+                tr("play.draw"),
+                " ",
+                rx.text.strong(PlayState.draw_at),
+                " · ",
+                tr("play.sales_close_in"),
+                size=TYPE["small"],
+            ),
             countdown(PlayState.close_iso, PlayState.close_at),
             align="center",
             spacing="2",
             wrap="wrap",
             id="play-draw",
         ),
-        rx.text("The next draw opens in a moment.", size="2", color_scheme="gray"),
+        rx.text(tr("play.next_draw_soon"), size=TYPE["small"], color=COLOUR["muted"]),
     )
 
 
@@ -95,16 +121,26 @@ def panel() -> rx.Component:
     return rx.vstack(
         draw_line(),
         rx.hstack(
-            rx.text(PlayState.picked_count, weight="bold", id="picked-count"),
+            rx.text(
+                PlayState.selected.length(),
+                " ",
+                tr("play.of"),
+                " ",
+                PlayState.pick,
+                " ",
+                tr("play.picked"),
+                weight="bold",
+                id="picked-count",
+            ),
             rx.spacer(),
             rx.button(
                 rx.icon("shuffle"),
-                "Quick pick",
+                tr("play.quick_pick"),
                 on_click=PlayState.quick_pick,
                 variant="soft",
                 id="quick-pick",
             ),
-            rx.button("Clear", on_click=PlayState.clear, variant="ghost", color_scheme="gray"),
+            rx.button(tr("play.clear"), on_click=PlayState.clear, variant="ghost", color_scheme="gray"),
             width="100%",
             align="center",
             wrap="wrap",
@@ -122,7 +158,8 @@ def panel() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.text(
-                    "Stake (",
+                    tr("play.stake"),
+                    " (",
                     PlayState.currency,
                     ")",
                     size="2",
@@ -142,7 +179,7 @@ def panel() -> rx.Component:
             ),
             rx.button(
                 rx.icon("ticket"),
-                "Play",
+                tr("play.play"),
                 on_click=PlayState.play,
                 size="4",
                 id="play",
@@ -155,7 +192,7 @@ def panel() -> rx.Component:
             spacing="3",
         ),
         error_callout(PlayState.error, "play-error"),
-        spacing="4",
+        spacing=SPACE["loose"],
         width="100%",
     )
 
@@ -164,7 +201,7 @@ def panel() -> rx.Component:
 def play() -> rx.Component:
     return rx.vstack(
         reality_dialog(),
-        rx.heading("Play lotto", size="6"),
+        page_header(tr("play.title"), tr("play.subtitle")),
         play_session_line(),
         rx.segmented_control.root(
             rx.foreach(PlayState.games, lambda g: rx.segmented_control.item(g.name, value=g.code)),

@@ -4,24 +4,16 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.design import SPACE, page_header
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.privacy import CONFIRM_WORD, PrivacyState
 
-INCLUDED = (
-    "Profile: email, name, date of birth, address, phone, country",
-    "Wallet balances and every transaction",
-    "Bets, deposits and withdrawals",
-    "Sign-ins and devices, and the account activity log",
-)
-KEPT = (
-    "Transactions, tickets and payments stay for the legally required retention period, "
-    "linked to a pseudonymous account number instead of your name.",
-    "Your name, date of birth, address, phone and email are deleted or replaced by a pseudonym.",
-    "You are signed out everywhere and the account can no longer be used.",
-)
+INCLUDED = ("profile", "wallet", "bets", "signins")  # privacy.included_<name>
+KEPT = ("records", "deleted", "signed_out")  # privacy.kept_<name>
 
 
-def bullet(text: str, icon: str = "check") -> rx.Component:
+def bullet(text: rx.Var, icon: str = "check") -> rx.Component:
     return rx.hstack(
         rx.icon(icon, size=16, color=rx.color("amber", 10), flex_shrink="0", margin_top="0.2em"),
         rx.text(text, size="2"),
@@ -33,18 +25,22 @@ def bullet(text: str, icon: str = "check") -> rx.Component:
 def download_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.icon("download", size=20), rx.heading("Download my data", size="4"), align="center"),
-            rx.text("A JSON file with everything we hold about you:", size="2", color_scheme="gray"),
-            rx.vstack(*[bullet(t) for t in INCLUDED], spacing="1"),
+            rx.hstack(
+                rx.icon("download", size=20),
+                rx.heading(tr("privacy.download_title"), size="4", as_="h2"),
+                align="center",
+            ),
+            rx.text(tr("privacy.download_intro"), size="2", color_scheme="gray"),
+            rx.vstack(*[bullet(tr(f"privacy.included_{t}")) for t in INCLUDED], spacing="1"),
             rx.text(
-                "Passwords, two-factor secrets and session tokens are never included.",
+                tr("privacy.never_included"),
                 size="1",
                 color_scheme="gray",
             ),
             rx.spacer(),
             rx.button(
                 rx.icon("file_json", size=16),
-                "Download my data",
+                tr("privacy.download_button"),
                 on_click=PrivacyState.download,
                 size="3",
                 width="100%",
@@ -62,7 +58,7 @@ def erase_dialog() -> rx.Component:
         rx.alert_dialog.trigger(
             rx.button(
                 rx.icon("trash_2", size=16),
-                "Request erasure…",
+                tr("privacy.request_erasure"),
                 color_scheme="red",
                 variant="soft",
                 size="3",
@@ -72,16 +68,16 @@ def erase_dialog() -> rx.Component:
             ),
         ),
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Erase my personal data?"),
+            rx.alert_dialog.title(tr("privacy.erase_question")),
             rx.alert_dialog.description(
-                "This cannot be undone. You will be signed out and cannot sign in again.",
+                tr("privacy.erase_warning"),
                 size="2",
             ),
             rx.vstack(
                 rx.text(
-                    "Type ",
+                    tr("privacy.type_pre"),
                     rx.code(CONFIRM_WORD),
-                    " to confirm.",
+                    tr("privacy.type_post"),
                     size="2",
                     as_="label",
                     html_for="erase-confirm",
@@ -100,9 +96,11 @@ def erase_dialog() -> rx.Component:
                 width="100%",
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep my account", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(tr("privacy.keep_account"), variant="soft", color_scheme="gray")
+                ),
                 rx.button(
-                    "Erase my data",
+                    tr("privacy.erase_button"),
                     color_scheme="red",
                     on_click=PrivacyState.erase,
                     disabled=~PrivacyState.can_erase,
@@ -124,15 +122,17 @@ def erase_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.icon("user_x", size=20), rx.heading("Erase my personal data", size="4"), align="center"
+                rx.icon("user_x", size=20),
+                rx.heading(tr("privacy.erase_title"), size="4", as_="h2"),
+                align="center",
             ),
-            rx.text("What happens when you ask us to erase your data:", size="2", color_scheme="gray"),
-            rx.vstack(*[bullet(t, "info") for t in KEPT], spacing="1"),
+            rx.text(tr("privacy.erase_intro"), size="2", color_scheme="gray"),
+            rx.vstack(*[bullet(tr(f"privacy.kept_{t}"), "info") for t in KEPT], spacing="1"),
             rx.cond(
                 PrivacyState.blockers.length() > 0,
                 rx.callout(
                     rx.text(
-                        "Withdraw your balance first: ",
+                        tr("privacy.withdraw_first"),
                         rx.foreach(PrivacyState.blockers, lambda b: rx.text.strong(b, " ")),
                     ),
                     icon="wallet",
@@ -153,13 +153,7 @@ def erase_card() -> rx.Component:
 @player_page(route=routes.PRIVACY, title="Privacy", on_load=PrivacyState.load)
 def privacy_page() -> rx.Component:
     return rx.vstack(
-        rx.heading("Privacy & your data", size="6"),
-        rx.text(
-            "Your personal details are stored encrypted (AES-256-GCM, a separate key per record). "
-            "You can take a copy of them or ask us to erase them at any time.",
-            size="2",
-            color_scheme="gray",
-        ),
+        page_header(tr("privacy.title"), tr("privacy.intro")),
         rx.grid(
             download_card(),
             erase_card(),
@@ -167,7 +161,7 @@ def privacy_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        rx.link("Back to the wallet →", href=routes.WALLET, size="2"),
-        spacing="4",
+        rx.link(tr("privacy.back_to_wallet"), href=routes.WALLET, size="2"),
+        spacing=SPACE["loose"],
         width="100%",
     )

@@ -5,6 +5,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.design import SPACE, empty_state, page_header
 from casino_app.ui.components.rg import (
     card,
     choice,
@@ -14,11 +15,20 @@ from casino_app.ui.components.rg import (
     limit_line,
     pending_line,
 )
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.responsible import CONFIRM_WORD, ResponsibleState
-from casino_app.ui.state.rg_rows import KIND_CHOICES, PERIOD_CHOICES
+from casino_app.ui.state.rg_rows import KIND_VALUES, PERIOD_VALUES
 
 S = ResponsibleState
+
+
+def _kinds() -> list[list]:
+    return [[k, tr(f"rg.kind_{k}")] for k in KIND_VALUES]
+
+
+def _periods() -> list[list]:
+    return [[p, tr(f"rg.period_{p}")] for p in PERIOD_VALUES]
 
 
 def review_prompt() -> rx.Component:
@@ -28,12 +38,12 @@ def review_prompt() -> rx.Component:
             rx.callout.icon(rx.icon("calendar_check")),
             rx.vstack(
                 rx.callout.text(
-                    "It is six months since you last looked at your limits. Are they still right for you?",
+                    tr("rg.review_prompt"),
                     weight="medium",
                 ),
                 rx.hstack(
-                    rx.button("Keep my limits", on_click=S.keep_limits, size="2", id="keep-limits"),
-                    rx.link(rx.button("Change them", variant="soft", size="2"), href="#limits"),
+                    rx.button(tr("rg.keep_my_limits"), on_click=S.keep_limits, size="2", id="keep-limits"),
+                    rx.link(rx.button(tr("rg.change_them"), variant="soft", size="2"), href="#limits"),
                     spacing="2",
                 ),
                 spacing="2",
@@ -49,7 +59,7 @@ def _remove(row: rx.Var) -> rx.Component:
     return rx.cond(
         row.own != "",
         rx.button(
-            "Remove",
+            tr("rg.remove"),
             on_click=S.remove_limit(row.key),
             size="1",
             variant="ghost",
@@ -61,23 +71,23 @@ def _remove(row: rx.Var) -> rx.Component:
 
 def limits_card() -> rx.Component:
     return card(
-        "Your limits",
+        tr("rg.your_limits"),
         "gauge",
         rx.cond(
             S.limits.length() > 0,
             rx.vstack(rx.foreach(S.limits, lambda r: limit_line(r, _remove(r))), spacing="0", width="100%"),
-            rx.text("You have no deposit, loss or wager limits yet.", size="2", color_scheme="gray"),
+            empty_state("gauge", tr("rg.no_limits")),
         ),
-        rx.heading("Set a limit", size="3", margin_top="0.5em"),
+        rx.heading(tr("rg.set_a_limit"), size="3", margin_top="0.5em", as_="h3"),
         rx.grid(
-            choice("Kind", "limit-kind", S.limit_kind, S.set_limit_kind, KIND_CHOICES),
-            choice("Per", "limit-period", S.limit_period, S.set_limit_period, PERIOD_CHOICES),
+            choice(tr("rg.kind"), "limit-kind", S.limit_kind, S.set_limit_kind, _kinds()),
+            choice(tr("rg.per"), "limit-period", S.limit_period, S.set_limit_period, _periods()),
             columns="2",
             spacing="3",
             width="100%",
         ),
         labelled(
-            "Amount",
+            tr("rg.amount"),
             rx.input(
                 value=S.limit_amount,
                 on_change=S.set_limit_amount,
@@ -89,12 +99,11 @@ def limits_card() -> rx.Component:
             ),
             "limit-amount",
         ),
-        rx.button("Save limit", on_click=S.save_limit, size="3", width="100%", id="save-limit"),
+        rx.button(tr("rg.save_limit"), on_click=S.save_limit, size="3", width="100%", id="save-limit"),
         rx.text(
-            "A lower limit applies at once. A higher one, or removing one, waits ",
+            tr("rg.limits_note_pre"),
             S.cooling_off,
-            " and then needs your confirmation. Loss = stakes minus wins; a deposit limit counts "
-            "every deposit, whatever you withdraw.",
+            tr("rg.limits_note_post"),
             size="1",
             color_scheme="gray",
         ),
@@ -106,7 +115,7 @@ def pending_card() -> rx.Component:
     return rx.cond(
         S.pending.length() > 0,
         card(
-            "Waiting changes",
+            tr("rg.waiting_changes"),
             "timer",
             rx.vstack(
                 rx.foreach(
@@ -117,7 +126,7 @@ def pending_card() -> rx.Component:
                 width="100%",
             ),
             rx.text(
-                "Your current limit stays in force until you confirm. An unconfirmed change lapses.",
+                tr("rg.waiting_note"),
                 size="1",
                 color_scheme="gray",
             ),
@@ -128,33 +137,36 @@ def pending_card() -> rx.Component:
 
 def play_time_card() -> rx.Component:
     return card(
-        "Session time and reality checks",
+        tr("rg.play_time"),
         "hourglass",
         rx.cond(
             S.session_limit != "",
-            rx.text("Session time limit in force: ", rx.text.strong(S.session_limit), size="2"),
+            rx.text(tr("rg.session_limit_in_force"), rx.text.strong(S.session_limit), size="2"),
         ),
         choice(
-            "Session time limit",
+            tr("rg.session_time_limit"),
             "session-limit",
             S.own_session_limit,
             S.set_own_session_limit,
             S.session_options,
         ),
         rx.button(
-            "Save session limit", on_click=S.save_session_limit, variant="soft", id="save-session-limit"
+            tr("rg.save_session_limit"),
+            on_click=S.save_session_limit,
+            variant="soft",
+            id="save-session-limit",
         ),
-        rx.text("Reality checks now: ", rx.text.strong(S.reality_text, id="reality-now"), size="2"),
+        rx.text(tr("rg.reality_now"), rx.text.strong(S.reality_text, id="reality-now"), size="2"),
         choice(
-            "Remind me of my play",
+            tr("rg.remind_me"),
             "reality-interval",
             S.reality_choice,
             S.set_reality_choice,
             S.reality_options,
         ),
-        rx.button("Save reminders", on_click=S.save_reality, variant="soft", id="save-reality"),
+        rx.button(tr("rg.save_reminders"), on_click=S.save_reality, variant="soft", id="save-reality"),
         rx.text(
-            "A reality check pauses play and shows how long you have played and your net result.",
+            tr("rg.reality_note"),
             size="1",
             color_scheme="gray",
         ),
@@ -163,7 +175,7 @@ def play_time_card() -> rx.Component:
 
 
 def _confirm_dialog(
-    trigger: rx.Component, title: str, body: rx.Component, action: rx.Component, open_: rx.Var, on_open
+    trigger: rx.Component, title: rx.Var, body: rx.Component, action: rx.Component, open_: rx.Var, on_open
 ) -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(trigger),
@@ -172,7 +184,7 @@ def _confirm_dialog(
             body,
             error_callout(S.block_error, "block-error"),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Not now", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(rx.button(tr("rg.not_now"), variant="soft", color_scheme="gray")),
                 action,
                 spacing="3",
                 justify="end",
@@ -188,20 +200,29 @@ def _confirm_dialog(
 
 def timeout_card() -> rx.Component:
     body = rx.alert_dialog.description(
-        "Your break starts now and cannot be ended early. You will be signed out everywhere; "
-        "sign-in, bets and deposits are refused until it ends. Pending withdrawals are still paid.",
+        tr("rg.break_body"),
         size="2",
     )
     return card(
-        "Take a break",
+        tr("rg.take_a_break"),
         "coffee",
-        rx.text("A time-out of 24 hours to 30 days.", size="2", color_scheme="gray"),
-        choice("How long", "timeout-length", S.timeout_choice, S.set_timeout_choice, S.timeout_options),
+        rx.text(tr("rg.break_range"), size="2", color_scheme="gray"),
+        choice(
+            tr("rg.how_long"), "timeout-length", S.timeout_choice, S.set_timeout_choice, S.timeout_options
+        ),
         _confirm_dialog(
-            rx.button("Take a break…", variant="soft", color_scheme="amber", width="100%", id="take-timeout"),
-            "Take a break now?",
+            rx.button(
+                tr("rg.take_a_break_button"),
+                variant="soft",
+                color_scheme="amber",
+                width="100%",
+                id="take-timeout",
+            ),
+            tr("rg.take_a_break_now"),
             body,
-            rx.button("Start my break", color_scheme="amber", on_click=S.take_time_out, id="confirm-timeout"),
+            rx.button(
+                tr("rg.start_my_break"), color_scheme="amber", on_click=S.take_time_out, id="confirm-timeout"
+            ),
             S.timeout_open,
             S.set_timeout_open,
         ),
@@ -212,13 +233,16 @@ def timeout_card() -> rx.Component:
 def exclusion_card() -> rx.Component:
     body = rx.vstack(
         rx.alert_dialog.description(
-            "This closes your account for gambling for the whole period, and it cannot be undone "
-            "early. You will be signed out everywhere and we stop all marketing. Your balance and "
-            "pending withdrawals are still paid out.",
+            tr("rg.exclusion_body"),
             size="2",
         ),
         rx.text(
-            "Type ", rx.code(CONFIRM_WORD), " to confirm.", size="2", as_="label", html_for="exclude-confirm"
+            tr("rg.type_pre"),
+            rx.code(CONFIRM_WORD),
+            tr("rg.type_post"),
+            size="2",
+            as_="label",
+            html_for="exclude-confirm",
         ),
         rx.input(
             value=S.exclusion_confirm,
@@ -232,22 +256,28 @@ def exclusion_card() -> rx.Component:
         width="100%",
     )
     return card(
-        "Self-exclusion",
+        tr("rg.self_exclusion"),
         "shield_off",
         rx.text(
-            "Close your account for gambling for 6 months, 1 year, 5 years or for good.",
+            tr("rg.exclusion_range"),
             size="2",
             color_scheme="gray",
         ),
         choice(
-            "For how long", "exclusion-term", S.exclusion_choice, S.set_exclusion_choice, S.exclusion_terms
+            tr("rg.for_how_long"),
+            "exclusion-term",
+            S.exclusion_choice,
+            S.set_exclusion_choice,
+            S.exclusion_terms,
         ),
         _confirm_dialog(
-            rx.button("Exclude myself…", color_scheme="red", variant="soft", width="100%", id="self-exclude"),
-            "Exclude yourself from gambling?",
+            rx.button(
+                tr("rg.exclude_myself"), color_scheme="red", variant="soft", width="100%", id="self-exclude"
+            ),
+            tr("rg.exclude_yourself"),
             body,
             rx.button(
-                "Exclude me",
+                tr("rg.exclude_me"),
                 color_scheme="red",
                 on_click=S.self_exclude,
                 disabled=~S.can_exclude,
@@ -263,23 +293,27 @@ def exclusion_card() -> rx.Component:
 def decision_line(d: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(d.outcome, weight="medium"),
-        rx.text("Why we looked: ", d.reasons, size="2"),
-        rx.text("Our decision (", d.decided_at, "): ", d.reason, size="2"),
+        rx.text(tr("rg.why_we_looked"), d.reasons, size="2"),
+        rx.text(tr("rg.our_decision_pre"), d.decided_at, tr("rg.our_decision_post"), d.reason, size="2"),
         rx.cond(
             d.appeal != "",
-            rx.text("Your appeal: ", d.appeal, size="2", color_scheme="gray"),
+            rx.text(tr("rg.your_appeal"), d.appeal, size="2", color_scheme="gray"),
             rx.cond(
                 d.may_appeal,
                 rx.vstack(
                     rx.text_area(
                         value=S.appeal_text,
                         on_change=S.set_appeal_text,
-                        placeholder="Tell us why you disagree",
+                        placeholder=tr("rg.tell_us_why"),
                         width="100%",
                         class_name="appeal-text",
                     ),
                     rx.button(
-                        "Appeal", on_click=S.appeal(d.id), size="2", variant="soft", class_name="appeal"
+                        tr("rg.appeal"),
+                        on_click=S.appeal(d.id),
+                        size="2",
+                        variant="soft",
+                        class_name="appeal",
                     ),
                     width="100%",
                     spacing="2",
@@ -298,7 +332,7 @@ def decisions_card() -> rx.Component:
     return rx.cond(
         S.decisions.length() > 0,
         card(
-            "Decisions about your account",
+            tr("rg.decisions"),
             "scale",
             rx.vstack(rx.foreach(S.decisions, decision_line), spacing="0", width="100%"),
             test_id="decisions",
@@ -308,12 +342,12 @@ def decisions_card() -> rx.Component:
 
 def history_card() -> rx.Component:
     return card(
-        "History",
+        tr("rg.history"),
         "history",
         rx.cond(
             S.history.length() > 0,
             rx.vstack(rx.foreach(S.history, history_line), spacing="0", width="100%"),
-            rx.text("Nothing yet.", size="2", color_scheme="gray"),
+            empty_state("history", tr("rg.nothing_yet")),
         ),
         test_id="rg-history",
     )
@@ -322,14 +356,8 @@ def history_card() -> rx.Component:
 @player_page(route=routes.RESPONSIBLE, title="Responsible gaming", on_load=ResponsibleState.load)
 def responsible_page() -> rx.Component:
     return rx.vstack(
-        rx.heading("Responsible gaming", size="6"),
-        rx.text(
-            "Set limits, take a break or exclude yourself at any time. Rules of the ",
-            S.profile_name,
-            " licence apply.",
-            size="2",
-            color_scheme="gray",
-        ),
+        page_header(tr("rg.title")),
+        rx.text(tr("rg.intro_pre"), S.profile_name, tr("rg.intro_post"), size="2", color_scheme="gray"),
         review_prompt(),
         error_callout(S.error, "rg-error"),
         rx.grid(
@@ -341,7 +369,7 @@ def responsible_page() -> rx.Component:
         ),
         decisions_card(),
         history_card(),
-        card("If you need to talk to someone", "life_buoy", helpline_list(S.helplines), test_id="help"),
-        spacing="4",
+        card(tr("rg.need_to_talk"), "life_buoy", helpline_list(S.helplines), test_id="help"),
+        spacing=SPACE["loose"],
         width="100%",
     )

@@ -9,13 +9,19 @@ from casino_app.ui.components.casino import (
     game_screen,
 )
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE
+from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES, translations
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
+from casino_app.ui.state.locale import LocaleState
 from casino_app.ui.state.rg_play import RealityState
-from casino_app.ui.state.roulette import OUTSIDE_LABELS, RouletteState
+from casino_app.ui.state.roulette import MODES, RouletteState, outside_key
 
 CELL = "2.6em"
 FELT = {"red": "#c53640", "black": "#1e1f24", "green": "#1f8a4c"}
+LIT, PLAIN, PLAIN_OUTSIDE = "3px solid var(--amber-9)", "1px solid var(--gray-a5)", "1px solid var(--gray-a6)"
+PICKED = "3px dashed var(--amber-10)"
 
 
 def _colour(n: int) -> str:
@@ -42,6 +48,16 @@ def _chip(spot: str, *, outside: bool = False) -> rx.Component:
     )
 
 
+def _number_label(n: int) -> rx.Var:
+    """ "Number 17" for screen readers, in the tab's language (like `tr`, with the number filled in)."""
+    values = translations("roulette.number")
+    chosen: rx.Var = rx.Var.create(values[DEFAULT_LANGUAGE].format(n=n))
+    for lang in LANGUAGES:
+        if lang != DEFAULT_LANGUAGE:
+            chosen = rx.cond(LocaleState.lang == lang, values[lang].format(n=n), chosen)
+    return chosen
+
+
 def number_cell(n: int) -> rx.Component:
     """A number on the board: its place is a row of three on phones, a column of three on the table."""
     col, row = (n - 1) % 3 + 1, (n - 1) // 3 + 2
@@ -52,13 +68,13 @@ def number_cell(n: int) -> rx.Component:
         _chip(f"straight:{n}"),
         on_click=RouletteState.tap_number(n),
         type="button",
-        aria_label=f"Number {n}",
+        aria_label=_number_label(n),
         custom_attrs={"data-number": str(n)},
         style={
             "position": "relative",
             "min_height": CELL,
-            "border": rx.cond(lit, "3px solid var(--amber-9)", "1px solid var(--gray-a5)"),
-            "outline": rx.cond(picked, "3px dashed var(--amber-10)", "none"),
+            "border": rx.cond(lit, LIT, PLAIN),
+            "outline": rx.cond(picked, PICKED, "none"),
             "outline_offset": "-4px",
             "border_radius": "6px",
             "color": "white",
@@ -77,13 +93,13 @@ def zero_cell() -> rx.Component:
         _chip("straight:0"),
         on_click=RouletteState.tap_number(0),
         type="button",
-        aria_label="Number 0",
+        aria_label=tr("roulette.number_zero"),
         custom_attrs={"data-number": "0"},
         style={
             "position": "relative",
             "min_height": CELL,
-            "border": rx.cond(lit, "3px solid var(--amber-9)", "1px solid var(--gray-a5)"),
-            "outline": rx.cond(RouletteState.picking.contains(0), "3px dashed var(--amber-10)", "none"),
+            "border": rx.cond(lit, LIT, PLAIN),
+            "outline": rx.cond(RouletteState.picking.contains(0), PICKED, "none"),
             "outline_offset": "-4px",
             "border_radius": "6px",
             "color": "white",
@@ -110,7 +126,7 @@ def board() -> rx.Component:
 def outside_button(spot: str) -> rx.Component:
     felt = FELT.get(spot)
     return rx.el.button(
-        rx.text(OUTSIDE_LABELS[spot], size="2", weight="medium"),
+        rx.text(tr(outside_key(spot)), size="2", weight="medium"),
         _chip(spot, outside=True),
         on_click=RouletteState.place_outside(spot),
         type="button",
@@ -121,8 +137,8 @@ def outside_button(spot: str) -> rx.Component:
             "border_radius": "6px",
             "border": rx.cond(
                 RouletteState.has_result & RouletteState.winning.contains(spot),
-                "3px solid var(--amber-9)",
-                "1px solid var(--gray-a6)",
+                LIT,
+                PLAIN_OUTSIDE,
             ),
             "background": felt or "var(--amber-3)",
             "color": "white" if felt else "var(--gray-12)",
@@ -159,7 +175,7 @@ def bet_line(bet: rx.Var) -> rx.Component:
             size="1",
             variant="ghost",
             color_scheme="gray",
-            aria_label="Remove bet",
+            aria_label=tr("roulette.remove_bet"),
         ),
         width="100%",
         align="center",
@@ -189,24 +205,21 @@ def result_display() -> rx.Component:
                 id="roulette-pocket",
             ),
             rx.vstack(
-                rx.text(RouletteState.pocket, " ", RouletteState.pocket_colour, size="4", weight="bold"),
+                rx.text(RouletteState.pocket_text, size="4", weight="bold"),
                 rx.text(RouletteState.result_line, size="3", id="roulette-result"),
                 spacing="0",
             ),
             align="center",
             spacing="3",
         ),
-        rx.text("Place chips on the board, then spin.", size="3", color_scheme="gray"),
+        rx.text(tr("roulette.place_and_spin"), size=TYPE["body"], color=COLOUR["muted"]),
     )
 
 
 def controls() -> rx.Component:
     return rx.vstack(
         rx.segmented_control.root(
-            *[
-                rx.segmented_control.item(m.capitalize(), value=m)
-                for m in ("straight", "split", "street", "corner", "line")
-            ],
+            *[rx.segmented_control.item(tr(f"roulette.mode_{m}"), value=m) for m in MODES],
             value=RouletteState.mode,
             on_change=RouletteState.set_mode,
             size="1",
@@ -215,14 +228,11 @@ def controls() -> rx.Component:
         ),
         rx.text(RouletteState.mode_hint, size="1", color_scheme="gray"),
         rx.hstack(
-            rx.text("Chip", size="2", weight="medium"),
+            rx.text(tr("roulette.chip"), size="2", weight="medium"),
             rx.segmented_control.root(
                 rx.foreach(
                     RouletteState.chip_options,
-                    lambda c: rx.segmented_control.item(
-                        rx.cond(c >= 100, "€" + (c // 100).to_string(), (c).to_string() + "c"),
-                        value=c.to_string(),
-                    ),
+                    lambda c: rx.segmented_control.item(c[1], value=c[0]),
                 ),
                 value=RouletteState.chip.to_string(),
                 on_change=RouletteState.set_chip,
@@ -243,17 +253,23 @@ def bets_box() -> rx.Component:
             rx.vstack(
                 rx.foreach(RouletteState.bets, bet_line), width="100%", spacing="1", id="roulette-bets"
             ),
-            rx.text("No bets yet.", size="2", color_scheme="gray"),
+            rx.text(tr("roulette.no_bets"), size="2", color_scheme="gray"),
         ),
         rx.hstack(
-            rx.text("Total ", rx.text.strong(RouletteState.total_text, id="roulette-total"), size="2"),
+            rx.text(
+                tr("roulette.total"), rx.text.strong(RouletteState.total_text, id="roulette-total"), size="2"
+            ),
             rx.spacer(),
             rx.button(
-                "Clear", on_click=RouletteState.clear_bets, variant="ghost", color_scheme="gray", size="2"
+                tr("roulette.clear"),
+                on_click=RouletteState.clear_bets,
+                variant="ghost",
+                color_scheme="gray",
+                size="2",
             ),
             rx.button(
                 rx.icon("circle_dot"),
-                "Spin",
+                tr("roulette.spin"),
                 on_click=RouletteState.spin,
                 size="3",
                 id="spin-wheel",
@@ -274,25 +290,15 @@ def bets_box() -> rx.Component:
 def rules_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Rules and payouts", size="3"),
-            rx.text("European wheel, one zero: 37 pockets, each equally likely.", size="2"),
-            rx.text("Straight 35:1 · Split 17:1 · Street 11:1 · Corner 8:1 · Line 5:1", size="2"),
-            rx.text("Dozen and column 2:1 · Red/black, odd/even, 1-18/19-36 1:1 (zero loses)", size="2"),
-            rx.text("Return to player ", rx.text.strong(RouletteState.rtp), " on every bet.", size="2"),
+            rx.heading(tr("roulette.rules_title"), size="3", as_="h2"),
+            rx.text(tr("roulette.rule_wheel"), size="2"),
+            rx.text(tr("roulette.rule_inside"), size="2"),
+            rx.text(tr("roulette.rule_outside"), size="2"),
             rx.text(
-                "Each bet ",
-                RouletteState.min_bet,
-                " to ",
-                RouletteState.max_bet,
-                " · up to ",
-                RouletteState.max_bets,
-                " bets, ",
-                RouletteState.max_total,
-                " a spin",
-                size="1",
-                color_scheme="gray",
+                tr("roulette.rtp_pre"), rx.text.strong(RouletteState.rtp), tr("roulette.rtp_post"), size="2"
             ),
-            spacing="2",
+            rx.text(RouletteState.limits_text, size="1", color_scheme="gray"),
+            spacing=SPACE["snug"],
         ),
         width="100%",
     )
@@ -301,7 +307,7 @@ def rules_card() -> rx.Component:
 @player_page(route=routes.ROULETTE, title="Roulette", on_load=[RouletteState.load, RealityState.check])
 def roulette_page() -> rx.Component:
     return game_screen(
-        "European Roulette",
+        tr("roulette.title"),
         RouletteState.rtp,
         rx.card(
             rx.vstack(

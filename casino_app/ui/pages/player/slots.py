@@ -8,6 +8,8 @@ from casino_app.ui.components.casino import (
     play_beside,
 )
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.design import COLOUR, TYPE, money
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.rg_play import RealityState
@@ -25,6 +27,8 @@ SYMBOLS = {
     "star": ("star", "gold"),
 }
 
+CELL_LIT, CELL_PLAIN = f"2px solid {rx.color('amber', 9)}", f"1px solid {rx.color('gray', 5)}"
+
 
 def symbol_icon(symbol: rx.Var, size: int = 30) -> rx.Component:
     return rx.match(
@@ -37,7 +41,7 @@ def symbol_icon(symbol: rx.Var, size: int = 30) -> rx.Component:
             "wild",
             rx.vstack(
                 rx.icon("sparkles", size=size - 8, color=rx.color("violet", 10)),
-                rx.text("WILD", size="1", weight="bold", color=rx.color("violet", 11)),
+                rx.text(tr("slots.wild_badge"), size="1", weight="bold", color=rx.color("violet", 11)),
                 spacing="0",
                 align="center",
             ),
@@ -62,7 +66,7 @@ def cell(symbol: rx.Var, reel: rx.Var, row: rx.Var) -> rx.Component:
         width="100%",
         border_radius="10px",
         background=rx.cond(lit, rx.color("amber", 4), rx.color("gray", 2)),
-        border=rx.cond(lit, f"2px solid {rx.color('amber', 9)}", f"1px solid {rx.color('gray', 5)}"),
+        border=rx.cond(lit, CELL_LIT, CELL_PLAIN),
         custom_attrs={"data-symbol": symbol},
     )
 
@@ -102,35 +106,29 @@ def win_line() -> rx.Component:
         rx.vstack(
             rx.cond(
                 SlotState.gained,
-                rx.text("WIN ", SlotState.win_text, size="6", weight="bold", color=rx.color("grass", 11)),
+                rx.hstack(
+                    rx.text(tr("slots.win"), size="6", weight="bold", color=COLOUR["gain"]),
+                    money(SlotState.win_text, gain=True, size="6"),
+                    align="baseline",
+                    spacing="1",
+                ),
                 rx.cond(
                     SlotState.paid,
                     # A return below the stake is not celebrated (no "loss disguised as a win").
-                    rx.text("Returned ", SlotState.win_text, size="4", weight="medium"),
-                    rx.text("No win this spin", size="4", color_scheme="gray"),
+                    rx.text(tr("slots.returned"), SlotState.win_text, size="4", weight="medium"),
+                    rx.text(tr("slots.no_win_spin"), size="4", color_scheme="gray"),
                 ),
             ),
             rx.foreach(
                 SlotState.line_wins,
-                lambda w: rx.text(
-                    "Line ",
-                    w.line,
-                    ": ",
-                    w.count,
-                    " × ",
-                    w.symbol,
-                    " pays ",
-                    w.pays,
-                    size="1",
-                    color_scheme="gray",
-                ),
+                lambda w: rx.text(w.text, size="1", color_scheme="gray"),
             ),
             align="center",
             spacing="1",
             id="slot-result",
             min_height="3.5em",
         ),
-        rx.text("Choose a stake and spin.", size="3", color_scheme="gray", min_height="3.5em"),
+        rx.text(tr("slots.choose_and_spin"), size=TYPE["body"], color=COLOUR["muted"], min_height="3.5em"),
     )
 
 
@@ -140,7 +138,7 @@ def feature_banner() -> rx.Component:
         rx.callout(
             rx.vstack(
                 rx.text(SlotState.feature_text, weight="bold", id="feature-text"),
-                rx.text(SlotState.free_left, " free spins left · your stake is already in", size="2"),
+                rx.text(SlotState.free_left_text, size="2"),
                 spacing="1",
             ),
             icon="star",
@@ -153,13 +151,11 @@ def feature_banner() -> rx.Component:
 def controls() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text("Stake", size="2", weight="medium"),
+            rx.text(tr("slots.stake"), size="2", weight="medium"),
             rx.segmented_control.root(
                 rx.foreach(
                     SlotState.stake_options,
-                    lambda s: rx.segmented_control.item(
-                        rx.cond(s.to(int) >= 100, "€" + (s.to(int) / 100).to_string(), s + "c"), value=s
-                    ),
+                    lambda s: rx.segmented_control.item(s[1], value=s[0]),
                 ),
                 value=SlotState.stake_minor.to_string(),
                 on_change=SlotState.set_stake,
@@ -174,7 +170,7 @@ def controls() -> rx.Component:
             SlotState.in_feature,
             rx.button(
                 rx.icon("star"),
-                "Free spin",
+                tr("slots.free_spin"),
                 on_click=SlotState.free_spin,
                 size="4",
                 width="100%",
@@ -185,7 +181,7 @@ def controls() -> rx.Component:
             ),
             rx.button(
                 rx.icon("rotate_cw"),
-                "Spin ",
+                tr("slots.spin"),
                 SlotState.stake_text,
                 on_click=SlotState.spin,
                 size="4",
@@ -195,7 +191,7 @@ def controls() -> rx.Component:
                 loading=SlotState.busy,
             ),
         ),
-        rx.text("Spins are at least 2.5 seconds apart. No autoplay.", size="1", color_scheme="gray"),
+        rx.text(tr("slots.pace"), size="1", color_scheme="gray"),
         width="100%",
         spacing="2",
     )
@@ -204,7 +200,7 @@ def controls() -> rx.Component:
 def paytable_card() -> rx.Component:
     def pay_row(p: rx.Var) -> rx.Component:
         return rx.table.row(
-            rx.table.cell(rx.hstack(symbol_icon(p.symbol, 18), rx.text(p.symbol, size="1"), align="center")),
+            rx.table.cell(rx.hstack(symbol_icon(p.symbol, 18), rx.text(p.label, size="1"), align="center")),
             rx.table.cell(p.five),
             rx.table.cell(p.four),
             rx.table.cell(p.three),
@@ -213,17 +209,20 @@ def paytable_card() -> rx.Component:
 
     return rx.card(
         rx.vstack(
-            rx.heading("Paytable", size="3"),
+            rx.heading(tr("slots.paytable"), size="3", as_="h2"),
             rx.text(
-                "Line wins pay left to right, in multiples of the line bet (stake ÷ ",
+                tr("slots.paytable_intro_pre"),
                 SlotState.lines,
-                "). Wild stands in for every symbol but the star.",
+                tr("slots.paytable_intro_post"),
                 size="1",
                 color_scheme="gray",
             ),
             rx.table.root(
                 rx.table.header(
-                    rx.table.row(*[rx.table.column_header_cell(h) for h in ("", "5", "4", "3", "2")]),
+                    rx.table.row(
+                        rx.table.column_header_cell(tr("slots.symbol")),
+                        *[rx.table.column_header_cell(h) for h in ("5", "4", "3", "2")],
+                    ),
                 ),
                 rx.table.body(rx.foreach(SlotState.paytable, pay_row)),
                 size="1",
@@ -232,9 +231,9 @@ def paytable_card() -> rx.Component:
             rx.text(SlotState.scatter_text, size="1"),
             rx.text(SlotState.free_text, size="1"),
             rx.text(
-                "Return to player ",
+                tr("slots.rtp_pre"),
                 rx.text.strong(SlotState.rtp),
-                " (exact, from the reel strips)",
+                tr("slots.rtp_post"),
                 size="2",
                 id="slot-rtp",
             ),
@@ -248,7 +247,7 @@ def paytable_card() -> rx.Component:
 @player_page(route=routes.SLOTS, title="Golden Fives", on_load=[SlotState.load, RealityState.check])
 def slots_page() -> rx.Component:
     return game_screen(
-        "Golden Fives",
+        tr("slots.title"),
         SlotState.rtp,
         play_beside(
             rx.vstack(

@@ -4,26 +4,25 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout, line_item
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, money, page_header
 from casino_app.ui.components.security import form_field
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.wallet import WalletState
 
 
-def amount_label() -> rx.Var:
+def amount_label() -> rx.Component:
     """ "Amount (PLN)": the wallet's own currency."""
-    return rx.cond(WalletState.currency != "", "Amount (" + WalletState.currency + ")", "Amount")
+    return rx.fragment(
+        tr("wallet.amount"), rx.cond(WalletState.currency != "", rx.fragment(" (", WalletState.currency, ")"))
+    )
 
 
 def deposit_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Deposit", size="4"),
-            rx.text(
-                "Card numbers are typed on the payment provider's page, never here. "
-                "Sandbox payments: no real money moves.",
-                size="1",
-                color_scheme="gray",
-            ),
+            rx.heading(tr("wallet.deposit"), size="4"),
+            rx.text(tr("wallet.deposit_hint"), size=TYPE["fine"], color=COLOUR["muted"]),
             rx.vstack(
                 rx.text(amount_label(), size="2", weight="medium", as_="label", html_for="amount"),
                 rx.input(
@@ -50,7 +49,9 @@ def deposit_card() -> rx.Component:
                 WalletState.notice != "",
                 rx.text(WalletState.notice, size="2", id="deposit-notice"),
             ),
-            rx.button("Deposit", on_click=WalletState.deposit, size="3", width="100%", id="deposit"),
+            rx.button(
+                tr("wallet.deposit"), on_click=WalletState.deposit, size="3", width="100%", id="deposit"
+            ),
             recent_deposits(),
             spacing="3",
             width="100%",
@@ -62,9 +63,9 @@ def deposit_card() -> rx.Component:
 def deposit_badge(status: rx.Var) -> rx.Component:
     return rx.match(
         status,
-        ("approved", rx.badge("CREDITED", color_scheme="green")),
-        ("declined", rx.badge("DECLINED", color_scheme="red")),
-        rx.badge("PENDING", color_scheme="amber"),
+        ("approved", rx.badge(tr("wallet.credited"), color_scheme="green")),
+        ("declined", rx.badge(tr("wallet.declined_badge"), color_scheme="red")),
+        rx.badge(tr("common.status_pending"), color_scheme="amber"),
     )
 
 
@@ -73,12 +74,12 @@ def recent_deposits() -> rx.Component:
     return rx.cond(
         WalletState.deposits.length() > 0,
         rx.vstack(
-            rx.text("Your deposits", size="2", weight="medium"),
+            rx.text(tr("wallet.your_deposits"), size=TYPE["small"], weight="medium"),
             rx.foreach(
                 WalletState.deposits,
                 lambda d: rx.vstack(
                     rx.hstack(
-                        rx.text(d.amount, weight="medium"),
+                        money(d.amount, size=TYPE["small"]),
                         deposit_badge(d.status),
                         rx.spacer(),
                         rx.text(d.when, size="1", color_scheme="gray"),
@@ -103,38 +104,41 @@ def withdraw_card() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
-                rx.heading("Withdraw", size="4"),
-                rx.text(
-                    "Only cash withdraws; bonus money stays to play with.", size="1", color_scheme="gray"
-                ),
+                rx.heading(tr("wallet.withdraw"), size="4"),
+                rx.text(tr("wallet.withdraw_hint"), size=TYPE["fine"], color=COLOUR["muted"]),
                 form_field(amount_label(), "withdraw_amount", input_mode="decimal", placeholder="10.00"),
                 form_field(
-                    rx.cond(WalletState.mfa_enabled, "Authentication code", "Your password"),
+                    rx.cond(WalletState.mfa_enabled, tr("security.code_label"), tr("security.your_password")),
                     "confirm",
                     type=rx.cond(WalletState.mfa_enabled, "text", "password"),
                     auto_complete=rx.cond(WalletState.mfa_enabled, "one-time-code", "current-password"),
-                    hint="Not needed again within 5 minutes of confirming.",
+                    hint=tr("wallet.step_up_hint"),
                 ),
                 error_callout(WalletState.withdraw_error, "withdraw-error"),
                 rx.button(
-                    "Request withdrawal", type="submit", size="3", width="100%", variant="soft", id="withdraw"
+                    tr("wallet.request_withdrawal"),
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    variant="soft",
+                    id="withdraw",
                 ),
                 rx.cond(
                     WalletState.withdrawals.length() > 0,
                     rx.vstack(
-                        rx.text("Your withdrawals", size="2", weight="medium"),
+                        rx.text(tr("wallet.your_withdrawals"), size=TYPE["small"], weight="medium"),
                         rx.foreach(
                             WalletState.withdrawals,
                             lambda w: rx.vstack(
                                 rx.hstack(
-                                    rx.text(w.amount, weight="medium"),
+                                    money(w.amount, size=TYPE["small"]),
                                     withdrawal_badge(w.stage),
                                     rx.spacer(),
                                     rx.text(w.when, size="1", color_scheme="gray"),
                                     rx.cond(
                                         w.cancellable,
                                         rx.button(
-                                            "Cancel",
+                                            tr("wallet.cancel"),
                                             size="1",
                                             variant="ghost",
                                             color_scheme="gray",
@@ -149,7 +153,8 @@ def withdraw_card() -> rx.Component:
                                 rx.cond(
                                     w.reason != "",
                                     rx.text(
-                                        "Reason: ",
+                                        tr("wallet.reason"),
+                                        " ",
                                         w.reason,
                                         size="1",
                                         color_scheme="gray",
@@ -179,11 +184,11 @@ def withdrawal_badge(stage: rx.Var) -> rx.Component:
     """Where a withdrawal is: on hold (cancellable), being paid by a provider, paid, rejected, cancelled."""
     return rx.match(
         stage,
-        ("paid", rx.badge("PAID", color_scheme="green")),
-        ("rejected", rx.badge("REJECTED", color_scheme="red")),
-        ("paying", rx.badge("BEING PAID", color_scheme="blue")),
-        ("cancelled", rx.badge("CANCELLED", color_scheme="gray")),
-        rx.badge("ON HOLD", color_scheme="amber"),
+        ("paid", rx.badge(tr("wallet.stage_paid"), color_scheme="green")),
+        ("rejected", rx.badge(tr("wallet.stage_rejected"), color_scheme="red")),
+        ("paying", rx.badge(tr("wallet.stage_paying"), color_scheme="blue")),
+        ("cancelled", rx.badge(tr("wallet.stage_cancelled"), color_scheme="gray")),
+        rx.badge(tr("wallet.stage_hold"), color_scheme="amber"),
     )
 
 
@@ -191,14 +196,26 @@ def balance_card() -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.text("Cash balance", size="2", color_scheme="gray"),
+                rx.text(tr("wallet.cash_balance"), size=TYPE["small"], color=COLOUR["muted"]),
                 rx.heading(WalletState.balance_text, size="8", id="wallet-balance"),
                 spacing="1",
             ),
             rx.spacer(),
             rx.vstack(
-                rx.text("Bonus ", rx.text.strong(WalletState.bonus_text), size="2", id="wallet-bonus"),
-                rx.text("On hold ", rx.text.strong(WalletState.pending_text), size="2", id="wallet-pending"),
+                rx.text(
+                    tr("wallet.bonus"),
+                    " ",
+                    rx.text.strong(WalletState.bonus_text),
+                    size=TYPE["small"],
+                    id="wallet-bonus",
+                ),
+                rx.text(
+                    tr("wallet.on_hold"),
+                    " ",
+                    rx.text.strong(WalletState.pending_text),
+                    size=TYPE["small"],
+                    id="wallet-pending",
+                ),
                 spacing="1",
                 align="end",
             ),
@@ -214,12 +231,13 @@ def balance_card() -> rx.Component:
 @player_page(route=routes.WALLET, title="Wallet", on_load=WalletState.load)
 def wallet() -> rx.Component:
     return rx.vstack(
+        page_header(tr("wallet.title"), tr("wallet.subtitle")),
         balance_card(),
         rx.grid(
             rx.vstack(deposit_card(), withdraw_card(), spacing="4", width="100%"),
             rx.card(
                 rx.vstack(
-                    rx.heading("Transactions", size="4"),
+                    rx.heading(tr("wallet.transactions"), size="4"),
                     rx.cond(
                         WalletState.transactions.length() > 0,
                         rx.vstack(
@@ -233,7 +251,7 @@ def wallet() -> rx.Component:
                             width="100%",
                             id="transactions",
                         ),
-                        rx.text("No transactions yet.", color_scheme="gray"),
+                        empty_state("receipt", tr("wallet.no_transactions")),
                     ),
                     spacing="2",
                     width="100%",
@@ -244,7 +262,7 @@ def wallet() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        rx.link("Buy a ticket →", href=routes.PLAY),
-        spacing="4",
+        rx.link(tr("wallet.buy_ticket"), href=routes.PLAY),
+        spacing=SPACE["loose"],
         width="100%",
     )

@@ -3,6 +3,8 @@
 import reflex as rx
 
 from casino_app.ui import routes
+from casino_app.ui.components.design import COLOUR, SPACE, empty_state, page_header
+from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.links import MailboxState, MailRow
 
@@ -18,12 +20,14 @@ def message_card(m: rx.Var[MailRow]) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.text("To ", m.recipient, size="2", color_scheme="gray", word_break="break-all"),
+            rx.text(
+                tr("mailbox.to"), " ", m.recipient, size="2", color_scheme="gray", word_break="break-all"
+            ),
             rx.text(m.body, size="2", white_space="pre-wrap", word_break="break-word"),
             rx.cond(
                 m.link != "",
                 rx.link(
-                    rx.button("Open the link", variant="soft", size="2"),
+                    rx.button(tr("mailbox.open_link"), variant="soft", size="2"),
                     href=m.link,
                     class_name="mail-link",
                 ),
@@ -39,13 +43,12 @@ def message_card(m: rx.Var[MailRow]) -> rx.Component:
 @player_page(route=routes.MAILBOX, title="Demo mailbox", on_load=MailboxState.load)
 def mailbox() -> rx.Component:
     return rx.vstack(
-        rx.heading("Demo mailbox", size="6"),
+        page_header(tr("mailbox.title")),
         rx.cond(
             MailboxState.enabled,
             rx.vstack(
                 rx.callout(
-                    "Demo mode: the mail the platform sent you (newest first). In production a mail "
-                    "relay delivers it and this page does not exist.",
+                    tr("mailbox.intro"),
                     icon="mail",
                     color_scheme="amber",
                     width="100%",
@@ -53,14 +56,14 @@ def mailbox() -> rx.Component:
                 rx.cond(
                     MailboxState.messages.length() > 0,
                     rx.vstack(rx.foreach(MailboxState.messages, message_card), spacing="3", width="100%"),
-                    rx.text("No mail yet.", color_scheme="gray"),
+                    empty_state("inbox", tr("mailbox.no_mail")),
                 ),
-                spacing="4",
+                spacing=SPACE["loose"],
                 width="100%",
             ),
-            rx.text("The demo mailbox is only available in demo mode.", color_scheme="gray"),
+            rx.text(tr("mailbox.demo_only"), color=COLOUR["muted"]),
         ),
-        spacing="4",
+        spacing=SPACE["loose"],
         width="100%",
         max_width="760px",
         margin_x="auto",

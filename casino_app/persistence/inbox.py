@@ -1,0 +1,115 @@
+"""Inbox rows written in the fact's own transaction: the unit of work calls `record` before commit.
+
+The player-facing events a use case emitted (domain/inbox/notices.py) become `notifications`
+rows in the same transaction, in a constant number of statements however many players a draw
+batch settles: one read of the settled lotto tickets, one read of the withdrawals, one insert
+that skips facts already noted. Each row actually written is announced after the commit as a
+`notification.created` event (what the live channel pushes to the player's open tabs).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from casino_app.domain.events import DomainEvent
+from casino_app.domain.games.vocabulary import GameKind
+from casino_app.domain.inbox import notices
+from casino_app.domain.inbox.notices import Notice, SettledTicket
+from casino_app.persistence.tables import Bet, Game, Notification, Round, Withdrawal
+
+
+def record(session: Session, events: Sequence[DomainEvent], now: datetime) -> list[DomainEvent]:
+    """Write the notices of `events`; returns the `notification.created` events to publish."""
+    wanted = [e for e in events if notices.is_notice_event(e)]
+    if not wanted:
+        return []
+    found = _notices(session, wanted)
+    return _insert(session, found, now) if found else []
+
+
+def _notices(session: Session, events: list[DomainEvent]) -> list[Notice]:
+    tickets = _settled_tickets(session, events)
+    withdrawals = _withdrawals(session, events)
+    found: list[Notice | None] = []
+    for event in events:
+        if event.name == notices.DRAW_SETTLED_EVENT:
+            mine = [tickets[b] for b in notices.settled_bet_ids(event) if b in tickets]
+            found.append(notices.draw_notice(event, mine))
+        elif event.name in notices.WITHDRAWAL_EVENTS:
+            amount, currency = withdrawals.get(int(event.data.get("withdrawal_id", 0)), (0, ""))
+            found.append(notices.withdrawal_notice(event, amount, currency) if currency else None)
+        else:
+            found.append(notices.simple_notice(event))
+    return [n for n in found if n is not None]
+
+
+def _settled_tickets(session: Session, events: list[DomainEvent]) -> dict[str, SettledTicket]:
+    """The settled lotto tickets among the events' bets (instant games keep no notices)."""
+    ids = [b for e in events if e.name == notices.DRAW_SETTLED_EVENT for b in notices.settled_bet_ids(e)]
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(
+            Bet.public_id, Game.code, Game.name, Round.code, Round.draw_at, Bet.currency, Bet.stake, Bet.win
+        )
+        .join(Game, col(Game.id) == Bet.game_id)
+        .join(Round, col(Round.id) == Bet.round_id)
+        .where(col(Bet.public_id).in_(ids), Game.kind == GameKind.LOTTO)
+    ).all()
+    return {
+        r[0]: SettledTicket(r[0], r[1], r[2], r[3], r[4].isoformat() if r[4] else "", r[5], r[6], r[7])
+        for r in rows
+    }
+
+
+def _withdrawals(session: Session, events: list[DomainEvent]) -> dict[int, tuple[int, str]]:
+    ids = [int(e.data["withdrawal_id"]) for e in events if e.name in notices.WITHDRAWAL_EVENTS]
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Withdrawal.id, Withdrawal.amount, Withdrawal.currency).where(col(Withdrawal.id).in_(ids))
+    ).all()
+    return {int(r[0] or 0): (r[1], r[2]) for r in rows}
+
+
+def _insert(session: Session, found: list[Notice], now: datetime) -> list[DomainEvent]:
+    """One statement for every notice; a fact already noted for its player is skipped."""
+    rows = [
+        {
+            "user_id": n.user_id,
+            "kind": n.kind.value,
+            "params": json.dumps(n.params, sort_keys=True),
+            "source_key": n.source_key[:128],
+            "created_at": now,
+        }
+        for n in _distinct(found)
+    ]
+    table = Notification.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    statement = (
+        insert.values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "source_key"])
+        .returning(table.c.id, table.c.user_id, table.c.kind, table.c.params)
+    )
+    written = session.execute(statement).all()
+    return [_created(r) for r in sorted(written, key=lambda r: r[0])]
+
+
+def _distinct(found: list[Notice]) -> list[Notice]:
+    """One notice per (player, fact): an insert may not name the same row twice."""
+    seen: dict[tuple[int, str], Notice] = {}
+    for notice in found:
+        seen.setdefault((notice.user_id, notice.source_key[:128]), notice)
+    return list(seen.values())
+
+
+def _created(row: sa.Row[tuple[int, int, str, str]]) -> DomainEvent:
+    data = {"notification_id": row[0], "kind": row[2], "params": json.loads(row[3])}
+    return DomainEvent(notices.NOTIFIED, row[1], data)

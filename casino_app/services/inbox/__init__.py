@@ -1,0 +1,1 @@
+"""The player's inbox (notifications written with their facts, persistence/inbox.py)."""
