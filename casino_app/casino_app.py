@@ -14,8 +14,8 @@ from casino_app.jobs import security as security_job
 from casino_app.jobs.scheduler import run_forever
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.components import connection, crash
-from casino_app.ui.live import lifespan as live_lifespan
 from casino_app.ui.layouts.player import PAGES
+from casino_app.ui.live import lifespan as live_lifespan
 from casino_app.ui.pages.operator import dashboard as _operator_pages  # noqa: F401
 from casino_app.ui.pages.operator import login as _operator_login  # noqa: F401
 from casino_app.ui.pages.operator import people as _operator_people  # noqa: F401

@@ -60,7 +60,10 @@ def test_a_player_on_a_time_out_gets_403_timed_out_until_it_ends(
     player_id = _player(uow, clock.now(), "pause@example.com")
     exclusion.take_time_out(uow, Actor.player(player_id), timedelta(hours=24), clock.now())
 
-    assert (_login(api, "pause@example.com").status_code, _login(api, "pause@example.com").json()["code"]) == (
+    assert (
+        _login(api, "pause@example.com").status_code,
+        _login(api, "pause@example.com").json()["code"],
+    ) == (
         403,
         "timed_out",
     )

@@ -14,7 +14,9 @@ from casino_app.ui.i18n import catalog
 from casino_app.ui.i18n.formats import Formats
 
 ROOT = Path(__file__).resolve().parents[2] / "casino_app"
-USED_KEY = re.compile(r"""(?<![\w.])(?:tr|text)\(\s*(?:[\w.()]+,\s*)?["']([a-z][a-z0-9_]*\.[a-z0-9_.]+)["']""")
+USED_KEY = re.compile(
+    r"""(?<![\w.])(?:tr|text)\(\s*(?:[\w.()]+,\s*)?["']([a-z][a-z0-9_]*\.[a-z0-9_.]+)["']"""
+)
 # Player-facing UI code: every page a player sees, their layout and their components.
 PLAYER_UI = [
     *sorted((ROOT / "ui" / "pages" / "player").glob("*.py")),
@@ -61,7 +63,7 @@ def _looks_like_text(value: str) -> bool:
 
 
 def _rx_call_name(node: ast.Call) -> str | None:
-    """"text" for rx.text(...), "strong" for rx.text.strong(...), None for calls outside rx."""
+    """ "text" for rx.text(...), "strong" for rx.text.strong(...), None for calls outside rx."""
     func, parts = node.func, []
     while isinstance(func, ast.Attribute):
         parts.append(func.attr)
@@ -83,7 +85,11 @@ def _literals(path: Path) -> list[str]:
                 continue
             pieces = [value] if isinstance(value, ast.Constant) else value.values
             for piece in pieces:
-                if isinstance(piece, ast.Constant) and isinstance(piece.value, str) and _looks_like_text(piece.value):
+                if (
+                    isinstance(piece, ast.Constant)
+                    and isinstance(piece.value, str)
+                    and _looks_like_text(piece.value)
+                ):
                     found.append(f"{path.relative_to(ROOT)}:{piece.lineno}: {piece.value!r}")
     return found
 

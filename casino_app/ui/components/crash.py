@@ -33,7 +33,9 @@ def crash_page() -> rx.Component:
     """The fallback: a heading, one sentence, a reload button (bilingual, plain HTML)."""
     return rx.el.div(
         rx.el.div(
-            rx.el.p("500", style={"font_size": "4em", "font_weight": "800", "color": "#ffc53d", "margin": "0"}),
+            rx.el.p(
+                "500", style={"font_size": "4em", "font_weight": "800", "color": "#ffc53d", "margin": "0"}
+            ),
             rx.el.h1(_both("crash.title"), style={"font_size": "1.5em", "margin": "0.5em 0"}),
             rx.el.p(_both("crash.hint"), style={"opacity": "0.8", "max_width": "32em"}),
             rx.el.button(

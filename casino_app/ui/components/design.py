@@ -62,7 +62,9 @@ def panel(title: rx.Var | str, *children: rx.Component, test_id: str = "", **pro
     )
 
 
-def money(amount: rx.Var | str, *, gain: rx.Var | bool = False, size: str = TYPE["body"], **props) -> rx.Component:
+def money(
+    amount: rx.Var | str, *, gain: rx.Var | bool = False, size: str = TYPE["body"], **props
+) -> rx.Component:
     """An amount already formatted for the reader's locale; tabular digits, green on a gain."""
     return rx.text(
         amount,
@@ -75,7 +77,9 @@ def money(amount: rx.Var | str, *, gain: rx.Var | bool = False, size: str = TYPE
     )
 
 
-def empty_state(icon: str, title: rx.Var | str, hint: rx.Var | str = "", *actions: rx.Component) -> rx.Component:
+def empty_state(
+    icon: str, title: rx.Var | str, hint: rx.Var | str = "", *actions: rx.Component
+) -> rx.Component:
     """What a list shows when it has nothing yet: an icon, one sentence, the way forward."""
     return rx.vstack(
         rx.icon(icon, size=32, color=COLOUR["muted"]),
@@ -90,13 +94,13 @@ def empty_state(icon: str, title: rx.Var | str, hint: rx.Var | str = "", *action
     )
 
 
-def error_state(
-    code: str, title: rx.Var | str, hint: rx.Var | str, *actions: rx.Component
-) -> rx.Component:
+def error_state(code: str, title: rx.Var | str, hint: rx.Var | str, *actions: rx.Component) -> rx.Component:
     """A whole-page error (404, 500): big code, plain words, a way back."""
     return rx.center(
         rx.vstack(
-            rx.heading(code, size="9", color=COLOUR["accent"], style={"font_variant_numeric": "tabular-nums"}),
+            rx.heading(
+                code, size="9", color=COLOUR["accent"], style={"font_variant_numeric": "tabular-nums"}
+            ),
             rx.heading(title, size="6", as_="h1", text_align="center"),
             rx.text(hint, color=COLOUR["muted"], text_align="center", max_width="32em"),
             rx.hstack(*actions, spacing=SPACE["normal"], wrap="wrap", justify="center"),

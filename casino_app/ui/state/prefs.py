@@ -8,6 +8,7 @@ so amounts and dates are formatted anew on the server.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import reflex as rx
@@ -78,9 +79,8 @@ class PrefsState(rx.State):
         """Keep a signed-in player's choice, then format the balance and the page anew."""
         session = await self.get_state(SessionState)
         if session._player_id() is not None:
-            try:
+            # An unknown zone or language was already mapped to a valid one above.
+            with contextlib.suppress(DomainError):
                 await call(preferences.update_preferences, uow(), session._actor(), now(), **change)
-            except DomainError:
-                pass  # an unknown zone or language was already mapped to a valid one above
             await session._refresh_balance()
         return loaders_of(self.router.page.path)
