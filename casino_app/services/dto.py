@@ -145,6 +145,7 @@ class DrawView:
     seed_commitment: str
     numbers: tuple[int, ...]
     server_seed: str  # empty until revealed
+    ticket_root: str = ""  # the Merkle root of the draw's tickets, from the close on
 
 
 @dataclass(frozen=True)

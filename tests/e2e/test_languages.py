@@ -15,7 +15,6 @@ from playwright.sync_api import Page, expect
 from casino_app.persistence.db import Database
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats
-from tests.e2e.test_casino import _deposit
 from tests.e2e.test_player_loop import DESKTOP, PHONE, _goto, join
 
 pytestmark = pytest.mark.e2e
@@ -51,6 +50,14 @@ def _deposit_time(app_env: dict[str, str]) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
+def _deposit(page: Page, url: str, amount: str, shown: str) -> None:
+    _goto(page, f"{url}/wallet")
+    page.fill("#amount", amount)
+    page.wait_for_timeout(500)
+    page.click("#deposit")
+    expect(page.locator("#wallet-balance")).to_have_text(shown)
+
+
 def _switch_language(page: Page, lang: str) -> None:
     page.click(f"#lang-{lang}")
     page.wait_for_timeout(600)
@@ -81,12 +88,11 @@ def test_switching_to_polish_shows_babel_amounts_and_polish_dates_in_the_chosen_
     context = browser.new_context(viewport=DESKTOP, locale="en-GB", timezone_id="America/New_York")
     page = context.new_page()
     join(page, app_url, f"polski-{uuid.uuid4().hex[:8]}@example.com", "1990-01-01")
-    _deposit(page, app_url, "1234")
-    expect(page.locator("#wallet-balance")).to_have_text("€1,234.00")
+    _deposit(page, app_url, "1234.50", "€1,234.50")
 
     _switch_language(page, "pl")
-    expect(page.locator("#wallet-balance")).to_have_text(f"1{NBSP}234,00{NBSP}€")
-    expect(page.locator("#balance")).to_have_text(f"1{NBSP}234,00{NBSP}€")
+    expect(page.locator("#wallet-balance")).to_have_text(f"1{NBSP}234,50{NBSP}€")
+    expect(page.locator("#balance")).to_have_text(f"1{NBSP}234,50{NBSP}€")
 
     _goto(page, f"{app_url}/account")
     page.select_option("#zone-select", "Europe/Warsaw")
@@ -99,13 +105,13 @@ def test_switching_to_polish_shows_babel_amounts_and_polish_dates_in_the_chosen_
 
     page.reload()
     page.wait_for_load_state("networkidle")
-    expect(page.locator("#wallet-balance")).to_have_text(f"1{NBSP}234,00{NBSP}€")
+    expect(page.locator("#wallet-balance")).to_have_text(f"1{NBSP}234,50{NBSP}€")
     second = context.new_page()
     _goto(second, f"{app_url}/wallet")
-    expect(second.locator("#wallet-balance")).to_have_text(f"1{NBSP}234,00{NBSP}€")
+    expect(second.locator("#wallet-balance")).to_have_text(f"1{NBSP}234,50{NBSP}€")
 
     _switch_language(page, "en")
-    expect(page.locator("#wallet-balance")).to_have_text("€1,234.00")
+    expect(page.locator("#wallet-balance")).to_have_text("€1,234.50")
     context.close()
 
 
@@ -113,7 +119,7 @@ def test_every_main_page_at_phone_and_desktop_in_both_languages(app_url: str, br
     context = browser.new_context(viewport=DESKTOP, locale="en-GB", timezone_id="Europe/Warsaw")
     page = context.new_page()
     join(page, app_url, f"shots-{uuid.uuid4().hex[:8]}@example.com", "1988-05-05")
-    _deposit(page, app_url, "50")
+    _deposit(page, app_url, "50", "€50.00")
     for lang in ("en", "pl"):
         _switch_language(page, lang)
         for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):

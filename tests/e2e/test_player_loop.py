@@ -50,29 +50,44 @@ def _eur(minor: int) -> str:
     return format_money(Money(minor, "EUR"))
 
 
-def _open_draw(db: Database, game: str) -> tuple[str, str, datetime]:
-    """The lotto649 draw now selling: (code, server seed, sales close)."""
+def _open_draw(db: Database, game: str) -> tuple[str, datetime]:
+    """The game's draw now selling: (code, sales close). Its seed is sealed: nobody can predict it."""
     with db.read_engine.connect() as conn:
         row = conn.execute(
             sa.text(
-                "SELECT d.code, d.server_seed, d.closes_at FROM rounds d JOIN games g "
+                "SELECT d.code, d.closes_at FROM rounds d JOIN games g "
                 "ON g.id = d.game_id WHERE g.code = :g AND d.status = 'open' ORDER BY d.draw_at"
             ),
             {"g": game},
         ).first()
     assert row is not None, "the seed/scheduler should have opened a draw"
-    close = datetime.fromisoformat(str(row[2])).replace(tzinfo=UTC)
-    return row[0], row[1], close
+    close = datetime.fromisoformat(str(row[1])).replace(tzinfo=UTC)
+    return row[0], close
 
 
-def _stable_open_draw(db: Database, game: str) -> tuple[str, str]:
-    """Wait out the rare case of a draw about to close, so predictions hold."""
+def _stable_open_draw(db: Database, game: str) -> str:
+    """Wait out the rare case of a draw about to close, so both tickets go into one draw."""
     for _ in range(60):
-        code, seed, close = _open_draw(db, game)
+        code, close = _open_draw(db, game)
         if close - datetime.now(UTC) > timedelta(minutes=3):
-            return code, seed
+            return code
         time.sleep(5)
     raise AssertionError("no stable open draw")
+
+
+def _drawn_numbers(db: Database, game: str, code: str, lotto: rules.LottoRules) -> list[int]:
+    """A drawn draw's numbers, recomputed as anyone can: revealed seed, ticket root, draw id."""
+    with db.read_engine.connect() as conn:
+        seed, root, draw_id, outcome = conn.execute(
+            sa.text(
+                "SELECT d.server_seed, d.ticket_root, d.id, d.outcome FROM rounds d JOIN games g "
+                "ON g.id = d.game_id WHERE g.code = :g AND d.code = :c"
+            ),
+            {"g": game, "c": code},
+        ).one()
+    numbers = rules.draw_numbers(lotto, seed, root, draw_id)
+    assert ",".join(map(str, numbers)) == outcome
+    return numbers
 
 
 def _goto(page: Page, url: str) -> None:
@@ -221,24 +236,22 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     expect(page.locator("#balance")).to_have_text("€50.00")
     shot(page, "phone-wallet")
 
-    # Predict the draw (anyone can: seed + code) to pick a 3-match ticket and a losing one.
-    code, seed = _stable_open_draw(db, "lotto649")
+    # Two tickets for the draw now selling; nobody (the test included) can know its numbers yet.
+    code = _stable_open_draw(db, "lotto649")
     lotto = rules.LottoRules(6, 49, ((3, 10), (4, 100), (5, 5000), (6, 1_000_000)), 100, 10_000)
-    winning = rules.draw_numbers(lotto, seed, code)
-    losers = [n for n in range(1, 50) if n not in winning]
-    three_match = sorted(winning[:3] + losers[:3])
-    no_match = losers[3:9]
+    first_ticket = [4, 11, 19, 27, 35, 42]
+    second_ticket = [1, 8, 16, 23, 31, 47]
 
     page.locator("#tab-bar").get_by_text("Play", exact=True).click()  # the phone tab bar
     page.wait_for_url(f"{app_url}/play")
     page.get_by_text("Lotto 6/49").first.click()
     tickets_before = _count(db, "bets")
     stakes_before, _ = _real_money(db)
-    for n in three_match[:5]:
+    for n in first_ticket[:5]:
         page.click(f'[data-number="{n}"]')
     expect(page.locator("#picked-count")).to_have_text("5 of 6 picked")
     expect(page.locator("#play")).to_be_disabled()
-    page.click(f'[data-number="{three_match[5]}"]')
+    page.click(f'[data-number="{first_ticket[5]}"]')
     for stake, expected in (
         ("0", "greater than zero"),
         ("60", "balance is too low"),
@@ -259,7 +272,7 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     shot(page, "phone-receipt")
 
     page.get_by_role("button", name="Buy another ticket").click()
-    for n in no_match:
+    for n in second_ticket:
         page.click(f'[data-number="{n}"]')
     page.click("#play")
     expect(page.locator("#balance")).to_have_text("€46.00")
@@ -272,14 +285,20 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
         check=True,
         capture_output=True,
     )
+    winning = _drawn_numbers(db, "lotto649", code, lotto)
+    wins = [rules.win_amount(lotto, 2_00, ticket, winning) for ticket in (first_ticket, second_ticket)]
+    balance = _eur(46_00 + sum(wins))
     _goto(page, f"{app_url}/history")
     expect(page.locator(".ticket")).to_have_count(2)
-    expect(page.locator(".ticket").filter(has_text="WIN")).to_contain_text("Won €20.00")
-    expect(page.locator(".ticket").filter(has_text="LOSE")).to_have_count(1)
-    expect(page.locator("#balance")).to_have_text("€66.00")
+    expect(page.locator(".ticket").filter(has_text="WIN")).to_have_count(sum(1 for w in wins if w))
+    expect(page.locator(".ticket").filter(has_text="LOSE")).to_have_count(sum(1 for w in wins if not w))
+    for win in (w for w in wins if w):
+        expect(page.locator(".ticket").filter(has_text=f"Won {_eur(win)}")).to_have_count(1)
+    expect(page.locator("#balance")).to_have_text(balance)
     shot(page, "phone-history")
     _goto(page, f"{app_url}/wallet")
-    expect(page.locator("#transactions")).to_contain_text("Lotto win")
+    if any(wins):
+        expect(page.locator("#transactions")).to_contain_text("Lotto win")
     _goto(page, app_url)
     shot(page, "phone-lobby-player")
 
@@ -319,7 +338,7 @@ def test_player_loop_register_deposit_ticket_draw_result_and_operator_totals(
     expect(d.get_by_text("Your previous login")).to_be_visible()
     for route, name in (("/", "lobby"), ("/play", "play"), ("/wallet", "wallet"), ("/history", "history")):
         _goto(d, f"{app_url}{route}")
-        expect(d.locator("#balance")).to_have_text("€66.00")
+        expect(d.locator("#balance")).to_have_text(balance)
         shot(d, f"desktop-{name}")
     dctx.close()
     db.dispose()

@@ -29,6 +29,7 @@ from casino_app.domain.errors import DomainError
 from casino_app.domain.identity import totp
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
+from casino_app.persistence.tables import RgPlayer
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.backoffice import operators, seed
@@ -36,7 +37,15 @@ from casino_app.services.compliance import privacy
 from casino_app.services.games import catalog, lotto
 from casino_app.services.games.engine import settlement
 from casino_app.services.games.lotto import draws
-from casino_app.services.identity import accounts, api_tokens, mfa, registration, sessions, signin
+from casino_app.services.identity import (
+    accounts,
+    api_tokens,
+    mfa,
+    preferences,
+    registration,
+    sessions,
+    signin,
+)
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.services.money import ledger, transfers
 from casino_app.services.payments import deposits, reconciliation, withdrawals
@@ -171,6 +180,27 @@ def _self_service(world: World, user_id: int) -> None:
     )
     other = _session(world, user_id)
     sessions.revoke(world.uow(), me, other.session_id or 0, world.tick())
+
+
+def _preferences_and_a_refused_sign_in(world: World, user_id: int) -> None:
+    """preferences.change; auth.login_refused (a player on a break signs in)."""
+    preferences.update_preferences(world.uow(), Actor.player(user_id), world.tick(), language="pl")
+    carol = _player(world, "carol@example.com")
+    confirm_email(world.uow(), carol, world.now)
+    # The break as the RG service leaves it (its own rg.* records are that service's tests' business).
+    with world.uow() as u:
+        u.session.add(
+            RgPlayer(
+                user_id=carol,
+                block_kind="timeout",
+                block_until=world.now + timedelta(hours=24),
+                updated_at=world.now,
+            )
+        )
+        u.commit()
+    proof = signin.verify_password(world.uow(), "carol@example.com", PASSWORD, world.tick(), HOME)
+    with pytest.raises(DomainError):
+        signin.sign_in(world.uow(), proof, world.tick(), HOME)
 
 
 def _second_factor(world: World, user_id: int) -> None:
@@ -326,6 +356,7 @@ def _write_every_action(world: World) -> None:
     _accounts(world, admin)
     bob = _player(world, "bob@example.com", deposit_minor=50_00)
     _self_service(world, bob)
+    _preferences_and_a_refused_sign_in(world, bob)
     _second_factor(world, bob)
     _money(world, bob)
     _refused_webhook(world, bob)

@@ -1,4 +1,8 @@
-"""The draw cycle: commit to a seed, draw from it, settle every ticket once, reveal the seed."""
+"""The draw cycle: commit to a sealed seed, fix the ticket root, draw, settle every ticket once, reveal.
+
+Nobody can know a draw's numbers before its sales close, so the payout tests fix the numbers
+(`_numbers_will_be`); test_draw_record.py checks the real derivation end to end.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from casino_app.services.dto import TicketReceipt, UserView
 from casino_app.services.games import catalog, lotto
 from casino_app.services.games.lotto import draw_queries, draws
 from casino_app.services.money import ledger
+from casino_app.services.security import crypto
 from tests.support import count_rows, open_draws
 
 SYSTEM = Actor.system()
@@ -59,6 +64,14 @@ def _stored(uow: UnitOfWork, draw: Round) -> Round:
     return stored
 
 
+def _numbers_will_be(monkeypatch: pytest.MonkeyPatch, winning: list[int]) -> None:
+    monkeypatch.setattr(rules, "draw_numbers", lambda *_: sorted(winning))
+
+
+def _sealed_seed(uow: UnitOfWork, draw: Round) -> str:
+    return crypto.open_column(uow.context.keys, draw, "server_seed_enc")
+
+
 def _losing(winning: list[int], pick: int, pool: int) -> list[int]:
     return [n for n in range(1, pool + 1) if n not in winning][:pick]
 
@@ -72,8 +85,9 @@ def test_schedule_opens_one_draw_per_game_committed_to_its_seed(
 ) -> None:
     assert set(games) == {"lotto649", "quick535"}
     for draw in games.values():
-        assert draw.server_seed is not None and draw.closes_at and draw.draw_at
-        assert draw.seed_commitment == hashlib.sha256(bytes.fromhex(draw.server_seed)).hexdigest()
+        assert draw.server_seed is None and draw.closes_at and draw.draw_at  # sealed, never in the clear
+        seed = _sealed_seed(uow, draw)
+        assert draw.seed_commitment == hashlib.sha256(bytes.fromhex(seed)).hexdigest()
         assert draw.status == "open"
         assert now < draw.closes_at < draw.draw_at
         assert draw.outcome is None
@@ -89,16 +103,16 @@ def test_seed_stays_secret_until_the_draw(
     assert all(v.server_seed == "" and v.seed_commitment for v in upcoming)
 
 
-def test_draw_numbers_follow_from_the_committed_seed_and_wins_pay_stake_times_multiplier(
+def test_wins_pay_stake_times_multiplier(
     db: Database,
     uow: UnitOfWork,
     games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    draw, r = games["lotto649"], _rules(uow, "lotto649")
-    assert draw.server_seed is not None
-    winning = rules.draw_numbers(r, draw.server_seed, draw.code)
+    winning = [5, 12, 19, 26, 33, 40]
+    _numbers_will_be(monkeypatch, winning)
     user = funded_player(amount_minor=20_00)
     jackpot = _buy(uow, user, "lotto649", winning, 1_00, now)
     three = _buy(uow, user, "lotto649", _three_hits(winning, 6, 49), 2_00, now)
@@ -125,12 +139,15 @@ def test_draw_numbers_follow_from_the_committed_seed_and_wins_pay_stake_times_mu
 def test_anyone_can_recompute_a_drawn_result_from_the_revealed_seed(
     db: Database, uow: UnitOfWork, games: dict[str, Round], now: datetime
 ) -> None:
+    sealed = _sealed_seed(uow, games["quick535"])
     draws.run_draw_now(uow, ADMIN, "quick535", now)
     (view,) = draw_queries.recent_results(uow)
     assert view.game_code == "quick535"
-    assert view.server_seed == games["quick535"].server_seed
+    assert view.server_seed == sealed and view.ticket_root
     assert hashlib.sha256(bytes.fromhex(view.server_seed)).hexdigest() == view.seed_commitment
-    recomputed = rules.draw_numbers(rules.LottoRules(5, 35, (), 1, 1), view.server_seed, view.code)
+    recomputed = rules.draw_numbers(
+        rules.LottoRules(5, 35, (), 1, 1), view.server_seed, view.ticket_root, view.id
+    )
     assert tuple(recomputed) == view.numbers
 
 
@@ -140,10 +157,10 @@ def test_running_the_cycle_again_pays_nothing_twice(
     games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    draw, r = games["quick535"], _rules(uow, "quick535")
-    assert draw.server_seed is not None
-    winning = rules.draw_numbers(r, draw.server_seed, draw.code)
+    winning = [1, 8, 15, 22, 29]
+    _numbers_will_be(monkeypatch, winning)
     user = funded_player(amount_minor=10_00)
     _buy(uow, user, "quick535", winning, 1_00, now)
     draws.run_draw_now(uow, ADMIN, "quick535", now)
@@ -167,17 +184,12 @@ def test_cycle_stops_sales_at_close_then_draws_and_settles_at_the_draw_time(
     games: dict[str, Round],
     funded_player: Callable[..., UserView],
     now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    draw, r = games["lotto649"], _rules(uow, "lotto649")
+    draw, winning = games["lotto649"], [2, 9, 16, 23, 30, 37]
+    _numbers_will_be(monkeypatch, winning)
     user = funded_player(amount_minor=10_00)
-    receipt = _buy(
-        uow,
-        user,
-        "lotto649",
-        _losing(rules.draw_numbers(r, draw.server_seed, draw.code), 6, 49),
-        1_00,
-        now,
-    )
+    receipt = _buy(uow, user, "lotto649", _losing(winning, 6, 49), 1_00, now)
     assert draw.closes_at is not None and draw.draw_at is not None
     draws.run_cycle(uow, SYSTEM, draw.closes_at)
     assert _stored(uow, draw).status == "closed"

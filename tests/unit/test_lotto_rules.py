@@ -131,11 +131,13 @@ def test_theoretical_rtp_is_the_expected_multiplier() -> None:
     assert round(float(expected), 4) == 0.4371
 
 
-def test_draw_numbers_are_a_deterministic_function_of_seed_and_draw_code() -> None:
-    seed = "ab" * 32
-    first = lotto.draw_numbers(L649, seed, "20260301-120500")
-    assert first == lotto.draw_numbers(L649, seed, "20260301-120500")
-    assert first != lotto.draw_numbers(L649, seed, "20260301-121000")
+def test_draw_numbers_are_a_deterministic_function_of_seed_ticket_root_and_draw_id() -> None:
+    seed, root = "ab" * 32, "cd" * 32
+    first = lotto.draw_numbers(L649, seed, root, 7)
+    assert first == lotto.draw_numbers(L649, seed, root, 7)
+    assert first != lotto.draw_numbers(L649, seed, root, 8)
+    assert first != lotto.draw_numbers(L649, seed, "ce" + "cd" * 31, 7)
+    assert first != lotto.draw_numbers(L649, "ac" + "ab" * 31, root, 7)
     assert first == sorted(first)
     assert lotto.validate_selection(L649, first) == first
 

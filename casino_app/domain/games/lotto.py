@@ -63,9 +63,15 @@ def quick_pick(rules: LottoRules) -> list[int]:
     return sorted(rng.draw_without_replacement(stream, rules.pick, rules.pool))
 
 
-def draw_numbers(rules: LottoRules, server_seed: str, draw_code: str) -> list[int]:
-    """The winning numbers, derived only from the committed seed and the draw's code."""
-    stream = rng.byte_stream(server_seed, f"draw:{draw_code}")
+def draw_message(ticket_root: str, draw_id: int) -> str:
+    """The draw stream's message: the ticket root fixed at close, then the draw's id."""
+    return f"draw:{ticket_root.lower()}:{int(draw_id)}"
+
+
+def draw_numbers(rules: LottoRules, server_seed: str, ticket_root: str, draw_id: int) -> list[int]:
+    """The winning numbers, ascending: HMAC-SHA256(seed, "draw:<root>:<draw id>:<cursor>") bytes,
+    drawn without replacement by rejection sampling. The commitment is not an input."""
+    stream = rng.byte_stream(server_seed, draw_message(ticket_root, draw_id))
     return sorted(rng.draw_without_replacement(stream, rules.pick, rules.pool))
 
 

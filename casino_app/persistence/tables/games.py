@@ -48,7 +48,14 @@ class GameVersion(SQLModel, table=True):
 
 
 class Round(SQLModel, table=True):
-    """A round of a game. Lotto draws commit to their seed before sales open (write-once)."""
+    """A round of a game. Lotto draws commit to their seed before sales open (write-once).
+
+    A draw's server seed is sealed under the key provider (`server_seed_enc`, bound to the row)
+    from the moment it is made until the draw, which stores it in the clear (`server_seed`) with
+    the numbers; `ticket_root` is the Merkle root of its tickets, fixed when sales close.
+    Triggers keep the commitment, the root, the numbers and the revealed seed write-once
+    (migration 0014, docs/FAIRNESS.md).
+    """
 
     __tablename__ = "rounds"
     __table_args__ = (
@@ -65,7 +72,9 @@ class Round(SQLModel, table=True):
     closes_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # no bets from then on
     draw_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)  # scheduled result
     seed_commitment: str | None = Field(default=None, max_length=64)
-    server_seed: str | None = Field(default=None, max_length=64)  # never shown before the result
+    server_seed: str | None = Field(default=None, max_length=64)  # in the clear only once drawn
+    server_seed_enc: str | None = Field(default=None, sa_type=sa.Text)  # sealed until the draw
+    ticket_root: str | None = Field(default=None, max_length=64)  # Merkle root of the tickets at close
     outcome: str | None = Field(default=None, max_length=255)
     resulted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     settled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

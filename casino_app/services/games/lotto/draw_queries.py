@@ -118,6 +118,7 @@ def draw_view(draw: Round, game: Game) -> DrawView:
         draw.seed_commitment or "",
         parse_numbers(draw.outcome or ""),
         (draw.server_seed or "") if revealed else "",
+        draw.ticket_root or "",
     )
 
 

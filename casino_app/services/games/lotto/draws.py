@@ -16,17 +16,16 @@ from sqlmodel import col, select
 
 from casino_app.domain.errors import NotFound, PermissionDenied
 from casino_app.domain.games import lotto as rules
-from casino_app.domain.games import rng
 from casino_app.domain.games.vocabulary import GameKind, RoundStatus
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import Game, Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.common import join_numbers, parse_numbers
+from casino_app.services.common import parse_numbers
 from casino_app.services.dto import DrawView
 from casino_app.services.games import catalog
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import draw_queries
+from casino_app.services.games.lotto import draw_queries, draw_record
 from casino_app.services.games.lotto.tickets import lotto_rules
 from casino_app.services.security import audit
 
@@ -84,21 +83,9 @@ def _ensure_open_draw(uow: UnitOfWork, game: Game, now: datetime, interval: int,
             select(Round.id).where(Round.game_id == game.id, Round.code == _draw_code(draw_at))
         ).first():
             draw_at += timedelta(seconds=interval)
-        seed = rng.new_server_seed()
-        s.add(
-            Round(
-                game_id=game.id or 0,
-                game_version=game.version,
-                code=_draw_code(draw_at),
-                status=RoundStatus.OPEN,
-                opened_at=now,
-                closes_at=draw_at - timedelta(seconds=close),
-                draw_at=draw_at,
-                seed_commitment=rng.commitment(seed),
-                server_seed=seed,
-            )
-        )
+        closes_at = draw_at - timedelta(seconds=close)
         try:
+            draw_record.create_draw_in(uow, game, _draw_code(draw_at), now, closes_at, draw_at)
             uow.commit()
         except IntegrityError:
             return 0  # another worker created it
@@ -106,7 +93,11 @@ def _ensure_open_draw(uow: UnitOfWork, game: Game, now: datetime, interval: int,
 
 
 def close_sales(uow: UnitOfWork, now: datetime) -> int:
-    """Stop sales of every draw whose closing time has passed."""
+    """Stop sales of every draw whose closing time has passed, then fix their ticket roots.
+
+    Two transactions: the close waits for tickets being sold (PostgreSQL: their share lock on
+    the draw) and refuses later ones; the root is computed once the close has committed.
+    """
     with uow:
         result = uow.session.execute(
             sa.update(_ROUNDS)
@@ -118,29 +109,31 @@ def close_sales(uow: UnitOfWork, now: datetime) -> int:
             .values(status=RoundStatus.CLOSED)
         )
         uow.commit()
-        return int(getattr(result, "rowcount", 0) or 0)
+    draw_record.fix_ticket_roots(uow)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def draw_due(uow: UnitOfWork, now: datetime) -> int:
-    """Derive the numbers of every closed draw whose time has come (write-once)."""
+    """Draw every closed draw whose time has come; returns how many this worker drew.
+
+    A draw closed without its root (an interrupted close) gets it first. Only this step
+    unseals a draw's seed; two workers never draw the same draw (`draw_record.due_draws`).
+    """
+    draw_record.fix_ticket_roots(uow)
+    drawn = 0
     with uow:
-        s = uow.session
-        due = s.exec(
-            select(Round, Game)
-            .join(Game, col(Game.id) == Round.game_id)
-            .where(Round.status == RoundStatus.CLOSED, col(Round.draw_at) <= now, Game.kind == GameKind.LOTTO)
-        ).all()
-        for draw, game in due:
-            version = catalog.game_facts(uow, game.code, draw.game_version)
-            assert draw.server_seed is not None
-            numbers = rules.draw_numbers(lotto_rules(version), draw.server_seed, draw.code)
-            s.execute(
-                sa.update(_ROUNDS)
-                .where(_ROUNDS.c.id == draw.id, _ROUNDS.c.status == RoundStatus.CLOSED)
-                .values(status=RoundStatus.DRAWN, outcome=join_numbers(numbers), resulted_at=now)
-            )
+        for draw in draw_record.due_draws(uow, now):
+            version = catalog.game_facts(uow, _game_code(uow, draw), draw.game_version)
+            drawn += draw_record.draw_in(uow, draw, lotto_rules(version), now)
         uow.commit()
-        return len(due)
+    return drawn
+
+
+def _game_code(uow: UnitOfWork, draw: Round) -> str:
+    game = uow.session.get(Game, draw.game_id)
+    if game is None or game.kind != GameKind.LOTTO:
+        raise NotFound(f"Draw {draw.id} is not a lotto draw.")
+    return game.code
 
 
 def _payout(uow: UnitOfWork, numbers: list[int]) -> settlement.Payout:
