@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import comb
@@ -24,6 +24,24 @@ class LottoRules:
 
     def multiplier(self, matches: int) -> int:
         return dict(self.paytable).get(matches, 0)
+
+
+LINE_SEPARATOR = "|"  # between the lines of one ticket in `bets.selection`
+
+
+def parse_lines(selection: str) -> tuple[tuple[int, ...], ...]:
+    """A ticket's lines from its stored selection: "1,2,3,4,5,6|7,8,9,10,11,12" -> two lines.
+
+    A single line is stored as before ("3,14,27,31,40,45"); an empty selection has no line.
+    """
+    return tuple(
+        tuple(int(n) for n in line.split(",") if n) for line in selection.split(LINE_SEPARATOR) if line
+    )
+
+
+def format_lines(lines: Sequence[Sequence[int]]) -> str:
+    """The stored form of a ticket's lines (each already validated and sorted)."""
+    return LINE_SEPARATOR.join(",".join(str(n) for n in line) for line in lines)
 
 
 def validate_selection(rules: LottoRules, numbers: list[int]) -> list[int]:
