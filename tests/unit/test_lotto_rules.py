@@ -150,7 +150,7 @@ def test_quick_pick_is_a_valid_selection() -> None:
 
 def test_a_ticket_stores_its_lines_in_one_selection_and_a_single_line_as_before() -> None:
     lines = ((1, 2, 3, 4, 5, 6), (7, 8, 9, 10, 11, 12))
-    assert rules.format_lines(lines) == "1,2,3,4,5,6|7,8,9,10,11,12"
-    assert rules.parse_lines(rules.format_lines(lines)) == lines
-    assert rules.parse_lines("3,14,27,31,40,45") == ((3, 14, 27, 31, 40, 45),)
-    assert rules.parse_lines("") == ()
+    assert lotto.format_lines(lines) == "1,2,3,4,5,6|7,8,9,10,11,12"
+    assert lotto.parse_lines(lotto.format_lines(lines)) == lines
+    assert lotto.parse_lines("3,14,27,31,40,45") == ((3, 14, 27, 31, 40, 45),)
+    assert lotto.parse_lines("") == ()
