@@ -18,14 +18,14 @@ import reflex as rx
 from casino_app.domain.errors import StepUpRequired
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.amounts import parse_amount
-from casino_app.domain.payments.vocabulary import WithdrawalStatus
-from casino_app.services.dto import TransactionLine, WalletView
+from casino_app.domain.payments.vocabulary import PaymentMethodKind, PaymentStatus, WithdrawalStatus
+from casino_app.services.dto import MoneyLine, TransactionLine, WalletView
 from casino_app.services.identity import accounts, mfa, users
 from casino_app.services.money import wallet
 from casino_app.services.payments import cashier, deposits, withdrawals
 from casino_app.ui import routes, wiring
 from casino_app.ui.format import kind_label
-from casino_app.ui.i18n.catalog import text
+from casino_app.ui.i18n.catalog import catalog, text
 from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
@@ -96,9 +96,24 @@ def _withdrawal_row(w: withdrawals.WithdrawalView, fmt: Formats) -> WithdrawalRo
     return WithdrawalRow(str(w.id), amount, stage, fmt.when(w.created_at), w.reason, stage == "hold")
 
 
+def _method_label(method: str, label: str, lang: str) -> str:
+    """A way to pay in the reader's language: the provider's page by kind; a card by its own name."""
+    if label and label != cashier.METHOD_LABELS.get(PaymentMethodKind(method), ""):
+        return label
+    key = f"wallet.method_{method}"
+    return text(lang, key) if key in catalog(lang) else label
+
+
+def _methods(options: list[cashier.CashierOption], lang: str) -> list[MethodRow]:
+    return [
+        MethodRow(o.key, _method_label(o.method, o.label, lang) if o.hosted else o.label) for o in options
+    ]
+
+
 def _deposit_row(p: cashier.PaymentView, fmt: Formats) -> DepositRow:
     amount = fmt.money(p.amount.minor, p.amount.currency)
-    return DepositRow(p.order_id, amount, p.status, p.method_label, fmt.when(p.created_at), p.reason)
+    label = _method_label(p.method, p.method_label, fmt.lang)
+    return DepositRow(p.order_id, amount, p.status, label, fmt.when(p.created_at), p.reason)
 
 
 def _return_url(order_id: str) -> str:
@@ -151,7 +166,7 @@ class WalletState(rx.State):
             _withdrawal_row(w, fmt) for w in await call(withdrawals.player_withdrawals, uow(), actor)
         ]
         options = await call(cashier.options, uow(), actor)
-        self.methods = [MethodRow(o.key, o.label) for o in options]
+        self.methods = _methods(options, fmt.lang)
         if self.method_key not in {o.key for o in options}:
             saved = [o for o in options if not o.hosted]  # a card on file first: one click
             self.method_key = (saved or options)[0].key if options else ""
@@ -211,7 +226,7 @@ class WalletState(rx.State):
                     self.watching = False
                     self._say_settled(fmt.lang)
                     options = await call(cashier.options, uow(), actor)  # a card just saved is offered
-                    self.methods = [MethodRow(o.key, o.label) for o in options]
+                    self.methods = _methods(options, fmt.lang)
                     return
         async with self:
             self.watching = False
@@ -242,11 +257,19 @@ class WalletState(rx.State):
             self.currency = (await call(wallet.wallet_view, uow(), actor, 0)).balance.currency
         return self.currency
 
+    @staticmethod
+    def _said(status: str, amount: MoneyLine, fmt: Formats) -> str:
+        """What the player reads after pressing Deposit: credited, or on to the provider's page."""
+        if status == PaymentStatus.APPROVED:
+            return text(fmt.lang, "wallet.deposited", amount=fmt.money(amount.minor, amount.currency))
+        return text(fmt.lang, "wallet.continue_at_provider")
+
     @rx.event
     @requires("player.wallet")
     async def deposit(self):
         """A card on file is charged at once; any other method goes on the provider's page."""
         actor = await self._actor()
+        fmt = await formats_of(self)
         self.error = self.notice = ""
         order_id = self._order_id or uuid.uuid4().hex
         try:
@@ -258,19 +281,20 @@ class WalletState(rx.State):
                     order_id, amount.minor, currency, option.method, _return_url(order_id)
                 )
                 started = await call(deposits.start_deposit, uow(), actor, cmd, now())
-                said, redirect = started.message, started.redirect_url
+                said, redirect = self._said(started.status, started.amount, fmt), started.redirect_url
             else:
                 direct = deposits.Deposit(order_id, amount.minor, currency, option.token, option.provider)
-                said, redirect = (await call(deposits.deposit, uow(), actor, direct, now())).message, ""
+                done = await call(deposits.deposit, uow(), actor, direct, now())
+                said, redirect = self._said(done.status, done.amount, fmt), ""
         except Exception as err:
-            self.error = message(err, (await formats_of(self)).lang)
+            self.error = message(err, fmt.lang)
             self._order_id = uuid.uuid4().hex
             await self.load()  # every money figure is fresh after a refused attempt too
             return None
         self._order_id = uuid.uuid4().hex
         if redirect:  # off to the provider's page; back at /wallet?payment=<order>
             self.notice = said
-            await self._refresh_deposits(actor, await formats_of(self))
+            await self._refresh_deposits(actor, fmt)
             return rx.redirect(redirect)
         self.notice = said
         await self.load()
