@@ -24,6 +24,7 @@ from casino_app.ui.format import country_name
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
+from casino_app.ui.state.casino import game_name
 from casino_app.ui.state.guard import requires
 from casino_app.ui.state.locale import formats_of, lang_of
 from casino_app.ui.state.session import SessionState, field
@@ -182,7 +183,10 @@ class AccountState(rx.State):
     async def _load_favourites(self, me: Actor) -> None:
         starred = (await call(preferences.preferences_of, uow(), me)).favourite_games
         games = await call(catalog.all_games, uow())
-        self.favourites = [FavouriteRow(g.code, g.name, g.code in starred) for g in games]
+        lang = await lang_of(self)
+        self.favourites = [
+            FavouriteRow(g.code, game_name(lang, g.code, g.name), g.code in starred) for g in games
+        ]
 
     @rx.event
     @requires("player.account")
