@@ -39,17 +39,25 @@ TABS = (*NAV[:4], ("nav.account", routes.ACCOUNT, "user_round"))
 COMPACT = rx.breakpoints(initial="1", sm="2")
 
 
-def brand() -> rx.Component:
+def brand(*, compact: bool = False) -> rx.Component:
+    """The clover and the name; `compact`: the clover alone on a phone (a signed-in header is full)."""
+    name_display = rx.breakpoints(initial="none", sm="block") if compact else "block"
     return rx.link(
         rx.hstack(
             rx.icon("clover", color=rx.color("amber", 9)),
-            rx.heading(tr("common.brand"), size=rx.breakpoints(initial="3", sm="5"), white_space="nowrap"),
+            rx.heading(
+                tr("common.brand"),
+                size=rx.breakpoints(initial="3", sm="5"),
+                white_space="nowrap",
+                display=name_display,
+            ),
             spacing="2",
             align="center",
         ),
         href=routes.LOBBY,
         underline="none",
         color="inherit",
+        aria_label=tr("common.brand"),
     )
 
 
@@ -199,7 +207,7 @@ def header() -> rx.Component:
     return rx.box(
         rx.vstack(
             rx.hstack(
-                brand(),
+                rx.cond(SessionState.is_player, brand(compact=True), brand()),
                 rx.spacer(),
                 rx.cond(SessionState.is_player, inbox_badge()),
                 balance_pill(),
