@@ -101,13 +101,24 @@ def app_url(app_env: dict[str, str], app_log: Path) -> Iterator[str]:
         yield from _serve(app_env, app_log)
 
 
-def _serve(app_env: dict[str, str], app_log: Path) -> Iterator[str]:
+def _serve(app_env: dict[str, str], app_log: Path, cwd: Path = ROOT) -> Iterator[str]:
     port = int(app_env["CASINO_E2E_PORT"])
     log = app_log.open("wb")
     reflex = Path(sys.executable).parent / "reflex"
     proc = subprocess.Popen(
-        [str(reflex), "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
-        cwd=ROOT,
+        [
+            str(reflex),
+            "run",
+            "--env",
+            "prod",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+            "--backend-host",
+            "127.0.0.1",  # test servers listen on the loopback only
+        ],
+        cwd=cwd,
         env=app_env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from casino_app.services.backoffice.seed import DEMO_PLAYER
+from tests.e2e.conftest import CHROMIUM_FLAGS, _chromium
 from tests.e2e.test_web_hygiene import CSP_WATCH
 
 pytestmark = pytest.mark.e2e
@@ -39,10 +40,15 @@ def test_the_app_on_a_non_3000_port_connects_with_derived_origins(app_url: str, 
 
 
 def test_a_refused_connection_shows_a_calm_reconnecting_notice(app_url: str, app_env, browser) -> None:
-    # The page loaded from an origin the app does not allow (another loopback address): its
-    # websocket is refused with 403, as every page's was on `PORT=8000 make run`.
-    foreign = f"http://127.0.0.2:{app_env['CASINO_E2E_PORT']}"
-    ctx = browser.new_context(viewport=PHONE)
+    # The page loaded from an origin the app does not allow (another host name for the loopback,
+    # where the test app listens): its websocket is refused with 403, as every page's was on
+    # `PORT=8000 make run`.
+    foreign = f"http://foreign.test:{app_env['CASINO_E2E_PORT']}"
+    other = browser.browser_type.launch(
+        executable_path=_chromium(),
+        args=[*CHROMIUM_FLAGS, "--host-resolver-rules=MAP foreign.test 127.0.0.1"],
+    )
+    ctx = other.new_context(viewport=PHONE)
     page = ctx.new_page()
     page.goto(f"{foreign}/login")
     expect(page.locator("#reconnecting")).to_be_visible(timeout=20_000)
@@ -52,6 +58,7 @@ def test_a_refused_connection_shows_a_calm_reconnecting_notice(app_url: str, app
     assert "ws://" not in body and "Cannot connect" not in body
     assert page.locator("[data-sonner-toast]").count() == 0
     ctx.close()
+    other.close()
 
 
 def test_api_docs_render_under_the_csp(app_url: str, browser) -> None:
