@@ -63,6 +63,9 @@ def test_the_download_holds_profile_money_bets_and_no_secrets(
     assert [p["amount"] for p in data["payments"]] == ["10.00"]
     assert len(data["bets"]) == 2 and data["bets"][0]["game"]
     assert "auth.register" in {a["action"] for a in data["activity"]}
+    assert [(n["kind"], n["details"]["amount_minor"]) for n in data["inbox"]] == [
+        ("deposit_confirmed", 10_00)
+    ]
     text = json.dumps(data)
     for secret in ("password", "totp_secret", "token", "$argon2"):
         assert secret not in text
@@ -127,6 +130,7 @@ def test_erasure_pseudonymizes_personal_data_and_keeps_the_ledger(
         "",
     )
     assert len(data["bets"]) == 5 and data["payments"]  # kept for legal retention
+    assert data["inbox"] == []  # notices are no record: gone with the person
     with db.read_engine.connect() as conn:
         row = conn.execute(sa.text("SELECT * FROM users WHERE id = :id"), {"id": user.id}).mappings().one()
         assert conn.execute(sa.text("SELECT COUNT(*) FROM ledger_entries")).scalar_one() == ledger_before

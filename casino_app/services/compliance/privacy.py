@@ -27,6 +27,7 @@ from casino_app.persistence.tables import (
     Game,
     LedgerEntry,
     LedgerTransaction,
+    Notification,
     Payment,
     Round,
     User,
@@ -46,6 +47,7 @@ _SKIP_ERASE = frozenset({"users"})
 _ACC = Account.__table__  # type: ignore[attr-defined]
 _TXN = LedgerTransaction.__table__  # type: ignore[attr-defined]
 _ENT = LedgerEntry.__table__  # type: ignore[attr-defined]
+_INBOX = Notification.__table__  # type: ignore[attr-defined]
 _BETS = Bet.__table__  # type: ignore[attr-defined]
 _ROUNDS = Round.__table__  # type: ignore[attr-defined]
 _GAMES = Game.__table__  # type: ignore[attr-defined]
@@ -97,6 +99,7 @@ def _export(uow: UnitOfWork, user_id: int, now: datetime) -> dict[str, Any]:
         "activity": _activity(s, user_id),
         "responsible_gaming": rg_export.responsible_gaming(s, user_id),
         "preferences": rg_export.preferences(s, user_id),
+        "inbox": rg_export.inbox(s, user_id),
     }
 
 
@@ -284,6 +287,7 @@ def erase_player(uow: UnitOfWork, actor: Actor, *, reason: str, now: datetime) -
         cleared = _pseudonymize_user(user, uow.context.keys)
         s.add(user)
         cleared += _clear_linked(s, player_id)
+        s.execute(sa.delete(_INBOX).where(_INBOX.c.user_id == player_id))  # notices are no record
         _end_sessions(s, player_id, now)
         audit.record(
             s,

@@ -1,4 +1,4 @@
-"""A player's responsible-gaming history and preferences, for their data export.
+"""A player's responsible-gaming history, preferences and inbox, for their data export.
 
 What the player set or was told: limit changes (requested, effective, confirmed, by whom and
 why), breaks and exclusions, reality checks answered, and the decisions of cases about them
@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from casino_app.persistence.tables import (
+    Notification,
     PlayerPreference,
     RgCase,
     RgExclusion,
@@ -101,3 +102,16 @@ def _case(c: RgCase) -> dict[str, Any]:
         "appeal": c.appeal,
         "appealed_at": _iso(c.appealed_at),
     }
+
+
+def inbox(s: Session, user_id: int) -> list[dict[str, Any]]:
+    """The export's "inbox" section: every notice the player was sent, oldest first."""
+    return [
+        {
+            "kind": n.kind,
+            "details": json.loads(n.params or "{}"),
+            "sent_at": _iso(n.created_at),
+            "read_at": _iso(n.read_at),
+        }
+        for n in _rows(s, Notification, user_id, Notification.created_at)
+    ]
