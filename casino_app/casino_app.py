@@ -17,6 +17,7 @@ from casino_app.ui.components import connection, crash
 from casino_app.ui.layouts.player import PAGES
 from casino_app.ui.live import lifespan as live_lifespan
 from casino_app.ui.pages.operator import dashboard as _operator_pages  # noqa: F401
+from casino_app.ui.pages.operator import draws as _operator_draws  # noqa: F401
 from casino_app.ui.pages.operator import login as _operator_login  # noqa: F401
 from casino_app.ui.pages.operator import people as _operator_people  # noqa: F401
 from casino_app.ui.pages.operator import reconciliation as _operator_reconciliation  # noqa: F401
@@ -32,6 +33,8 @@ from casino_app.ui.pages.public import blocked as _blocked_pages  # noqa: F401
 from casino_app.ui.pages.public import legal as _legal_pages  # noqa: F401
 from casino_app.ui.pages.public import mailbox as _mailbox_pages  # noqa: F401
 from casino_app.ui.pages.public import not_found as _not_found_page  # noqa: F401
+from casino_app.ui.pages.public import results as _results_pages  # noqa: F401
+from casino_app.ui.pages.public import ticket_check as _ticket_check_page  # noqa: F401
 from casino_app.ui.state.connection import SessionGuard
 
 # Built once for this process (settings read now, database connections opened on first use).
@@ -44,6 +47,7 @@ app = rx.App(
         rx.script(src="/countdown.js"),
         rx.script(src="/session-clock.js"),
         rx.script(src="/verifier.js"),
+        rx.script(src="/draw-verifier.js"),
         rx.script(src="/session.js"),
     ],
     api_transformer=[create_api(wiring), functools.partial(security_middleware, settings=wiring.settings)],

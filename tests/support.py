@@ -72,6 +72,7 @@ def open_draws(uow: UnitOfWork, now: datetime) -> dict[str, Round]:
             select(Game.code, Round)
             .join(Round, col(Round.game_id) == Game.id)
             .where(Round.status == "open", col(Round.closes_at) > now)
+            .order_by(col(Round.draw_at).desc())  # several may sell (multi-draw): the earliest wins
         ).all()
         return {code: draw for code, draw in rows}
 

@@ -1,4 +1,10 @@
-"""The scheduled draw cycle, run by exactly one leader holding a database lease."""
+"""The scheduled draw cycle, run by exactly one leader holding a database lease.
+
+The first tick runs as soon as the process starts, so draws whose time passed while the
+server was down are opened, closed, drawn and settled then, in draw order
+(`draws.run_cycle`); besides the lease, every step is a conditional update, so two workers
+never draw or open the same draw (tests/integration/test_draw_lifecycle.py).
+"""
 
 from __future__ import annotations
 

@@ -34,6 +34,8 @@ _OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
     "ops.dashboard.view": _ANY_OPERATOR,
     "ops.draws.run_now": frozenset({"admin"}),
     "ops.bets.void": frozenset({"risk_compliance", "admin"}),
+    "ops.draws.view": frozenset({"finance", "risk_compliance", "admin"}),  # draws, stakes, settlement figures
+    "ops.draws.cancel": frozenset({"risk_compliance", "admin"}),  # cancel a draw: every stake refunded
     "ops.withdrawals.decide": frozenset({"finance", "admin"}),
     "ops.reconciliation.review": frozenset({"finance", "admin"}),  # provider vs ledger mismatches
     "ops.ledger.reverse": frozenset({"finance", "admin"}),

@@ -92,7 +92,9 @@ def test_schedule_opens_one_draw_per_game_committed_to_its_seed(
         assert now < draw.closes_at < draw.draw_at
         assert draw.outcome is None
     assert draws.schedule(uow, now) == 0
-    assert count_rows(db, "rounds") == 2
+    selling = sum(int(catalog.game_facts(uow, code).rules.get("max_draws") or 1) for code in games)
+    assert count_rows(db, "rounds", "status = 'open'") == selling  # every draw a multi-draw ticket may play
+    assert count_rows(db, "rounds", "status = 'scheduled'") == 2 * draws.SCHEDULE_AHEAD
 
 
 def test_seed_stays_secret_until_the_draw(
@@ -126,11 +128,11 @@ def test_wins_pay_stake_times_multiplier(
     tickets = _tickets(uow)
     outcome = {v: (t.status, t.result, t.win) for v, t in tickets.items()}
     assert outcome == {
-        jackpot.validation_number: ("win", "6", 1_00 * 1_000_000),
+        jackpot.validation_number: ("win", "6", 1_000_000_00 + 6_00 * 20 // 100),  # seed + 20% of stakes
         three.validation_number: ("win", "3", 2_00 * 10),
         blank.validation_number: ("lose", "0", 0),
     }
-    assert _cash(uow, user) == 14_00 + 100_000_000 + 20_00
+    assert _cash(uow, user) == 14_00 + 1_000_000_00 + 1_20 + 20_00
     assert count_rows(db, "ledger_transactions", "kind = 'win'") == 2
     with uow:
         assert ledger.check_integrity(uow.session) == []
@@ -165,7 +167,7 @@ def test_running_the_cycle_again_pays_nothing_twice(
     _buy(uow, user, "quick535", winning, 1_00, now)
     draws.run_draw_now(uow, ADMIN, "quick535", now)
     paid = _cash(uow, user)
-    assert paid == 9_00 + 1_00 * 20_000
+    assert paid == 9_00 + 20_000_00 + 15  # the jackpot: its seed and 15% of the stake
     wins = count_rows(db, "ledger_transactions", "kind = 'win'")
 
     for later in (now, now + timedelta(minutes=10), now + timedelta(hours=1)):
@@ -243,4 +245,4 @@ def test_run_draw_now_is_refused_to_operators_without_the_permission_and_audited
     with pytest.raises(PermissionDenied):
         draws.run_draw_now(uow, Actor.operator(8, "finance"), "lotto649", now)
     assert count_rows(db, "audit_log", "action = 'authz.denied' AND actor = 'operator:8'") == 1
-    assert count_rows(db, "rounds", "status = 'open'") == 2
+    assert count_rows(db, "rounds", "status IN ('closed', 'drawn', 'settled')") == 0

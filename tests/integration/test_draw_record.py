@@ -33,7 +33,7 @@ from casino_app.services.dto import TicketReceipt, UserView
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto import draw_record, draws, proofs
 from casino_app.services.security import crypto, key_management
-from tests.support import make_wiring, scalar
+from tests.support import count_rows, make_wiring, scalar
 
 SYSTEM = Actor.system()
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_draw.py"
@@ -118,7 +118,8 @@ def test_the_close_fixes_the_root_of_the_tickets_and_the_draw_reveals_the_seed_o
     assert root == merkle.ticket_root(leaves)
 
     assert draw.draw_at is not None
-    assert draws.draw_due(uow, draw.draw_at) == 2  # both games' draws were due
+    due = count_rows(db, "rounds", "status = 'closed'")  # both games' draws (several sell at once)
+    assert draws.draw_due(uow, draw.draw_at) == due >= 2
     status, clear, sealed, root_after, outcome, commitment = _row(db, draw.id)
     assert status == "drawn" and sealed is None and root_after == root
     assert rng.commitment(clear) == commitment
@@ -260,6 +261,7 @@ def test_two_workers_never_draw_the_same_draw(db: Database, wiring: Wiring, game
     draw = games["lotto649"]
     assert draw.draw_at is not None
     _close(wiring.uow(), draw)
+    due = count_rows(db, "rounds", "status = 'closed'")  # both games' (several draws sell at once)
     barrier, counts, errors = threading.Barrier(4), [], []
 
     def worker() -> None:
@@ -275,9 +277,9 @@ def test_two_workers_never_draw_the_same_draw(db: Database, wiring: Wiring, game
     for t in threads:
         t.join(60)
     assert errors == [] and len(counts) == 4
-    assert sum(counts) == len(games) == 2  # each due draw was drawn by exactly one worker
+    assert sum(counts) == due >= len(games) == 2  # each due draw was drawn by exactly one worker
     assert _row(db, draw.id)[0] == "drawn"
-    assert scalar(db, "SELECT COUNT(*) FROM rounds WHERE outcome IS NOT NULL") == 2
+    assert scalar(db, "SELECT COUNT(*) FROM rounds WHERE outcome IS NOT NULL") == due
 
 
 def test_a_draw_closed_without_its_root_gets_it_before_it_is_drawn(

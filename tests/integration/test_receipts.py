@@ -18,13 +18,14 @@ from fastapi.testclient import TestClient
 from casino_app.api.app import create_api
 from casino_app.bootstrap import Wiring
 from casino_app.domain.errors import NotFound
-from casino_app.domain.games import fairness
+from casino_app.domain.games import fairness, merkle
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto, receipts
 from casino_app.services.games.instant import dice, seeds, slot, specs
+from casino_app.services.games.lotto import draws
 from tests.support import ROOT
 
 TOOL = ROOT / "tools" / "verify_receipt.py"
@@ -142,10 +143,30 @@ def test_a_lotto_ticket_has_a_signed_receipt_too(
     )
     signed = receipts.receipt(uow, player, ticket.validation_number)
     doc = signed.document
-    assert doc["selection"] == {"numbers": [1, 2, 3, 4, 5, 6]} and doc["status"] == "pending"
+    assert doc["selection"] == {"lines": [[1, 2, 3, 4, 5, 6]]} and doc["status"] == "pending"
     assert doc["fairness"]["seed_commitment"] == games["lotto649"].seed_commitment
     assert doc["fairness"]["server_seed"] is None
+    assert doc["fairness"]["inclusion_proof"] is None  # sales still open: no root yet
     assert _tool(tmp_path, signed.envelope(), _published_key(wiring)).returncode == 0
+
+
+def test_a_ticket_receipt_carries_its_inclusion_proof_once_sales_close(
+    uow: UnitOfWork, games: dict[str, Round], funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    draw = games["lotto649"]
+    player = Actor.player(funded_player(amount_minor=10_00).id)
+    for i, line in enumerate(((1, 2, 3, 4, 5, 6), (7, 8, 9, 10, 11, 12), (13, 14, 15, 16, 17, 18))):
+        cmd = lotto.PlaceLottoTicket("lotto649", line, 1_00, f"p{i}", draw_id=draw.id)
+        mine = lotto.place_lotto_ticket(uow, player, cmd, now)
+    assert draw.closes_at is not None
+    draws.close_sales(uow, draw.closes_at)
+
+    fair = receipts.receipt(uow, player, mine.validation_number).document["fairness"]
+
+    leaf = fair["leaf"]
+    encoded = merkle.canonical_leaf(leaf["ticket"], leaf["lines"], leaf["stake"], leaf["draw"])
+    steps = [merkle.ProofStep(step["side"], step["hash"]) for step in fair["inclusion_proof"]]
+    assert len(steps) == 2 and merkle.root_from_proof(encoded, steps) == fair["ticket_root"]
 
 
 def test_a_receipt_is_only_for_the_players_own_bet(

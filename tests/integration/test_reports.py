@@ -65,13 +65,15 @@ def test_dashboard_totals_match_the_tickets_bought_and_won(
 
     totals = reports.dashboard_totals(uow, ADMIN, "EUR")
 
-    stakes, wins = 2_00 + 3_00 + 5_00 + 1_00, 2_00 * 20_000
+    stakes, wins = 2_00 + 3_00 + 5_00 + 1_00, 20_000_00 + 1_50  # the jackpot: seed + 15% of its stakes
     assert (totals.stakes.minor, totals.wins.minor) == (stakes, wins)
     assert totals.ggr.minor == stakes - wins
-    assert totals.ggr.text == "-€39,989.00"
+    assert totals.ggr.text == "-€19,990.50"
     assert (totals.bets, totals.players, totals.deposits.minor) == (4, 2, 70_00)
     assert totals.player_liability.minor == 70_00 - stakes + wins
-    assert totals.open_rounds == 2
+    assert (
+        totals.open_rounds == count_rows(db, "rounds", "status = 'open'") >= 2
+    )  # several draws sell at once
 
 
 def test_player_liability_includes_money_on_withdrawal_hold(

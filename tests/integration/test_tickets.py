@@ -183,10 +183,10 @@ def test_ticket_after_sales_close_time_is_refused_with_draw_closed(
     now: datetime,
 ) -> None:
     user = funded_player(amount_minor=10_00)
-    close_at = games["lotto649"].closes_at
-    _buy(uow, user, close_at - timedelta(seconds=1), request_id="just-in-time")
+    close_at, shown = games["lotto649"].closes_at, games["lotto649"].id  # the next draws sell too
+    _buy(uow, user, close_at - timedelta(seconds=1), request_id="just-in-time", draw_id=shown)
     with pytest.raises(DrawClosed) as err:
-        _buy(uow, user, close_at, request_id="too-late")
+        _buy(uow, user, close_at, request_id="too-late", draw_id=shown)
     assert err.value.code == "draw_closed"
     assert count_rows(db, "bets") == 1
     assert _cash(uow, user) == 800
@@ -203,7 +203,7 @@ def test_ticket_after_close_sales_ran_is_refused_with_draw_closed(
     closed = draws.close_sales(uow, games["lotto649"].closes_at)
     assert closed >= 1
     with pytest.raises(DrawClosed):
-        _buy(uow, user, now)
+        _buy(uow, user, now, draw_id=games["lotto649"].id)  # the draw shown; the next ones sell on
     _nothing_written(db, uow, user, 1000)
 
 

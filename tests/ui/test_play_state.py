@@ -101,3 +101,61 @@ def test_a_ticket_for_the_shown_draw_after_it_closed_is_refused_and_the_panel_mo
     assert "have closed" in play.error and "next draw" in play.error
     assert play.draw_id not in (0, shown.id)
     assert not play.has_receipt
+    assert "not bought" in play.offer and play.draw_at in play.offer  # the next draw, offered by name
+
+
+def test_a_ticket_of_several_lines_and_draws_is_bought_and_the_receipt_lists_them(
+    installed: Wiring, games: dict[str, Round], funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    """Add a line, quick pick it, remove a third one, three draws: 2 lines x 2.00 x 3 draws."""
+    user = funded_player(amount_minor=20_00)
+
+    async def scenario() -> PlayState:
+        _, play = await _tab(installed, user, now)
+        await PlayState.event_handlers["add_line"].fn(play)
+        assert (play.active, play.selected, len(play.lines)) == (1, [], 2)
+        PlayState.event_handlers["quick_pick_line"].fn(play, 1)
+        await PlayState.event_handlers["add_line"].fn(play)
+        PlayState.event_handlers["remove_line"].fn(play, 2)
+        PlayState.event_handlers["set_draw_count"].fn(play, "3")
+        PlayState.event_handlers["edit_line"].fn(play, 0)
+        assert play.selected == PICK
+        await _play(play)
+        return play
+
+    play = asyncio.run(scenario())
+    assert play.has_receipt, play.error
+    assert play.receipt.lines[0] == PICK and len(play.receipt.lines) == 2 and len(play.receipt.lines[1]) == 6
+    assert len(play.receipt.draws) == 3 and play.receipt.draws[0] == play.draw_at
+    assert (play.receipt.stake, play.receipt.total, play.receipt.balance) == ("€4.00", "€12.00", "€8.00")
+
+
+def test_an_incomplete_line_keeps_play_disabled_and_the_line_limit_is_said(
+    installed: Wiring, games: dict[str, Round], funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    user = funded_player(amount_minor=10_00)
+
+    async def scenario() -> PlayState:
+        _, play = await _tab(installed, user, now)
+        for _ in range(play.max_lines):
+            await PlayState.event_handlers["add_line"].fn(play)
+        return play
+
+    play = asyncio.run(scenario())
+    assert len(play.lines) == play.max_lines == 10
+    assert "at most 10 lines" in play.error
+    assert not play.ready  # nine empty lines
+
+
+def test_the_page_carries_the_servers_clock_for_the_countdown(
+    installed: Wiring, games: dict[str, Round], funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    user = funded_player(amount_minor=10_00)
+
+    async def scenario() -> PlayState:
+        _, play = await _tab(installed, user, now)
+        return play
+
+    play = asyncio.run(scenario())
+    assert play.server_now_iso == installed.now().isoformat()
+    assert play.close_iso == games["lotto649"].closes_at.isoformat()  # type: ignore[union-attr]

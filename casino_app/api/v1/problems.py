@@ -21,6 +21,19 @@ from casino_app.domain import errors
 
 _log = logging.getLogger(__name__)
 
+
+class IdempotencyKeyMissing(errors.InvalidInput):
+    """A money route was called without its `Idempotency-Key` header."""
+
+    code = "idempotency_key_required"
+
+
+class IdempotencyKeyMalformed(errors.InvalidInput):
+    """The `Idempotency-Key` header is not 8 to 64 letters, digits, `.`, `_`, `:` or `-`."""
+
+    code = "invalid_idempotency_key"
+
+
 # The most specific class wins (checked in order); any other domain error is a 400.
 STATUS: tuple[tuple[type[errors.DomainError], int], ...] = (
     (errors.TooManyAttempts, 429),
@@ -39,6 +52,11 @@ STATUS: tuple[tuple[type[errors.DomainError], int], ...] = (
     (errors.PlayBlocked, 403),
     (errors.LimitExceeded, 403),
     (errors.RealityCheckDue, 409),
+    # Bets: a draw that stopped selling (the next one is named), a key reused for another body.
+    (errors.DrawClosed, 409),
+    (errors.IdempotencyConflict, 409),
+    (IdempotencyKeyMissing, 400),
+    (IdempotencyKeyMalformed, 400),
     (errors.InvalidInput, 422),
 )
 # Every status a v1 route can answer with a problem: the domain's, framework errors (400, 413
@@ -49,7 +67,11 @@ RESPONSES = problem_responses(*STATUSES)
 
 def from_domain(err: errors.DomainError) -> JSONResponse:
     status = next((s for cls, s in STATUS if isinstance(err, cls)), 400)
-    extra = {"retry_after": err.retry_after} if isinstance(err, errors.TooManyAttempts) else {}
+    extra: dict[str, object] = (
+        {"retry_after": err.retry_after} if isinstance(err, errors.TooManyAttempts) else {}
+    )
+    if isinstance(err, errors.DrawClosed):
+        extra = {"next_draw_id": err.next_draw_id}
     return problem(status, err.code, err.message, **extra)
 
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 from math import comb
 from typing import Any
 
-from casino_app.domain.errors import InvalidInput, InvalidSelection
+from casino_app.domain.errors import InvalidAmount, InvalidInput, InvalidSelection
 from casino_app.domain.games import rng
 
 
@@ -112,3 +112,91 @@ def match_probability(rules: LottoRules, matches: int) -> Fraction:
 def theoretical_rtp(rules: LottoRules) -> Fraction:
     """Expected return per unit staked, shown to the player before the stake."""
     return sum((match_probability(rules, m) * mult for m, mult in rules.paytable), Fraction(0))
+
+
+# Tickets: several lines, the same lines for several draws, a price per line.
+
+DEFAULT_MAX_LINES = 10
+DEFAULT_MAX_DRAWS = 1
+
+
+class TooManyLines(InvalidSelection):
+    """A ticket with no line or more lines than the game allows."""
+
+    code = "too_many_lines"
+
+
+class TooManyDraws(InvalidInput):
+    """A ticket for fewer than one draw or more draws than the game allows."""
+
+    code = "too_many_draws"
+
+
+class StakeNotMultipleOfPrice(InvalidAmount):
+    """The stake is not a whole number of line prices for every line."""
+
+    code = "stake_not_multiple"
+
+
+@dataclass(frozen=True)
+class TicketLimits:
+    """A lotto version's ticket terms: the price of one line and the most lines and draws."""
+
+    line_price: int
+    max_lines: int
+    max_draws: int
+
+
+def ticket_limits_from(data: Mapping[str, Any]) -> TicketLimits:
+    """The ticket terms in a version's rules (`line_price`, `max_lines`, `max_draws`).
+
+    A version without them sells one draw at any whole minor amount per line.
+    """
+    try:
+        limits = TicketLimits(
+            int(data.get("line_price", 1)),
+            int(data.get("max_lines", DEFAULT_MAX_LINES)),
+            int(data.get("max_draws", DEFAULT_MAX_DRAWS)),
+        )
+    except (TypeError, ValueError) as err:
+        raise InvalidInput(f"Lotto ticket terms need whole numbers ({err}).") from None
+    if min(limits.line_price, limits.max_lines, limits.max_draws) < 1:
+        raise InvalidInput("Lotto ticket terms: price, lines and draws of at least 1.")
+    return limits
+
+
+def validate_lines(
+    rules: LottoRules, limits: TicketLimits, lines: Sequence[Sequence[int]]
+) -> tuple[tuple[int, ...], ...]:
+    """Every line validated and sorted, or `InvalidSelection` naming the line at fault."""
+    if not 1 <= len(lines) <= limits.max_lines:
+        raise TooManyLines(f"A ticket has 1 to {limits.max_lines} lines (this one has {len(lines)}).")
+    out = []
+    for index, line in enumerate(lines, start=1):
+        try:
+            out.append(tuple(validate_selection(rules, list(line))))
+        except InvalidSelection as err:
+            raise InvalidSelection(f"Line {index}: {err.message}") from None
+    return tuple(out)
+
+
+def validate_draws(limits: TicketLimits, draws: int) -> int:
+    """The number of draws a ticket plays, or `TooManyDraws`."""
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= limits.max_draws:
+        raise TooManyDraws(f"A ticket plays 1 to {limits.max_draws} draws.")
+    return draws
+
+
+def validate_ticket_stake(limits: TicketLimits, lines: int, stake_minor: int) -> int:
+    """The stake of one draw: the same whole number of line prices on every line.
+
+    The game's minimum and maximum are checked by the bet engine before any debit.
+    """
+    if isinstance(stake_minor, bool) or not isinstance(stake_minor, int) or stake_minor <= 0:
+        raise InvalidAmount("The stake must be greater than zero.")
+    if stake_minor % (limits.line_price * lines):
+        raise StakeNotMultipleOfPrice(
+            f"The stake must be a multiple of the line price ({limits.line_price} minor units) "
+            f"times the {lines} line(s)."
+        )
+    return stake_minor

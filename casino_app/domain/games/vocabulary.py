@@ -14,11 +14,15 @@ class GameKind(StrEnum):
 
 
 class RoundStatus(StrEnum):
+    SCHEDULED = "scheduled"  # a planned draw: committed to its seed, not selling yet
     OPEN = "open"  # taking bets
     CLOSED = "closed"  # no more bets; the outcome is not known yet
     DRAWN = "drawn"  # outcome known, bets not all settled
     SETTLED = "settled"
-    VOID = "void"  # cancelled: every bet refunded
+    VOID = "void"  # cancelled: every bet refunded (a cancelled draw is void)
+
+
+CANCELLED = RoundStatus.VOID  # the lifecycle's CANCELLED is stored as "void"
 
 
 class BetStatus(StrEnum):
@@ -32,6 +36,7 @@ class BetStatus(StrEnum):
 ROUND_TRANSITIONS: Transitions[RoundStatus] = Transitions(
     "round",
     {
+        RoundStatus.SCHEDULED: frozenset({RoundStatus.OPEN, RoundStatus.VOID}),
         RoundStatus.OPEN: frozenset({RoundStatus.CLOSED, RoundStatus.SETTLED, RoundStatus.VOID}),
         RoundStatus.CLOSED: frozenset({RoundStatus.DRAWN, RoundStatus.VOID}),
         RoundStatus.DRAWN: frozenset({RoundStatus.SETTLED}),
@@ -42,7 +47,7 @@ _SETTLED = frozenset({BetStatus.WIN, BetStatus.LOSE, BetStatus.PUSH, BetStatus.V
 BET_TRANSITIONS: Transitions[BetStatus] = Transitions("bet", {BetStatus.PENDING: _SETTLED})
 
 # Rounds whose bets may still change; the others are final.
-LIVE_ROUNDS = frozenset({RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.DRAWN})
+LIVE_ROUNDS = frozenset({RoundStatus.SCHEDULED, RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.DRAWN})
 
 
 class SeedPairStatus(StrEnum):

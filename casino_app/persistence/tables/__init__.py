@@ -3,6 +3,7 @@
 Table models are never handed to the UI or the API: services return DTOs.
 """
 
+from casino_app.persistence.tables.certification import RngReport
 from casino_app.persistence.tables.compliance import (
     RgCase,
     RgCaseEvent,
@@ -28,6 +29,7 @@ from casino_app.persistence.tables.identity import (
     UserSession,
 )
 from casino_app.persistence.tables.inbox import Notification
+from casino_app.persistence.tables.jackpots import DrawSettlement
 from casino_app.persistence.tables.jobs import JobLease
 from casino_app.persistence.tables.money import PLAYER_ACCOUNT_KINDS, Account, LedgerEntry, LedgerTransaction
 from casino_app.persistence.tables.payments import (
@@ -49,6 +51,7 @@ __all__ = [
     "AuditRecord",
     "AuthThrottle",
     "Bet",
+    "DrawSettlement",
     "Game",
     "GameVersion",
     "InstantRound",
@@ -77,6 +80,7 @@ __all__ = [
     "RgRealityCheck",
     "RgUsage",
     "RgWalletLimits",
+    "RngReport",
     "Round",
     "SecurityAlert",
     "SeedPair",

@@ -30,7 +30,17 @@ LOTTO_649 = GameSpec(
     name="Lotto 6/49",
     kind=GameKind.LOTTO,
     currency="EUR",
-    rules={"pick": 6, "pool": 49, "paytable": [[3, 10], [4, 100], [5, 5000], [6, 1_000_000]]},
+    rules={
+        "pick": 6,
+        "pool": 49,
+        "paytable": [[3, 10], [4, 100], [5, 5000]],  # fixed tiers: multiples of the line's stake
+        "line_price": 100,
+        "max_lines": 10,  # a ticket's lines, and the draws it may play (the same lines each)
+        "max_draws": 8,
+        "sales_close_seconds": 60,
+        # all six: a progressive jackpot, 20% of every stake, reset to 1,000,000.00 after a win
+        "jackpot": {"matches": 6, "share_bp": 2000, "seed": 100_000_000},
+    },
     min_stake=100,
     max_stake=100_00,
     draw_interval_seconds=300,
@@ -40,7 +50,16 @@ QUICK_535 = GameSpec(
     name="Quick 5/35",
     kind=GameKind.LOTTO,
     currency="EUR",
-    rules={"pick": 5, "pool": 35, "paytable": [[2, 1], [3, 15], [4, 200], [5, 20_000]]},
+    rules={
+        "pick": 5,
+        "pool": 35,
+        "paytable": [[2, 1], [3, 15], [4, 200]],
+        "line_price": 100,
+        "max_lines": 10,
+        "max_draws": 5,
+        "sales_close_seconds": 60,
+        "jackpot": {"matches": 5, "share_bp": 1500, "seed": 2_000_000},  # 15%, reset to 20,000.00
+    },
     min_stake=100,
     max_stake=100_00,
     draw_interval_seconds=120,

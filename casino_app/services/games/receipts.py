@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from casino_app.adapters.keys import KeyProvider
 from casino_app.domain.errors import NotFound
 from casino_app.domain.games import fairness
+from casino_app.domain.games import lotto as lotto_rules
 from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.amounts import Money, to_decimal_string
@@ -32,9 +33,10 @@ from casino_app.services.dto import MoneyLine
 from casino_app.services.games import catalog
 from casino_app.services.games.instant import recall
 from casino_app.services.games.instant.views import ReceiptKey, RoundView, SignedReceipt
+from casino_app.services.games.lotto import proofs
 
 RECEIPT_TYPE = "kasyno-receipt"
-RECEIPT_VERSION = 1
+RECEIPT_VERSION = 2  # 2: a ticket's lines and its inclusion proof
 SCHEME = "HMAC-SHA256(server_seed, client_seed:nonce:cursor)"
 LOTTO_REVEALED = ("drawn", "settled")
 
@@ -98,7 +100,8 @@ def _instant(view: RoundView, user_id: int) -> dict[str, Any]:
     }
 
 
-def _lotto(bet: Bet, rnd: Round, game: Game) -> dict[str, Any]:
+def _lotto(bet: Bet, rnd: Round, game: Game, proof: proofs.TicketProof | None) -> dict[str, Any]:
+    """A ticket's receipt: its lines, the draw, and from the close on its inclusion proof."""
     revealed = rnd.status in LOTTO_REVEALED
     return {
         "type": RECEIPT_TYPE,
@@ -111,7 +114,7 @@ def _lotto(bet: Bet, rnd: Round, game: Game) -> dict[str, Any]:
         "draw_at": _at(rnd.draw_at),
         "placed_at": _at(bet.created_at),
         "settled_at": _at(bet.settled_at),
-        "selection": {"numbers": list(parse_numbers(bet.selection))},
+        "selection": {"lines": [list(line) for line in lotto_rules.parse_lines(bet.selection)]},
         "stake": _money(bet.stake, bet.currency),
         "status": bet.status,
         "result": bet.result,
@@ -120,6 +123,9 @@ def _lotto(bet: Bet, rnd: Round, game: Game) -> dict[str, Any]:
         "fairness": {
             "seed_commitment": rnd.seed_commitment,
             "server_seed": (rnd.server_seed or None) if revealed else None,
+            "ticket_root": proof.ticket_root if proof else None,
+            "leaf": proof.leaf if proof else None,
+            "inclusion_proof": [{"side": s.side, "hash": s.hash} for s in proof.proof] if proof else None,
         },
     }
 
@@ -150,7 +156,9 @@ def receipt(uow: UnitOfWork, actor: Actor, bet_id: str) -> SignedReceipt:
         if strips:  # what a verifier needs to replay the reel stops
             document["reel_lengths"] = [len(strip) for strip in strips]
     elif game.kind == GameKind.LOTTO:
-        document = _lotto(bet, rnd, game)
+        with uow.reader() as r:
+            proof = proofs.proof_of(r.session, bet, rnd) if rnd.ticket_root else None
+        document = _lotto(bet, rnd, game, proof)
     else:
         raise NotFound("This bet has no receipt.")
     return sign(uow, bet.public_id, document)

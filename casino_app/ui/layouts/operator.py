@@ -18,6 +18,7 @@ OPS_NAV = (
     ("Players", routes.OPS_PLAYERS),
     ("Withdrawals", routes.OPS_WITHDRAWALS),
     ("Reconciliation", routes.OPS_RECONCILIATION),
+    ("Draws", routes.OPS_DRAWS),
     ("Safer gambling", routes.OPS_RG_CASES),
 )
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from casino_app.services.dto import TicketLine
-from casino_app.services.games import lotto
+from casino_app.services.games.lotto import ticket_views
+from casino_app.services.games.lotto.ticket_views import LottoTicket, TicketDraw
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, uow
@@ -22,7 +22,8 @@ class TicketRow:
     game: str = ""
     draw: str = ""
     draw_at: str = ""
-    selection: list[int] = field(default_factory=list)
+    selection: list[int] = field(default_factory=list)  # the first line
+    lines: list[list[int]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
     status: str = ""
     stake: str = ""
@@ -31,19 +32,25 @@ class TicketRow:
     issued: str = ""
 
 
-def ticket_row(t: TicketLine, fmt: Formats) -> TicketRow:
-    """One ticket in the reader's language and zone; its draw by name, not by code."""
+def _matches(result: str, lang: str) -> str:
+    counts = [int(n) for n in result.split(",") if n.isdigit()]
+    return " · ".join(text(lang, "history.matched", count=n) for n in counts)
+
+
+def ticket_row(t: LottoTicket, d: TicketDraw, fmt: Formats) -> TicketRow:
+    """One draw of a ticket in the reader's language and zone; its draw by name, not by code."""
     return TicketRow(
-        t.validation_number,
+        d.bet_id,
         t.game_name,
-        fmt.draw_name(t.game_name, t.draw_at),
-        fmt.when(t.draw_at),
-        list(t.selection),
-        list(t.numbers),
-        t.status,
-        fmt.money(t.stake.minor, t.stake.currency),
-        fmt.money(t.win.minor, t.win.currency),
-        "" if t.matches is None else text(fmt.lang, "history.matched", count=t.matches),
+        fmt.draw_name(t.game_name, d.draw_at),
+        fmt.when(d.draw_at),
+        list(t.lines[0]) if t.lines else [],
+        [list(line) for line in t.lines],
+        list(d.numbers),
+        d.status,
+        fmt.money(d.stake.minor, d.stake.currency),
+        fmt.money(d.win.minor, d.win.currency),
+        _matches(d.result, fmt.lang),
         fmt.when(t.issued_at),
     )
 
@@ -56,4 +63,6 @@ class HistoryState(rx.State):
     async def load(self) -> None:
         actor = (await self.get_state(SessionState))._actor()
         fmt = await formats_of(self)
-        self.tickets = [ticket_row(t, fmt) for t in await call(lotto.ticket_history, uow(), actor)]
+        page = await call(ticket_views.my_tickets, uow(), actor, 0, 50)
+        # One card per draw played (a ticket of three draws has three bets), newest ticket first.
+        self.tickets = [ticket_row(t, d, fmt) for t in page.tickets for d in t.draws]

@@ -7,13 +7,14 @@ first.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import reflex as rx
 
 from casino_app.services.dto import DrawView, GameView
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import draw_queries
+from casino_app.services.games.lotto import draw_queries, jackpot
 from casino_app.services.identity import preferences
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats
@@ -36,6 +37,7 @@ class DrawRow:
     rtp: str = ""
     draw_name: str = ""
     favourite: bool = False
+    jackpot: str = ""  # the game's progressive jackpot now, formatted ("" for a game without one)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,14 @@ def draw_row(d: DrawView, game: GameView | None, fmt: Formats, favourites: tuple
     )
 
 
+async def with_jackpot(row: DrawRow, fmt: Formats) -> DrawRow:
+    """The row with its game's jackpot (`jackpot.current_jackpot`), in the reader's money format."""
+    pot = await call(jackpot.current_jackpot, uow(), row.game_code)
+    if pot is None:
+        return row
+    return dataclasses.replace(row, jackpot=fmt.money(pot.amount, pot.currency))
+
+
 def favourites_first(rows: list[DrawRow], favourites: tuple[str, ...]) -> list[DrawRow]:
     """Starred games first, in the order they were starred; the others as the lobby lists them."""
     rank = {code: i for i, code in enumerate(favourites)}
@@ -95,6 +105,7 @@ class LobbyState(rx.State):
         upcoming = await call(draw_queries.upcoming_draws, uow(), now())
         games = {g.code: g for g in await call(lotto.list_games, uow())}
         rows = [draw_row(d, games.get(d.game_code), fmt, favourites) for d in upcoming]
+        rows = [await with_jackpot(row, fmt) for row in rows]
         self.draws = favourites_first(rows, favourites)
         self.results = [
             ResultRow(

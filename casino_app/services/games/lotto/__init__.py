@@ -1,6 +1,8 @@
 """Lotto on the bet engine.
 
-tickets.py       the catalogue view, ticket purchase (a bet on a draw round), history
+tickets.py       the catalogue view, one-line ticket purchase (a bet on a draw round), history
+ticket_purchase.py  tickets of several lines (quick pick per line) for several draws, one bet per draw
+ticket_views.py  a ticket as the player sees it (its lines and draws), the player's tickets paged
 draws.py         the draw cycle: schedule, close sales, draw, settle (run by the scheduler)
 draw_queries.py  the draw now selling, upcoming draws, results
 """

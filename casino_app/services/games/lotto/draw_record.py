@@ -21,7 +21,7 @@ from casino_app.domain.games import lotto as rules
 from casino_app.domain.games.vocabulary import RoundStatus
 from casino_app.persistence.tables import Bet, Game, Round
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.common import join_numbers, parse_numbers
+from casino_app.services.common import join_numbers
 from casino_app.services.security import crypto
 
 SEALED = "server_seed_enc"
@@ -52,8 +52,8 @@ def create_draw_in(
 
 
 def ticket_lines(selection: str) -> tuple[tuple[int, ...], ...]:
-    """A ticket's lines from its stored selection (one line per ticket today)."""
-    return (parse_numbers(selection),)
+    """A ticket's lines from its stored selection ("1,2,3,4,5,6|7,8,9,10,11,12": two lines)."""
+    return rules.parse_lines(selection)
 
 
 def ticket_leaves(session: Session, draw_id: int) -> list[merkle.TicketLeaf]:

@@ -1,21 +1,26 @@
-"""The lotto draw cycle on rounds: schedule, close sales, draw with the RNG module, settle.
+"""The lotto draw cycle on rounds: schedule ahead, open, close sales, draw, settle with the jackpot.
 
-Every step is idempotent and runs as the system (the scheduler holds a lease so one worker
-runs it). Settlement goes through the bet engine, set-based, under the game version each
-draw started with.
+Lifecycle: scheduled (committed to its sealed seed, not selling) -> open -> closed -> drawn ->
+settled, or cancelled (`void`, cancellation.py). Every step is idempotent, set-based and
+conditional, and runs as the system (the scheduler holds a lease so one worker runs it); after
+downtime one pass catches up every missed draw in draw order. Settlement fixes the draw's
+figures and jackpot money first (jackpot.py), then pays every line through the bet engine,
+under the game version each draw started with. docs/LEDGER.md.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from casino_app.domain.errors import NotFound, PermissionDenied
 from casino_app.domain.games import lotto as rules
+from casino_app.domain.games import lotto_prizes as prizes
 from casino_app.domain.games.vocabulary import GameKind, RoundStatus
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import Game, Round
@@ -23,9 +28,9 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import parse_numbers
 from casino_app.services.dto import DrawView
-from casino_app.services.games import catalog
+from casino_app.services.games import catalog, rng_health
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import draw_queries, draw_record
+from casino_app.services.games.lotto import draw_queries, draw_record, jackpot
 from casino_app.services.games.lotto.tickets import lotto_rules
 from casino_app.services.security import audit
 
@@ -61,35 +66,111 @@ def _lotto_games(uow: UnitOfWork) -> list[Game]:
         )
 
 
-def schedule(uow: UnitOfWork, now: datetime) -> int:
-    """Make sure every lotto game has a draw that is selling; returns how many were created."""
+SCHEDULE_AHEAD = 2  # draws committed to their seeds beyond the ones selling
+
+
+def _timing(uow: UnitOfWork, game: Game) -> tuple[int, int, int]:
+    """(interval, sales-close offset, draws selling at once) of a game, from settings and its rules."""
     settings = uow.context.settings
+    facts = catalog.game_facts(uow, game.code, game.version)
+    interval = settings.draw_interval_seconds or game.draw_interval_seconds or 300
+    close = int(facts.rules.get("sales_close_seconds") or settings.sales_close_seconds)
+    selling = max(1, int(facts.rules.get("max_draws") or 1))
+    return interval, min(close, max(1, interval // 2)), selling
+
+
+def schedule(uow: UnitOfWork, now: datetime) -> int:
+    """Plan every lotto game's next draws: the ones selling open, the next ones scheduled.
+
+    Each draw is committed to its sealed seed when it is created, so its commitment is public
+    before its sales open. Returns how many draws were created.
+    """
     created = 0
     for game in _lotto_games(uow):
-        interval = settings.draw_interval_seconds or game.draw_interval_seconds or 300
-        close = min(settings.sales_close_seconds, max(1, interval // 2))
-        created += _ensure_open_draw(uow, game, now, interval, close)
+        interval, close, selling = _timing(uow, game)
+        created += _plan_draws(uow, game, now, interval, close, selling)
     return created
 
 
-def _ensure_open_draw(uow: UnitOfWork, game: Game, now: datetime, interval: int, close: int) -> int:
+def _plan_draws(uow: UnitOfWork, game: Game, now: datetime, interval: int, close: int, selling: int) -> int:
+    wanted = selling + SCHEDULE_AHEAD
     with uow:
         s = uow.session
-        if draw_queries.open_draw(s, game, now) is not None:
-            return 0
+        jackpot.ensure_jackpot_in(uow, catalog.game_facts(uow, game.code, game.version), now)
+        ahead = s.exec(
+            select(Round.status).where(
+                Round.game_id == game.id,
+                col(Round.status).in_((RoundStatus.SCHEDULED, RoundStatus.OPEN)),
+                col(Round.closes_at) > now,
+            )
+        ).all()
+        count, sells, created = len(ahead), sum(1 for st in ahead if st == RoundStatus.OPEN), 0
         draw_at = next_slot(now, interval, close)
-        # A draw run early keeps its slot's code: take the next free slot.
-        while s.exec(
-            select(Round.id).where(Round.game_id == game.id, Round.code == _draw_code(draw_at))
-        ).first():
+        for _ in range(wanted + 50):  # bounded: codes taken by draws run early are skipped
+            if count >= wanted:
+                break
+            if not s.exec(
+                select(Round.id).where(Round.game_id == game.id, Round.code == _draw_code(draw_at))
+            ).first():
+                opens = now if sells < selling else draw_at - timedelta(seconds=selling * interval + close)
+                _create_draw(uow, game, now, draw_at, close, max(opens, now))
+                count, created, sells = count + 1, created + 1, sells + (opens <= now)
             draw_at += timedelta(seconds=interval)
-        closes_at = draw_at - timedelta(seconds=close)
         try:
-            draw_record.create_draw_in(uow, game, _draw_code(draw_at), now, closes_at, draw_at)
             uow.commit()
         except IntegrityError:
-            return 0  # another worker created it
-        return 1
+            return 0  # another worker planned them
+        return created
+
+
+def _create_draw(
+    uow: UnitOfWork, game: Game, now: datetime, draw_at: datetime, close: int, opens: datetime
+) -> None:
+    """A draw committed to a fresh sealed seed; scheduled (not selling) until `opens`."""
+    closes_at = draw_at - timedelta(seconds=close)
+    draw = draw_record.create_draw_in(uow, game, _draw_code(draw_at), now, closes_at, draw_at)
+    if opens > now:
+        uow.session.execute(
+            sa.update(_ROUNDS)
+            .where(_ROUNDS.c.id == draw.id, _ROUNDS.c.status == RoundStatus.OPEN)
+            .values(status=RoundStatus.SCHEDULED, opened_at=opens)  # created so, in the same transaction
+        )
+
+
+def open_due(uow: UnitOfWork, now: datetime) -> int:
+    """Open the scheduled draws whose sales start by `now`, and the next draw of a game selling none.
+
+    Set-based and conditional (`scheduled` -> `open`), so two workers open a draw once.
+    """
+    with uow:
+        s = uow.session
+        result = s.execute(
+            sa.update(_ROUNDS)
+            .where(_ROUNDS.c.status == RoundStatus.SCHEDULED, _ROUNDS.c.opened_at <= now)
+            .values(status=RoundStatus.OPEN)
+        )
+        opened = int(getattr(result, "rowcount", 0) or 0)
+        for game in s.exec(select(Game).where(Game.kind == GameKind.LOTTO)).all():
+            if draw_queries.open_draw(s, game, now) is None:
+                opened += _open_next(s, game, now)
+        uow.commit()
+        return opened
+
+
+def _open_next(s: Session, game: Game, now: datetime) -> int:
+    nxt = s.exec(
+        select(Round.id)
+        .where(Round.game_id == game.id, Round.status == RoundStatus.SCHEDULED, col(Round.closes_at) > now)
+        .order_by(col(Round.draw_at))
+    ).first()
+    if nxt is None:
+        return 0
+    result = s.execute(
+        sa.update(_ROUNDS)
+        .where(_ROUNDS.c.id == nxt, _ROUNDS.c.status == RoundStatus.SCHEDULED)
+        .values(status=RoundStatus.OPEN, opened_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def close_sales(uow: UnitOfWork, now: datetime) -> int:
@@ -119,6 +200,8 @@ def draw_due(uow: UnitOfWork, now: datetime) -> int:
     A draw closed without its root (an interrupted close) gets it first. Only this step
     unseals a draw's seed; two workers never draw the same draw (`draw_record.due_draws`).
     """
+    if not rng_health.check_before_draw(uow, Actor.system("rng-health"), now).healthy:
+        return 0  # the RNG self-test failed: the draw waits (alert raised), no fallback
     draw_record.fix_ticket_roots(uow)
     drawn = 0
     with uow:
@@ -136,27 +219,40 @@ def _game_code(uow: UnitOfWork, draw: Round) -> str:
     return game.code
 
 
-def _payout(uow: UnitOfWork, numbers: list[int]) -> settlement.Payout:
-    """A lotto ticket pays stake x the paytable multiplier of its version for its matches."""
+def _payout(table: prizes.PrizeTable, numbers: list[int], shares: dict[int, int]) -> settlement.Payout:
+    """A ticket pays each line's fixed prize (a multiple of its line stake) plus its jackpot part."""
 
     def payout(bet: settlement.PendingBet) -> settlement.Outcome:
-        r = lotto_rules(catalog.game_facts(uow, bet.game_code, bet.game_version))
-        selection = list(parse_numbers(bet.selection))
-        matches = rules.count_matches(selection, numbers)
-        return settlement.Outcome(rules.win_amount(r, bet.stake, selection, numbers), result=str(matches))
+        lines = prizes.classify(table, rules.parse_lines(bet.selection), bet.stake, numbers)
+        win = sum(line.fixed_win for line in lines) + shares.get(bet.id, 0)
+        return settlement.Outcome(win, result=",".join(str(line.matches) for line in lines))
 
     return payout
 
 
 def settle_due(uow: UnitOfWork, now: datetime) -> tuple[int, int]:
-    """Settle the pending tickets of drawn draws; returns (tickets, draws) settled."""
+    """Settle drawn draws in draw order; returns (tickets, draws) settled.
+
+    Per draw: its figures and jackpot money first (`jackpot.settle_jackpot`, once), then the
+    engine pays every ticket by batches; a run interrupted anywhere and repeated pays the same
+    amounts, each ticket once (its win's key is the bet).
+    """
     with uow.reader() as r:
-        due = r.session.exec(select(Round.id, Round.outcome).where(Round.status == RoundStatus.DRAWN)).all()
+        due = r.session.exec(
+            select(Round.id, Round.outcome, Round.game_version, Game.code)
+            .join(Game, col(Game.id) == Round.game_id)
+            .where(Round.status == RoundStatus.DRAWN)
+            .order_by(col(Round.draw_at), col(Round.id))
+        ).all()
     tickets = 0
     system = Actor.system("draw-settlement")
-    for draw_id, outcome in due:
+    for draw_id, outcome, version, code in due:
         assert draw_id is not None
-        payout = _payout(uow, list(parse_numbers(outcome or "")))
+        game = catalog.game_facts(uow, code, version)
+        numbers = list(parse_numbers(outcome or ""))
+        figures = jackpot.settle_jackpot(uow, draw_id, game, numbers, now)
+        shares = {int(b): int(a) for b, a in json.loads(figures.jackpot_shares).items()}
+        payout = _payout(jackpot.prize_table(game), numbers, shares)
         tickets += settlement.settle_round(uow, system, draw_id, payout, now)
         _mark_settled(uow, draw_id, now)
     return tickets, len(due)
@@ -175,6 +271,7 @@ def _mark_settled(uow: UnitOfWork, draw_id: int, now: datetime) -> None:
 @authz.guard("system.jobs")
 def run_cycle(uow: UnitOfWork, actor: Actor, now: datetime) -> CycleReport:
     """One pass of the whole cycle, in order; every step is idempotent."""
+    open_due(uow, now)  # a draw scheduled while the server was down opens, then closes in order
     closed = close_sales(uow, now)
     drawn = draw_due(uow, now)
     tickets, draws = settle_due(uow, now)

@@ -87,7 +87,8 @@ def draw_record_of(uow: UnitOfWork, draw_id: int) -> DrawRecord:
     return _record(uow, draw, game)
 
 
-def _proof(session: Session, bet: Bet, draw: Round) -> TicketProof:
+def proof_of(session: Session, bet: Bet, draw: Round) -> TicketProof:
+    """A ticket's inclusion proof in its draw's root (the draw has closed: its root is fixed)."""
     assert draw.id is not None and draw.ticket_root is not None
     leaves = draw_record.ticket_leaves(session, draw.id)
     steps = merkle.inclusion_proof(leaves, bet.public_id)
@@ -117,7 +118,7 @@ def my_ticket_proof(uow: UnitOfWork, actor: Actor, validation_number: str) -> Ti
         found = _ticket(r.session, validation_number)
         if found is None or found[0].user_id != actor.player_id():
             raise NotFound(NO_TICKET)
-        return _proof(r.session, *found)
+        return proof_of(r.session, *found)
 
 
 def published_ticket_proof(uow: UnitOfWork, validation_number: str) -> TicketProof:
@@ -130,7 +131,7 @@ def published_ticket_proof(uow: UnitOfWork, validation_number: str) -> TicketPro
         found = _ticket(r.session, validation_number)
         if found is None or found[1].status not in draw_queries.REVEALED:
             raise NotFound(NO_TICKET)
-        return _proof(r.session, *found)
+        return proof_of(r.session, *found)
 
 
 def verifier_input(record: DrawRecord, proof: TicketProof | None = None) -> dict[str, Any]:

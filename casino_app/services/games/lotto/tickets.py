@@ -1,6 +1,8 @@
-"""Lotto on the bet engine: the catalogue view, ticket purchase (a bet on a draw round), history.
+"""Lotto on the bet engine: the catalogue view, one-line ticket purchase (a bet on a draw round), history.
 
-A ticket is one bet on one draw. The selection is validated by the game's domain rules, the
+`place_lotto_ticket` is one line on one draw, one bet (the hot path the benchmarks measure);
+tickets of several lines for several draws are `ticket_purchase.buy_ticket`, which the play
+page and the API use. The selection is validated by the game's domain rules, the
 money goes through the engine's `place_stake` (no money SQL here), and the player buys into
 the draw they were shown: when that draw has closed the answer is `draw_closed` naming the
 next draw, never a silent switch.
@@ -15,6 +17,7 @@ from sqlmodel import col, select
 
 from casino_app.domain.errors import InvalidInput, RoundClosed
 from casino_app.domain.games import lotto as rules
+from casino_app.domain.games import lotto_prizes as prizes
 from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import Bet, Game, Round
@@ -45,7 +48,7 @@ def lotto_rules(game: GameFacts) -> rules.LottoRules:
 
 def game_view(game: GameFacts) -> GameView:
     r = lotto_rules(game)
-    rtp = rules.theoretical_rtp(r)
+    rtp = prizes.theoretical_rtp(prizes.prize_table(r, game.rules))  # jackpot share included
     return GameView(
         game.code,
         game.name,
@@ -129,7 +132,7 @@ def _line(bet: Bet, draw: Round, game: Game) -> TicketLine:
         game.name,
         draw.code,
         draw.draw_at or draw.opened_at,
-        parse_numbers(bet.selection),
+        next(iter(rules.parse_lines(bet.selection)), ()),  # a ticket of several lines: its first
         parse_numbers(draw.outcome or ""),
         bet.status,
         int(bet.result) if bet.result.isdigit() else None,

@@ -7,6 +7,55 @@ from casino_app.ui.components.alerts import alerts_card
 from casino_app.ui.components.common import error_callout, stat_card
 from casino_app.ui.layouts.operator import operator_page
 from casino_app.ui.state.operator import OperatorState
+from casino_app.ui.state.ops_rng import OpsRngState, RngReportRow
+
+
+def _rng_row(r: RngReportRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(r.when),
+        rx.table.cell(rx.badge(r.verdict, color_scheme=rx.cond(r.ok, "green", "red"))),
+        rx.table.cell(r.version),
+        rx.table.cell(r.worst_proportion),
+        rx.table.cell(r.worst_p),
+        rx.table.cell(r.duration),
+    )
+
+
+def rng_card() -> rx.Component:
+    """RNG certification: the latest `rng report` runs (a failing pre-draw self-test shows as an alert)."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("RNG certification", size="3"),
+            rx.text(
+                "SP 800-22 battery and chi-square per outcome space, from python -m casino_app rng report. "
+                "A failed pre-draw self-test holds the draws and raises the rng_self_test alert above.",
+                size="2",
+                color_scheme="gray",
+            ),
+            error_callout(OpsRngState.error, "ops-rng-error"),
+            rx.cond(
+                OpsRngState.reports.length() > 0,
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(h)
+                                for h in ("Run", "Verdict", "Code", "Lowest pass count", "Lowest p", "Took")
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(OpsRngState.reports, _rng_row)),
+                    width="100%",
+                ),
+                rx.text("No report yet: run python -m casino_app rng report.", size="2"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id="ops-rng",
+        on_mount=OpsRngState.load,
+    )
 
 
 @operator_page(
@@ -65,6 +114,7 @@ def operator_dashboard() -> rx.Component:
                 width="100%",
             ),
         ),
+        rng_card(),
         rx.button(rx.icon("refresh_cw"), "Refresh", on_click=OperatorState.load, variant="soft"),
         spacing="4",
         width="100%",

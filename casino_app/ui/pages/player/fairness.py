@@ -7,7 +7,7 @@ from casino_app.ui.components.casino import casino_style, fair_panel, rounds_car
 from casino_app.ui.components.design import SPACE, empty_state, page_header
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.fairness import FairnessState
+from casino_app.ui.state.fairness import CertificationState, CertLine, FairnessState
 
 STEPS = ("lock", "key_round", "binary", "dices", "refresh_cw")  # icons; the text is fairness.step_<icon>
 
@@ -122,6 +122,66 @@ def revealed_card() -> rx.Component:
     )
 
 
+def _cert_row(line: CertLine) -> rx.Component:
+    return rx.hstack(
+        rx.icon(rx.cond(line.ok, "circle_check", "circle_x"), size=16, flex_shrink="0"),
+        rx.vstack(
+            rx.text(line.label, size="2", weight="medium"),
+            rx.text(line.figure, " · ", line.detail, size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        align="start",
+        spacing="2",
+        class_name="cert-line",
+    )
+
+
+def certification_card() -> rx.Component:
+    """The newest RNG certification report: SP 800-22 pass proportions and chi-square p-values."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(tr("fairness.cert_title"), size="4", as_="h2"),
+            rx.text(tr("fairness.cert_intro"), size="2", color_scheme="gray"),
+            rx.cond(
+                CertificationState.has_report,
+                rx.vstack(
+                    rx.badge(
+                        rx.cond(
+                            CertificationState.passed, tr("fairness.cert_passed"), tr("fairness.cert_failed")
+                        ),
+                        color_scheme=rx.cond(CertificationState.passed, "green", "red"),
+                    ),
+                    rx.text(CertificationState.summary, size="2"),
+                    rx.text(CertificationState.scope, size="1", color_scheme="gray"),
+                    rx.heading(tr("fairness.cert_battery"), size="3", as_="h3"),
+                    rx.grid(
+                        rx.foreach(CertificationState.battery, _cert_row),
+                        columns=rx.breakpoints(initial="1", md="3"),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    rx.heading(tr("fairness.cert_mapped"), size="3", as_="h3"),
+                    rx.grid(
+                        rx.foreach(CertificationState.mapped, _cert_row),
+                        columns=rx.breakpoints(initial="1", md="3"),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    rx.text(tr("fairness.cert_reproduce"), size="1", color_scheme="gray"),
+                    spacing="2",
+                    width="100%",
+                ),
+                empty_state("shield_check", tr("fairness.cert_none")),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="rng-certification",
+        on_mount=CertificationState.load,
+    )
+
+
 @player_page(route=routes.FAIRNESS, title="Provably fair", on_load=FairnessState.load)
 def fairness_page() -> rx.Component:
     return rx.vstack(
@@ -137,10 +197,12 @@ def fairness_page() -> rx.Component:
         ),
         rounds_card(tr("casino.recent_rounds_all")),
         revealed_card(),
+        certification_card(),
         rx.hstack(
             rx.link(tr("casino.game_dice"), href=routes.DICE),
             rx.link(tr("fairness.link_roulette"), href=routes.ROULETTE),
             rx.link(tr("casino.game_slot"), href=routes.SLOTS),
+            rx.link(tr("results.fairness_link"), href=routes.RESULTS, id="fairness-results-link"),
             spacing="4",
             wrap="wrap",
         ),

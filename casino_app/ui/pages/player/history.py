@@ -12,7 +12,6 @@ from casino_app.ui.state.history import HistoryState
 
 
 def ticket_card(t: rx.Var) -> rx.Component:
-    selection = t.selection
     numbers = t.numbers
     return rx.card(
         rx.vstack(
@@ -26,7 +25,10 @@ def ticket_card(t: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.text(tr("history.your_numbers"), size=TYPE["fine"], color=COLOUR["muted"]),
-            number_row(selection, highlight=numbers),
+            rx.vstack(
+                rx.foreach(t.lines, lambda line: number_row(line, highlight=numbers)),
+                spacing="1",
+            ),
             rx.cond(
                 numbers.length() > 0,
                 rx.vstack(

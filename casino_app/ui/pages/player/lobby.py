@@ -43,6 +43,10 @@ def draw_card(draw: rx.Var) -> rx.Component:
                 align="center",
             ),
             rx.text(tr("lobby.next_draw"), " ", rx.text.strong(draw.draw_at), size=TYPE["small"]),
+            rx.cond(
+                draw.jackpot != "",
+                rx.text(tr("lobby.jackpot"), " ", rx.text.strong(draw.jackpot), class_name="jackpot"),
+            ),
             rx.hstack(
                 rx.icon("timer", size=16),
                 rx.text(tr("lobby.sales_close_in"), size=TYPE["small"]),
@@ -134,6 +138,7 @@ def lobby() -> rx.Component:
             ),
             width="100%",
         ),
+        rx.link(tr("results.archive_link"), href=routes.RESULTS, id="lobby-all-results"),
         spacing=SPACE["loose"],
         width="100%",
     )

@@ -67,12 +67,28 @@ def receipt_card() -> rx.Component:
             ),
             rx.text(tr("play.validation_number"), size=TYPE["fine"], color=COLOUR["muted"]),
             rx.code(r.validation, size="5", id="receipt-validation"),
-            number_row(r.numbers, highlight=r.numbers),
-            rx.text(tr("play.draw"), " ", r.draw, size=TYPE["small"]),
+            rx.text(tr("play.lines_on_ticket"), size=TYPE["fine"], color=COLOUR["muted"]),
+            rx.vstack(
+                rx.foreach(r.lines, lambda line: number_row(line, highlight=line)),
+                spacing="1",
+                id="receipt-lines",
+            ),
+            rx.text(tr("play.draws_on_ticket"), size=TYPE["fine"], color=COLOUR["muted"]),
+            rx.vstack(
+                rx.foreach(
+                    r.draws, lambda name: rx.text(name, size=TYPE["small"], class_name="receipt-draw")
+                ),
+                spacing="0",
+                id="receipt-draws",
+            ),
             rx.text(
                 tr("play.stake"),
                 " ",
                 rx.text.strong(r.stake),
+                " · ",
+                tr("play.total"),
+                " ",
+                rx.text.strong(r.total, id="receipt-total"),
                 " · ",
                 tr("play.issued"),
                 " ",
@@ -108,6 +124,8 @@ def draw_line() -> rx.Component:
                 size=TYPE["small"],
             ),
             countdown(PlayState.close_iso, PlayState.close_at),
+            # The server's clock with the page: countdown.js corrects the countdown for the device's.
+            rx.el.span(custom_attrs={"data-server-now": PlayState.server_now_iso}, style={"display": "none"}),
             align="center",
             spacing="2",
             wrap="wrap",
@@ -117,9 +135,82 @@ def draw_line() -> rx.Component:
     )
 
 
+def line_row(line: rx.Var, index: rx.Var[int]) -> rx.Component:
+    """One line of the ticket: its numbers, edit (the grid shows it), quick pick, remove."""
+    return rx.hstack(
+        rx.text(tr("play.line"), " ", index + 1, weight="bold", size=TYPE["small"], min_width="4.5em"),
+        number_row(line, highlight=line, size="1.7em"),
+        rx.spacer(),
+        rx.button(
+            tr("play.edit_line"),
+            on_click=PlayState.edit_line(index),
+            size="1",
+            variant=rx.cond(index == PlayState.active, "solid", "ghost"),  # the line the grid edits
+        ),
+        rx.button(
+            rx.icon("shuffle", size=14),
+            on_click=PlayState.quick_pick_line(index),
+            size="1",
+            variant="soft",
+            aria_label=tr("play.quick_pick"),
+            class_name="line-quick-pick",
+        ),
+        rx.cond(
+            PlayState.line_count > 1,
+            rx.button(
+                rx.icon("trash_2", size=14),
+                on_click=PlayState.remove_line(index),
+                size="1",
+                variant="ghost",
+                color_scheme="red",
+                aria_label=tr("play.remove_line"),
+                class_name="line-remove",
+            ),
+        ),
+        width="100%",
+        align="center",
+        wrap="wrap",
+        class_name="ticket-line",
+        custom_attrs={"data-active": index == PlayState.active},
+    )
+
+
+def lines_panel() -> rx.Component:
+    return rx.vstack(
+        rx.foreach(PlayState.line_views, line_row),
+        rx.hstack(
+            rx.button(
+                rx.icon("plus", size=14),
+                tr("play.add_line"),
+                on_click=PlayState.add_line,
+                size="2",
+                variant="soft",
+                id="add-line",
+            ),
+            rx.spacer(),
+            rx.text(tr("play.draws"), size="2", weight="medium", as_="label", html_for="draw-count"),
+            rx.select(
+                PlayState.draw_options,
+                value=PlayState.draw_count,
+                on_change=PlayState.set_draw_count,
+                size="2",
+                id="draw-count",
+            ),
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(tr("play.draws_help"), size=TYPE["fine"], color=COLOUR["muted"]),
+        spacing="2",
+        width="100%",
+        id="ticket-lines",
+    )
+
+
 def panel() -> rx.Component:
     return rx.vstack(
         draw_line(),
+        lines_panel(),
         rx.hstack(
             rx.text(
                 PlayState.selected.length(),
@@ -158,7 +249,7 @@ def panel() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.text(
-                    tr("play.stake"),
+                    tr("play.stake_per_line"),
                     " (",
                     PlayState.currency,
                     ")",
@@ -192,6 +283,10 @@ def panel() -> rx.Component:
             spacing="3",
         ),
         error_callout(PlayState.error, "play-error"),
+        rx.cond(
+            PlayState.offer != "",
+            rx.callout(PlayState.offer, icon="calendar_clock", color_scheme="blue", id="next-draw-offer"),
+        ),
         spacing=SPACE["loose"],
         width="100%",
     )

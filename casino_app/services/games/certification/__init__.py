@@ -1,0 +1,1 @@
+"""RNG certification: the full report (`run`) and its stored records (`records`)."""
