@@ -55,7 +55,16 @@ const vec = job.vectors;
   console.log(JSON.stringify({ fails, verified, named, checked, derived }));
 })().catch((err) => { console.error(err); process.exit(3); });
 """
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node is not installed")
+# Node comes with npm, which `make` needs to install bun: its absence is a broken machine, not a skip.
+needs_node = pytest.mark.usefixtures("node")
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    found = shutil.which("node")
+    if found is None:
+        pytest.fail("Node is required (it comes with npm, which installs bun for Reflex)")
+    return found
 
 
 def _altered() -> dict[str, dict[str, Any]]:
