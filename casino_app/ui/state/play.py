@@ -17,7 +17,7 @@ from casino_app.domain.games import lotto as lotto_rules
 from casino_app.domain.money.amounts import parse_amount
 from casino_app.services.dto import GameView
 from casino_app.services.games import catalog, lotto
-from casino_app.services.games.lotto import draw_queries
+from casino_app.services.games.lotto import draw_queries, jackpot
 from casino_app.services.games.lotto.ticket_purchase import BuyLottoTicket, buy_ticket
 from casino_app.services.games.lotto.ticket_views import LottoTicket
 from casino_app.ui.i18n.catalog import text
@@ -90,6 +90,8 @@ class PlayState(rx.State):
     pool_numbers: list[int] = []
     paytable: list[PrizeRow] = []
     rtp: str = ""
+    jackpot_label: str = ""  # "6 numbers" for a game with a progressive top tier, else ""
+    jackpot_amount: str = ""  # the pot now, in the reader's money format
     min_stake: str = ""
     max_stake: str = ""
     currency: str = "EUR"
@@ -140,6 +142,14 @@ class PlayState(rx.State):
         self.draw_options = [str(n) for n in range(1, limits.max_draws + 1)]
         if self.draw_count not in self.draw_options:
             self.draw_count = "1"
+        await self._show_jackpot()
+
+    async def _show_jackpot(self) -> None:
+        """The top tier's progressive jackpot, live from the ledger (none for a game without one)."""
+        fmt = await formats_of(self)
+        pot = await call(jackpot.current_jackpot, uow(), self.game_code)
+        self.jackpot_label = text(fmt.lang, "play.prize_matches", count=self.pick) if pot else ""
+        self.jackpot_amount = fmt.money(pot.amount, pot.currency) if pot else ""
 
     def _apply_game(self, game: GameView, fmt: Formats) -> None:
         self.game_code, self.pick = game.code, game.pick

@@ -37,6 +37,17 @@ def rules_card() -> rx.Component:
                     width="100%",
                 ),
             ),
+            rx.cond(
+                PlayState.jackpot_amount != "",
+                rx.hstack(
+                    rx.text(PlayState.jackpot_label, size="2"),
+                    rx.spacer(),
+                    rx.text(tr("play.jackpot"), " ", PlayState.jackpot_amount, size="2", weight="bold"),
+                    color=COLOUR["accent_text"],
+                    width="100%",
+                    id="play-jackpot",
+                ),
+            ),
             rx.text(tr("play.rtp"), " ", PlayState.rtp, size=TYPE["fine"], color=COLOUR["muted"]),
             rx.text(
                 tr("play.stake_from"),
