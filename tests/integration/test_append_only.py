@@ -81,9 +81,11 @@ def test_numbers_and_seed_of_a_drawn_draw_cannot_be_changed(
 
 
 def test_draws_cannot_be_deleted(db: Database, games: dict[str, Round]) -> None:
+    before = count_rows(db, "rounds")
+    assert before >= 2  # the draws on sale and scheduled ahead for both games
     with pytest.raises(DBAPIError, match="never deleted"):
         _execute(db, "DELETE FROM rounds")
-    assert count_rows(db, "rounds") == 2
+    assert count_rows(db, "rounds") == before
 
 
 def test_status_of_an_open_draw_may_still_advance(db: Database, games: dict[str, Round]) -> None:

@@ -34,9 +34,10 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.backoffice import operators, seed
 from casino_app.services.compliance import privacy
-from casino_app.services.games import catalog, lotto
+from casino_app.services.games import catalog, lotto, rng_health
+from casino_app.services.games.certification import records, run
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto import cancellation, draws
 from casino_app.services.identity import (
     accounts,
     api_tokens,
@@ -282,6 +283,18 @@ def _games(world: World, admin: Actor, user_id: int) -> None:
     authz.flush_denials(world.uow())
 
 
+def _draws_and_rng(world: World, admin: Actor) -> None:
+    """draw.cancel, rng.report_recorded, rng.self_test_failed."""
+    draw = open_draws(world.uow(), world.now)["lotto649"]
+    cancellation.cancel_draw(world.uow(), admin, draw.id or 0, "draw machine failure", world.tick())
+    report = run.run_report(sequences=2, bits=4_096, count=500, seed="5a" * 32)
+    records.record_report(world.uow(), admin, report, "test", world.tick())
+    with pytest.MonkeyPatch.context() as stuck:  # a stuck OS RNG while a draw is due
+        stuck.setattr(rng_health, "os_entropy", lambda n: bytes(n))
+        stuck.setattr(rng_health, "_draw_due", lambda uow, now: True)
+        assert not rng_health.check_before_draw(world.uow(), SHELL, world.tick()).healthy
+
+
 def _privacy_and_keys(world: World, admin: Actor) -> None:
     """privacy.exported/erased, keys.rotation_started/finished/retired, audit.chain_broken/ok."""
     leaver = _player(world, "leaver@example.com")
@@ -361,6 +374,7 @@ def _write_every_action(world: World) -> None:
     _money(world, bob)
     _refused_webhook(world, bob)
     _games(world, admin, bob)
+    _draws_and_rng(world, admin)
     _privacy_and_keys(world, admin)
     # A repeated action last: cutting the tail is the signed daily heads' job, not the chain walk's.
     signin.authenticate(world.uow(), "alice@example.com", NEW_PASSWORD, world.tick(), HOME)

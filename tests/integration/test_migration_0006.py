@@ -220,7 +220,8 @@ def test_upgrading_moves_tickets_to_bets_and_draws_to_rounds_with_money_intact(o
             assert ledger.check_integrity(r.session) == []
         tickets, settled_draws = draws.settle_due(wiring.uow(), FIXED_NOW)
         assert (tickets, settled_draws) == (1, 1)  # the old pending ticket settles on the engine
-        assert draws.run_cycle(wiring.uow(), Actor.system(), FIXED_NOW).scheduled == 1
+        # The job keeps the draws on sale and those scheduled ahead: at least the next one.
+        assert draws.run_cycle(wiring.uow(), Actor.system(), FIXED_NOW).scheduled >= 1
         with wiring.uow().reader() as r:
             assert ledger.check_integrity(r.session) == []
     finally:
