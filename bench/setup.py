@@ -30,6 +30,26 @@ FLIP = GameSpec("flip", "Coin flip", GameKind.INSTANT, "EUR", {"pays": 2}, 1, 10
 
 ROOT = Path(__file__).resolve().parent.parent
 FUND = 100_000_00
+ACCOUNTS = sa.table(
+    "accounts", *(sa.column(c) for c in ("code", "owner_id", "kind", "currency", "shard", "balance"))
+)
+
+
+def cash_accounts(count: int, balance: int) -> list[dict[str, object]]:
+    """Rows of the cash accounts of players 1..count, each holding `balance` (EUR)."""
+    return [
+        {
+            "code": ledger.account_code("player_cash", "EUR", i),
+            "owner_id": i,
+            "kind": "player_cash",
+            "currency": "EUR",
+            "shard": 0,
+            "balance": balance,
+        }
+        for i in range(1, count + 1)
+    ]
+
+
 PG_URL = os.environ.get(
     "CASINO_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/casino_bench"
 )
@@ -106,29 +126,8 @@ def seed(url: str, wallets: int) -> dict[str, object]:
                     "d": now + timedelta(days=1, minutes=1),
                 },
             )
-        acc = sa.table(
-            "accounts",
-            sa.column("code"),
-            sa.column("owner_id"),
-            sa.column("kind"),
-            sa.column("currency"),
-            sa.column("shard"),
-            sa.column("balance"),
-        )
-        conn.execute(
-            acc.insert(),
-            [
-                {
-                    "code": ledger.account_code("player_cash", "EUR", i),
-                    "owner_id": i,
-                    "kind": "player_cash",
-                    "currency": "EUR",
-                    "shard": 0,
-                    "balance": FUND,
-                }
-                for i in range(1, wallets + 1)
-            ],
-        )
+        acc = ACCOUNTS
+        conn.execute(acc.insert(), cash_accounts(wallets, FUND))
         conn.execute(
             acc.insert(),
             [

@@ -86,6 +86,15 @@ class Bet(SQLModel, table=True):
     __tablename__ = "bets"
     __table_args__ = (
         sa.Index("ix_bets_round_status", "round_id", "status"),
+        # Settlement takes a round's pending bets in id order, batch by batch: without this the
+        # scan skips every bet already settled, and a draw's settlement grows quadratically.
+        sa.Index(
+            "ix_bets_round_pending",
+            "round_id",
+            "id",
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
+        ),
         sa.Index("ix_bets_user_created", "user_id", "created_at"),  # bets since a session began (RG)
         check_in("status", BetStatus, "ck_bets_status"),
     )
