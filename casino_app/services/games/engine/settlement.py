@@ -98,12 +98,23 @@ def placed_bet(stake: Stake, placed: PlacedStake, user_id: int) -> PendingBet:
     )
 
 
-def pending_bets(session: Session, round_id: int, limit: int = SETTLE_BATCH) -> list[PendingBet]:
-    """The next pending bets of a round, oldest first, locked until the transaction ends."""
+def pending_bets(
+    session: Session, round_id: int, limit: int = SETTLE_BATCH, *, after: int = 0
+) -> list[PendingBet]:
+    """The next pending bets of a round, oldest first, locked until the transaction ends.
+
+    `after`: the last bet id a previous batch of the same pass took. The scan starts there
+    instead of walking past every bet already settled (a planner with stale statistics walks
+    the primary key in id order and filters, which makes a big draw's settlement quadratic).
+    """
     query = (
         sa.select(_BETS, _GAMES.c.code.label("game_code"))
         .join(_GAMES, _GAMES.c.id == _BETS.c.game_id)
-        .where(_BETS.c.round_id == round_id, _BETS.c.status == BetStatus.PENDING)
+        .where(
+            _BETS.c.round_id == round_id,
+            _BETS.c.status == BetStatus.PENDING,
+            _BETS.c.id > after,
+        )
         .order_by(_BETS.c.id)
         .limit(limit)
     )
@@ -245,21 +256,33 @@ def _announce(uow: UnitOfWork, settled: list[SettledBet], *, draw: bool = False)
 
 @retry_transient
 def settle_batch(
-    uow: UnitOfWork, round_id: int, payout: Payout, now: datetime, limit: int = SETTLE_BATCH
+    uow: UnitOfWork,
+    round_id: int,
+    payout: Payout,
+    now: datetime,
+    limit: int = SETTLE_BATCH,
+    *,
+    progress: list[int] | None = None,
 ) -> int:
-    """Settle the next batch of a round's pending bets in one transaction; returns how many."""
+    """Settle the next batch of a round's pending bets in one transaction; returns how many.
+
+    `progress`: `[last bet id]` of this pass, read and moved on (a rerun after a crash starts
+    at 0: only pending bets are ever taken, so none is paid twice).
+    """
     with uow:
-        batch = pending_bets(uow.session, round_id, limit)
+        batch = pending_bets(uow.session, round_id, limit, after=progress[0] if progress else 0)
         settle_in(uow, [(bet, payout(bet)) for bet in batch], now, draw=True)
         uow.commit()
-        return len(batch)
+    if progress is not None and batch:
+        progress[0] = batch[-1].id
+    return len(batch)
 
 
 @authz.guard("system.jobs")
 def settle_round(uow: UnitOfWork, actor: Actor, round_id: int, payout: Payout, now: datetime) -> int:
     """Settle every pending bet of a round, batch by batch (each batch its own transaction)."""
-    total = 0
-    while (settled := settle_batch(uow, round_id, payout, now)) > 0:
+    total, progress = 0, [0]
+    while (settled := settle_batch(uow, round_id, payout, now, progress=progress)) > 0:
         total += settled
     return total
 
