@@ -77,8 +77,18 @@ def _play_slot(page: Page, url: str) -> None:
     expect(page.locator("#spin")).to_be_disabled()
     expect(page.locator("#spin")).to_be_enabled(timeout=10_000)
     page.click("#spin")
-    _finish_free_spins(page)
+    _settle_slot(page)
     expect(page.locator(".round-row")).to_have_count(2, timeout=10_000)
+
+
+def _settle_slot(page: Page) -> None:
+    """Wait until the last spin's state is on screen (spin or free spin ready), then finish any
+    free spins, so no round is left open (a seed rotation is refused while one is)."""
+    while True:
+        page.locator("#spin:enabled, #free-spin:enabled").first.wait_for(timeout=15_000)
+        if not page.locator("#free-spin").count():
+            return
+        page.click("#free-spin")
 
 
 def _verify_on_fairness_page(page: Page, url: str, commitment: str, tmp_path: Path) -> None:
