@@ -19,13 +19,11 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +33,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 # The browser tests' sign-in flows (registration form, the operator's TOTP step).
+from tests.e2e.conftest import _free_port, _wait_http
 from tests.e2e.test_player_loop import join, operator_sign_in, sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,27 +64,6 @@ WATCH_TOAST_JS = """() => { window.__toastAt = null;
     if (!window.__toastAt && document.querySelector('.live-toast')) { window.__toastAt = Date.now(); obs.disconnect(); }
   });
   obs.observe(document.body, {childList: true, subtree: true}); }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(1)
-    raise TimeoutError(f"{url} did not answer within {timeout_s} s")
 
 
 @contextmanager
