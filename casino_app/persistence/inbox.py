@@ -1,10 +1,11 @@
 """Inbox rows written in the fact's own transaction: the unit of work calls `record` before commit.
 
 The player-facing events a use case emitted (domain/inbox/notices.py) become `notifications`
-rows in the same transaction, in a constant number of statements however many players a draw
-batch settles: one read of the settled lotto tickets, one read of the withdrawals, one insert
-that skips facts already noted. Each row actually written is announced after the commit as a
-`notification.created` event (what the live channel pushes to the player's open tabs).
+rows in the same transaction, in a few statements however many players a draw settles: one
+read of the withdrawals, an insert per 2,000 notices that skips facts already noted (a draw's
+event carries the player's totals, so nothing is read for it). Each row actually written is
+announced after the commit as a `notification.created` event (what the live channel pushes
+to the player's open tabs).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from casino_app.domain.events import DomainEvent
-from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.inbox import notices
-from casino_app.domain.inbox.notices import Notice, SettledTicket
-from casino_app.persistence.tables import Bet, Game, Notification, Round, Withdrawal
+from casino_app.domain.inbox.notices import Notice
+from casino_app.persistence.tables import Notification, Withdrawal
+
+CHUNK = 2_000  # rows per insert: 10,000 parameters, well under PostgreSQL's 65,535
 
 
 def record(session: Session, events: Sequence[DomainEvent], now: datetime) -> list[DomainEvent]:
@@ -34,38 +36,15 @@ def record(session: Session, events: Sequence[DomainEvent], now: datetime) -> li
 
 
 def _notices(session: Session, events: list[DomainEvent]) -> list[Notice]:
-    tickets = _settled_tickets(session, events)
     withdrawals = _withdrawals(session, events)
     found: list[Notice | None] = []
     for event in events:
-        if event.name == notices.DRAW_SETTLED_EVENT:
-            mine = [tickets[b] for b in notices.settled_bet_ids(event) if b in tickets]
-            found.append(notices.draw_notice(event, mine))
-        elif event.name in notices.WITHDRAWAL_EVENTS:
+        if event.name in notices.WITHDRAWAL_EVENTS:
             amount, currency = withdrawals.get(int(event.data.get("withdrawal_id", 0)), (0, ""))
             found.append(notices.withdrawal_notice(event, amount, currency) if currency else None)
         else:
             found.append(notices.simple_notice(event))
     return [n for n in found if n is not None]
-
-
-def _settled_tickets(session: Session, events: list[DomainEvent]) -> dict[str, SettledTicket]:
-    """The settled lotto tickets among the events' bets (instant games keep no notices)."""
-    ids = [b for e in events if e.name == notices.DRAW_SETTLED_EVENT for b in notices.settled_bet_ids(e)]
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(
-            Bet.public_id, Game.code, Game.name, Round.code, Round.draw_at, Bet.currency, Bet.stake, Bet.win
-        )
-        .join(Game, col(Game.id) == Bet.game_id)
-        .join(Round, col(Round.id) == Bet.round_id)
-        .where(col(Bet.public_id).in_(ids), Game.kind == GameKind.LOTTO)
-    ).all()
-    return {
-        r[0]: SettledTicket(r[0], r[1], r[2], r[3], r[4].isoformat() if r[4] else "", r[5], r[6], r[7])
-        for r in rows
-    }
 
 
 def _withdrawals(session: Session, events: list[DomainEvent]) -> dict[int, tuple[int, str]]:
@@ -79,7 +58,8 @@ def _withdrawals(session: Session, events: list[DomainEvent]) -> dict[int, tuple
 
 
 def _insert(session: Session, found: list[Notice], now: datetime) -> list[DomainEvent]:
-    """One statement for every notice; a fact already noted for its player is skipped."""
+    """One statement per `CHUNK` notices (a draw notes every player who played it); a fact
+    already noted for its player is skipped."""
     rows = [
         {
             "user_id": n.user_id,
@@ -93,12 +73,17 @@ def _insert(session: Session, found: list[Notice], now: datetime) -> list[Domain
     table = Notification.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    statement = (
-        insert.values(rows)
-        .on_conflict_do_nothing(index_elements=["user_id", "source_key"])
-        .returning(table.c.id, table.c.user_id, table.c.kind, table.c.params)
-    )
-    written = session.execute(statement).all()
+
+    def statement(chunk: list[dict[str, object]]) -> sa.Insert:
+        return (
+            insert.values(chunk)
+            .on_conflict_do_nothing(index_elements=["user_id", "source_key"])
+            .returning(table.c.id, table.c.user_id, table.c.kind, table.c.params)
+        )
+
+    written = []
+    for start in range(0, len(rows), CHUNK):
+        written += session.execute(statement(rows[start : start + CHUNK])).all()
     return [_created(r) for r in sorted(written, key=lambda r: r[0])]
 
 

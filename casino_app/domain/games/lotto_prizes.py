@@ -16,7 +16,7 @@ its top tier as a fixed multiple like the others.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -107,6 +107,12 @@ def line_stakes(stake: int, lines: int) -> list[int]:
         return []
     base, extra = divmod(stake, lines)
     return [base + (1 if i < extra else 0) for i in range(lines)]
+
+
+def hits_summary(lines: Sequence[Sequence[int]], winning: Collection[int]) -> str:
+    """A ticket's hits per line, as its result is stored: "3,0,1"."""
+    drawn = set(winning)
+    return ",".join(str(len(drawn.intersection(line))) for line in lines)
 
 
 def classify(

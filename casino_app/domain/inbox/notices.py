@@ -16,7 +16,7 @@ from casino_app.domain.inbox.vocabulary import NotificationKind
 
 PAGE_SIZE = 20
 NOTIFIED = "notification.created"  # published after the commit that wrote a notice
-DRAW_SETTLED_EVENT = "bet.settled"
+DRAW_SETTLED_EVENT = "draw.settled"  # one per player and draw, with the player's totals
 WITHDRAWAL_EVENTS = {
     "withdrawal.paid": NotificationKind.WITHDRAWAL_PAID,
     "withdrawal.rejected": NotificationKind.WITHDRAWAL_REJECTED,
@@ -37,52 +37,28 @@ class Notice:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class SettledTicket:
-    """What a settled lotto ticket tells its player (read from the bet, its draw and game)."""
-
-    public_id: str
-    game_code: str
-    game_name: str
-    draw_code: str
-    draw_at: str
-    currency: str
-    stake: int
-    win: int
+DRAW_FIELDS = (
+    "game",
+    "game_code",
+    "draw",
+    "draw_at",
+    "tickets",
+    "winning",
+    "stake_minor",
+    "won_minor",
+    "currency",
+)
 
 
 def is_notice_event(event: DomainEvent) -> bool:
     """Whether `event` may become a notice (a player's fact of a kind the inbox keeps)."""
-    if event.user_id is None or event.name not in NOTICE_EVENTS:
-        return False
-    # Only a draw's tickets make a notice: an instant round's result is on the screen already.
-    return event.name != DRAW_SETTLED_EVENT or bool(event.data.get("draw"))
+    return event.user_id is not None and event.name in NOTICE_EVENTS
 
 
-def settled_bet_ids(event: DomainEvent) -> list[str]:
-    """The public ids of the bets a `bet.settled` event announces."""
-    return [str(b) for b in event.data.get("bets", [])]
-
-
-def draw_notice(event: DomainEvent, tickets: list[SettledTicket]) -> Notice | None:
-    """The notice of a player's settled lotto tickets (none for instant games: `tickets` empty)."""
-    if event.user_id is None or not tickets:
-        return None
-    first = tickets[0]
-    same = [t for t in tickets if t.currency == first.currency]
-    params = {
-        "game": first.game_name,
-        "game_code": first.game_code,
-        "draw": first.draw_code,
-        "draw_at": first.draw_at,
-        "tickets": len(same),
-        "winning": sum(1 for t in same if t.win > 0),
-        "stake_minor": sum(t.stake for t in same),
-        "won_minor": sum(t.win for t in same),
-        "currency": first.currency,
-    }
-    key = "draw:" + min(t.public_id for t in tickets)
-    return Notice(event.user_id, NotificationKind.DRAW_SETTLED, key, params)
+def draw_notice(user_id: int, data: Mapping[str, Any]) -> Notice:
+    """The notice of a player's settled tickets in one lotto draw (the event carries the totals)."""
+    params = {name: data.get(name) for name in DRAW_FIELDS}
+    return Notice(user_id, NotificationKind.DRAW_SETTLED, f"draw:{int(data['draw_id'])}", params)
 
 
 def withdrawal_notice(event: DomainEvent, amount: int, currency: str) -> Notice | None:
@@ -99,6 +75,8 @@ def simple_notice(event: DomainEvent) -> Notice | None:
     """The notices whose event carries everything they keep: a deposit, a limit change."""
     if event.user_id is None:
         return None
+    if event.name == DRAW_SETTLED_EVENT:
+        return draw_notice(event.user_id, event.data)
     if event.name == DEPOSIT_EVENT:
         return _deposit(event.user_id, event.data)
     if event.name == LIMIT_EVENT:

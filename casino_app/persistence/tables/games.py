@@ -85,18 +85,12 @@ class Bet(SQLModel, table=True):
 
     __tablename__ = "bets"
     __table_args__ = (
-        sa.Index("ix_bets_round_status", "round_id", "status"),
-        # Settlement takes a round's pending bets in id order, batch by batch: without this the
-        # scan skips every bet already settled, and a draw's settlement grows quadratically.
-        sa.Index(
-            "ix_bets_round_pending",
-            "round_id",
-            "id",
-            postgresql_where=sa.text("status = 'pending'"),
-            sqlite_where=sa.text("status = 'pending'"),
-        ),
+        # A round's bets in id order (settlement batches). No index covers `status` or another
+        # column settlement writes, so PostgreSQL settles a row in place (migration 0018).
+        sa.Index("ix_bets_round", "round_id", "id"),
         sa.Index("ix_bets_user_created", "user_id", "created_at"),  # bets since a session began (RG)
         check_in("status", BetStatus, "ck_bets_status"),
+        {"postgresql_with": {"fillfactor": 50}},
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -103,9 +103,9 @@ def pending_bets(
 ) -> list[PendingBet]:
     """The next pending bets of a round, oldest first, locked until the transaction ends.
 
-    `after`: the last bet id a previous batch of the same pass took. The scan starts there
-    instead of walking past every bet already settled (a planner with stale statistics walks
-    the primary key in id order and filters, which makes a big draw's settlement quadratic).
+    `after`: the last bet id a previous batch of the same pass took. The scan (index
+    `ix_bets_round`, round then id) starts there instead of walking past every bet already
+    settled, which would make a big draw's settlement quadratic.
     """
     query = (
         sa.select(_BETS, _GAMES.c.code.label("game_code"))
@@ -138,12 +138,9 @@ def _pending(row: Any) -> PendingBet:
 
 
 def settle_in(
-    uow: UnitOfWork, decided: Sequence[tuple[PendingBet, Outcome]], now: datetime, *, draw: bool = False
+    uow: UnitOfWork, decided: Sequence[tuple[PendingBet, Outcome]], now: datetime
 ) -> list[SettledBet]:
     """Settle pending bets inside the caller's transaction, set-based; returns what each became.
-
-    `draw`: the bets are tickets of a scheduled draw, which players hear about in their inbox
-    (an instant round's result is on the player's screen already).
 
     Raises:
         InvalidInput: an outcome pays a negative or non-integer amount.
@@ -168,7 +165,7 @@ def settle_in(
             ),
             [_bet_update(s, outcome) for s, (_, outcome) in zip(settled, decided, strict=True)],
         )
-    _announce(uow, settled, draw=draw)
+    _announce(uow, settled)
     return settled
 
 
@@ -240,7 +237,7 @@ def _bet_update(settled: SettledBet, outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _announce(uow: UnitOfWork, settled: list[SettledBet], *, draw: bool = False) -> None:
+def _announce(uow: UnitOfWork, settled: list[SettledBet]) -> None:
     by_user: dict[int, list[SettledBet]] = {}
     for bet in settled:
         by_user.setdefault(bet.user_id, []).append(bet)
@@ -249,7 +246,7 @@ def _announce(uow: UnitOfWork, settled: list[SettledBet], *, draw: bool = False)
             DomainEvent(
                 "bet.settled",
                 user_id,
-                {"bets": [b.public_id for b in bets], "won": sum(b.win for b in bets), "draw": draw},
+                {"bets": [b.public_id for b in bets], "won": sum(b.win for b in bets)},
             )
         )
 
@@ -271,7 +268,7 @@ def settle_batch(
     """
     with uow:
         batch = pending_bets(uow.session, round_id, limit, after=progress[0] if progress else 0)
-        settle_in(uow, [(bet, payout(bet)) for bet in batch], now, draw=True)
+        settle_in(uow, [(bet, payout(bet)) for bet in batch], now)
         uow.commit()
     if progress is not None and batch:
         progress[0] = batch[-1].id

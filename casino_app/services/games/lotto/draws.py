@@ -3,8 +3,9 @@
 Lifecycle: scheduled (committed to its sealed seed, not selling) -> open -> closed -> drawn ->
 settled, or cancelled (`void`, cancellation.py). Every step is idempotent, set-based and
 conditional, and runs as the system (the scheduler holds a lease so one worker runs it); after
-downtime one pass catches up every missed draw in draw order. Settlement fixes the draw's
-figures and jackpot money first (jackpot.py), then pays every line through the bet engine,
+downtime one pass catches up every missed draw in draw order. Settlement classifies every line
+in one statement, settling the losing tickets there and fixing the figures and jackpot money
+(jackpot.py, draw_classification.py), then pays the winning tickets through the bet engine,
 under the game version each draw started with. docs/LEDGER.md.
 """
 
@@ -30,7 +31,7 @@ from casino_app.services.common import parse_numbers
 from casino_app.services.dto import DrawView
 from casino_app.services.games import catalog, rng_health
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import draw_queries, draw_record, jackpot
+from casino_app.services.games.lotto import draw_queries, draw_record, draw_results, jackpot
 from casino_app.services.games.lotto.tickets import lotto_rules
 from casino_app.services.security import audit
 
@@ -233,9 +234,12 @@ def _payout(table: prizes.PrizeTable, numbers: list[int], shares: dict[int, int]
 def settle_due(uow: UnitOfWork, now: datetime) -> tuple[int, int]:
     """Settle drawn draws in draw order; returns (tickets, draws) settled.
 
-    Per draw: its figures and jackpot money first (`jackpot.settle_jackpot`, once), then the
-    engine pays every ticket by batches; a run interrupted anywhere and repeated pays the same
-    amounts, each ticket once (its win's key is the bet).
+    Per draw, three steps, each idempotent: (1) one transaction classifies every line, settles
+    the tickets without a prize as lost and fixes the figures and the jackpot money
+    (`jackpot.settle_jackpot`); (2) the engine pays the tickets left pending, the ones with a
+    prize, by batches (a win's key is its bet, so none is paid twice); (3) the draw is marked
+    settled and each player gets one notice (`draw_results.mark_settled`). A run interrupted
+    anywhere and repeated pays the same amounts, each ticket once.
     """
     with uow.reader() as r:
         due = r.session.exec(
@@ -250,22 +254,12 @@ def settle_due(uow: UnitOfWork, now: datetime) -> tuple[int, int]:
         assert draw_id is not None
         game = catalog.game_facts(uow, code, version)
         numbers = list(parse_numbers(outcome or ""))
-        figures = jackpot.settle_jackpot(uow, draw_id, game, numbers, now)
+        figures, lost = jackpot.settle_jackpot(uow, draw_id, game, numbers, now)
         shares = {int(b): int(a) for b, a in json.loads(figures.jackpot_shares).items()}
         payout = _payout(jackpot.prize_table(game), numbers, shares)
-        tickets += settlement.settle_round(uow, system, draw_id, payout, now)
-        _mark_settled(uow, draw_id, now)
+        tickets += lost + settlement.settle_round(uow, system, draw_id, payout, now)
+        draw_results.mark_settled(uow, draw_id, now)
     return tickets, len(due)
-
-
-def _mark_settled(uow: UnitOfWork, draw_id: int, now: datetime) -> None:
-    with uow:
-        uow.session.execute(
-            sa.update(_ROUNDS)
-            .where(_ROUNDS.c.id == draw_id, _ROUNDS.c.status == RoundStatus.DRAWN)
-            .values(status=RoundStatus.SETTLED, settled_at=now)
-        )
-        uow.commit()
 
 
 @authz.guard("system.jobs")

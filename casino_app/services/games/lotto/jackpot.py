@@ -22,7 +22,6 @@ from sqlmodel import Session, col, select
 
 from casino_app.domain.games import jackpot as pot
 from casino_app.domain.games import lotto_prizes as prizes
-from casino_app.domain.games.lotto import parse_lines
 from casino_app.domain.games.vocabulary import BetStatus, RoundStatus
 from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
 from casino_app.persistence.retry import retry_transient
@@ -31,6 +30,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import catalog
 from casino_app.services.games.catalog import GameFacts
 from casino_app.services.games.engine.stake import house_shard
+from casino_app.services.games.lotto import draw_classification as classification
 from casino_app.services.games.lotto.tickets import lotto_rules
 from casino_app.services.money import ledger
 
@@ -133,28 +133,34 @@ def _unsettled_stakes(session: Session, game_id: int) -> int:
 
 
 @dataclass(frozen=True)
-class _Ticket:
-    id: int
-    public_id: str
-    user_id: int
-    stake: int
-    lines: list[prizes.LineResult]
+class _Totals:
+    """Every ticket of a draw (cancelled ones aside): counts, stakes, stakes per house shard."""
+
+    tickets: int
+    lines: int
+    stakes: int
+    by_shard: dict[int, int]
 
 
-def _tickets(session: Session, draw_id: int, table: prizes.PrizeTable, numbers: list[int]) -> list[_Ticket]:
+def _totals(session: Session, draw_id: int, shards: int) -> _Totals:
     bets = Bet.__table__  # type: ignore[attr-defined]
+    lines = sa.func.length(bets.c.selection) - sa.func.length(sa.func.replace(bets.c.selection, "|", "")) + 1
+    shard = (bets.c.user_id % shards).label("shard")
     rows = session.execute(
-        sa.select(bets.c.id, bets.c.public_id, bets.c.user_id, bets.c.stake, bets.c.selection).where(
-            bets.c.round_id == draw_id, bets.c.status != BetStatus.VOID
-        )
+        sa.select(shard, sa.func.count(), sa.func.sum(lines), sa.func.sum(bets.c.stake))
+        .where(bets.c.round_id == draw_id, bets.c.status != BetStatus.VOID)
+        .group_by(shard)
     ).all()
-    return [
-        _Ticket(int(i or 0), p, u, st, prizes.classify(table, parse_lines(sel), st, numbers))
-        for i, p, u, st, sel in rows
-    ]
+    by_shard = {int(r[0]): int(r[3] or 0) for r in rows}
+    return _Totals(
+        sum(int(r[1]) for r in rows), sum(int(r[2] or 0) for r in rows), sum(by_shard.values()), by_shard
+    )
 
 
-def _tier_stats(table: prizes.PrizeTable, tickets: list[_Ticket], won: int) -> list[dict[str, int]]:
+def _tier_stats(
+    table: prizes.PrizeTable, tickets: list[classification.PrizeTicket], won: int
+) -> list[dict[str, int]]:
+    """Winners and amounts per prize tier (only tickets with a prize line can have one)."""
     out = []
     for tier in table.tiers():
         lines = [line for t in tickets for line in t.lines if line.matches == tier]
@@ -163,7 +169,7 @@ def _tier_stats(table: prizes.PrizeTable, tickets: list[_Ticket], won: int) -> l
     return out
 
 
-def _winning_lines(tickets: list[_Ticket]) -> list[pot.WinningLine]:
+def _winning_lines(tickets: list[classification.PrizeTicket]) -> list[pot.WinningLine]:
     return [
         pot.WinningLine((t.public_id, line.index), t.id, line.stake)
         for t in tickets
@@ -175,21 +181,28 @@ def _winning_lines(tickets: list[_Ticket]) -> list[pot.WinningLine]:
 @retry_transient
 def settle_jackpot(
     uow: UnitOfWork, draw_id: int, game: GameFacts, numbers: list[int], now: datetime
-) -> DrawSettlement:
-    """Fix a drawn draw's settlement figures and move its jackpot money, once (one transaction)."""
+) -> tuple[DrawSettlement, int]:
+    """Fix a drawn draw's figures, move its jackpot money and settle its losing tickets, once.
+
+    One transaction: every pending ticket classified and the ones without a prize line settled
+    as lost (draw_classification.py), the figures from the tickets with a prize line, the jackpot
+    transfer. Returns the figures and how many tickets this call settled (0 once fixed).
+    """
     with uow:
         s = uow.session
         existing = s.exec(select(DrawSettlement).where(DrawSettlement.draw_id == draw_id)).first()
         if existing is not None:
-            return existing
+            return existing, 0
         table = prize_table(game)
-        tickets = _tickets(s, draw_id, table, numbers)
-        row = _figures(uow, draw_id, game, table, tickets, now)
+        lost = classification.settle_losers(s, draw_id, table, numbers, now)
+        winners = classification.prize_tickets(s, draw_id, table, numbers)
+        totals = _totals(s, draw_id, max(1, uow.context.settings.house_shards))
+        row = _figures(uow, draw_id, game, table, winners, totals, now)
         s.add(row)
         s.flush()
         s.refresh(row)
         uow.commit()
-        return row
+        return row, lost
 
 
 def _figures(
@@ -197,40 +210,37 @@ def _figures(
     draw_id: int,
     game: GameFacts,
     table: prizes.PrizeTable,
-    tickets: list[_Ticket],
+    winners: list[classification.PrizeTicket],
+    totals: _Totals,
     now: datetime,
 ) -> DrawSettlement:
     shards = max(1, uow.context.settings.house_shards)
-    winners = _winning_lines(tickets)
+    jackpot_lines = _winning_lines(winners)
     step = pot.JackpotStep(0, 0, 0, 0, 0)
     shares: dict[int, int] = {}
     txn_id = None
     if table.jackpot is not None:
         ensure_jackpot_in(uow, game, now)
         before = _locked_balance(uow.session, ledger.account_code(*_jackpot(game.code, game.currency)))
-        stakes: dict[int, int] = {}
-        for t in tickets:
-            shard = house_shard(t.user_id, shards)
-            stakes[shard] = stakes.get(shard, 0) + t.stake
-        funding = pot.contributions_by_shard(stakes, table.jackpot.share_bp)
-        step = pot.step(before, sum(funding.values()), len(winners), table.jackpot.seed_minor)
-        shares = pot.by_bet(pot.split(step.won, winners), winners)
-        owners = {t.id: t.user_id for t in tickets}
+        funding = pot.contributions_by_shard(totals.by_shard, table.jackpot.share_bp)
+        step = pot.step(before, sum(funding.values()), len(jackpot_lines), table.jackpot.seed_minor)
+        shares = pot.by_bet(pot.split(step.won, jackpot_lines), jackpot_lines)
+        owners = {t.id: t.user_id for t in winners}
         payout = _by_shard(shares, owners, shards)
         txn_id = _post_jackpot(uow, draw_id, game, funding, payout, step, now)
     return DrawSettlement(
         draw_id=draw_id,
         game_id=game.id,
         currency=game.currency,
-        tickets=len(tickets),
-        lines=sum(len(t.lines) for t in tickets),
-        stakes=sum(t.stake for t in tickets),
+        tickets=totals.tickets,
+        lines=totals.lines,
+        stakes=totals.stakes,
         jackpot_before=step.before,
         jackpot_funded=step.funded,
         jackpot_won=step.won,
         jackpot_seeded=step.seeded,
         jackpot_after=step.after,
-        tiers=json.dumps(_tier_stats(table, tickets, step.won)),
+        tiers=json.dumps(_tier_stats(table, winners, step.won)),
         jackpot_shares=json.dumps({str(b): a for b, a in sorted(shares.items())}),
         transaction_id=txn_id,
         created_at=now,
