@@ -2,7 +2,7 @@
 
 The player-facing events a use case emitted (domain/inbox/notices.py) become `notifications`
 rows in the same transaction, in a few statements however many players a draw settles: one
-read of the withdrawals, an insert per 2,000 notices that skips facts already noted (a draw's
+read of the withdrawals, an insert that skips facts already noted (a draw's
 event carries the player's totals, so nothing is read for it). Each row actually written is
 announced after the commit as a `notification.created` event (what the live channel pushes
 to the player's open tabs).
@@ -22,8 +22,6 @@ from casino_app.domain.events import DomainEvent
 from casino_app.domain.inbox import notices
 from casino_app.domain.inbox.notices import Notice
 from casino_app.persistence.tables import Notification, Withdrawal
-
-CHUNK = 2_000  # rows per insert: 10,000 parameters, well under PostgreSQL's 65,535
 
 
 def record(session: Session, events: Sequence[DomainEvent], now: datetime) -> list[DomainEvent]:
@@ -58,8 +56,8 @@ def _withdrawals(session: Session, events: list[DomainEvent]) -> dict[int, tuple
 
 
 def _insert(session: Session, found: list[Notice], now: datetime) -> list[DomainEvent]:
-    """One statement per `CHUNK` notices (a draw notes every player who played it); a fact
-    already noted for its player is skipped."""
+    """One statement for every notice (SQLAlchemy's batched "insert many values" when there
+    are several: a draw notes every player who played it); a fact already noted is skipped."""
     rows = [
         {
             "user_id": n.user_id,
@@ -73,17 +71,14 @@ def _insert(session: Session, found: list[Notice], now: datetime) -> list[Domain
     table = Notification.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-
-    def statement(chunk: list[dict[str, object]]) -> sa.Insert:
-        return (
-            insert.values(chunk)
-            .on_conflict_do_nothing(index_elements=["user_id", "source_key"])
-            .returning(table.c.id, table.c.user_id, table.c.kind, table.c.params)
-        )
-
-    written = []
-    for start in range(0, len(rows), CHUNK):
-        written += session.execute(statement(rows[start : start + CHUNK])).all()
+    statement = insert.on_conflict_do_nothing(index_elements=["user_id", "source_key"]).returning(
+        table.c.id, table.c.user_id, table.c.kind, table.c.params
+    )
+    written = (
+        session.execute(statement, rows).all()
+        if len(rows) > 1
+        else session.execute(statement.values(rows)).all()
+    )
     return [_created(r) for r in sorted(written, key=lambda r: r[0])]
 
 
