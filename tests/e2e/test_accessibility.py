@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casino_app.ui.i18n.catalog import text
+from casino_app.ui.layouts.player import NAV
 from tests.e2e.test_player_loop import DESKTOP, PHONE, _goto, join
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +37,7 @@ SCANNED_PAGES = (
     ("privacy", "/privacy"),
     ("results", "/results"),
 )
+SHOT_PAGES = ("lobby", "play", "dice", "wallet", "responsible")
 GUEST_PAGES = (("login", "/login"), ("register", "/register"), ("lobby-guest", "/"))
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -87,17 +89,19 @@ def _new_player(page: Page, url: str, deposit: str = "50") -> None:
     _deposit(page, url, deposit)
 
 
-def _scan(page: Page, url: str, pages, label: str) -> list[str]:
+def _scan(page: Page, url: str, pages, label: str, shot=None) -> list[str]:
     problems = []
     for name, path in pages:
         _goto(page, f"{url}{path}")
         page.wait_for_timeout(300)  # Radix finishes its first paint (colour contrast needs it)
         problems += [f"[{label} {name}] {v}" for v in blocking_violations(page)]
+        if shot is not None and name in SHOT_PAGES:
+            shot(page, f"a11y-{label.replace(' ', '-')}-{name}")
     return problems
 
 
 def test_no_serious_or_critical_axe_violation_on_the_player_pages_in_both_languages(
-    app_url: str, browser
+    app_url: str, browser, shot
 ) -> None:
     context = _context(browser)
     page = context.new_page()
@@ -107,7 +111,7 @@ def test_no_serious_or_critical_axe_violation_on_the_player_pages_in_both_langua
         _switch_language(page, lang)
         for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(size)
-            problems += _scan(page, app_url, SCANNED_PAGES, f"{lang} {size_name}")
+            problems += _scan(page, app_url, SCANNED_PAGES, f"{lang} {size_name}", shot)
             expect(page.locator("html")).to_have_attribute("lang", lang)
     context.close()
     assert problems == [], "accessibility violations:\n" + "\n".join(problems)
@@ -144,7 +148,8 @@ def _focused(page: Page) -> dict[str, str]:
           const region = el.closest("header") ? "header" : el.closest("main") ? "main"
             : el.closest("footer") ? "footer" : "other";
           const style = getComputedStyle(el);
-          return {id: el.id, tag: el.tagName, region, href: el.getAttribute("href") || "",
+          return {id: el.id, tag: el.tagName, region, nav: el.closest("nav") ? "yes" : "no",
+                  href: el.getAttribute("href") || "",
                   number: el.getAttribute("data-number") || "",
                   pressed: el.getAttribute("aria-pressed") || "",
                   outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
@@ -233,8 +238,10 @@ def test_tab_goes_from_the_skip_link_through_the_header_to_the_content(app_url: 
     assert "main" in regions
     # Header first, then the page: nothing in the header comes after the content has begun.
     assert "header" not in regions[regions.index("main") :]
-    nav = [f["href"] for f in order if f["region"] == "header" and f["href"].startswith("/")]
-    assert nav.index("/play") < nav.index("/wallet") < nav.index("/history") < nav.index("/dice")
+    # The main navigation in its reading order, after the brand, balance and account controls.
+    nav = [f["href"] for f in order if f["region"] == "header" and f["nav"] == "yes"]
+    assert nav == [href for _, href, _ in NAV]
+    assert order[1]["href"] == "/"  # the brand comes first
     # The skip link jumps straight to the content.
     _goto(page, f"{app_url}/wallet")
     page.keyboard.press("Tab")
