@@ -5,11 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUN_VERSION := 1.4.5
 BUN := .tools/node_modules/bun/bin/bun.exe
+AXE_VERSION := 4.14.1
+AXE := .tools/node_modules/axe-core/axe.min.js
 PORT ?= 3000
 # The app derives its allowed origins, CSP and emailed links from the port it serves on.
 export PORT
 
-.PHONY: run dev test lint install install-dev bun chromium migrate seed clean
+.PHONY: run dev test lint install install-dev bun axe chromium migrate seed clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +32,11 @@ $(BUN):
 	npm install --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION)
 	$(BUN) --version
 bun: $(BUN)
+
+# The accessibility browser tests inject axe-core (from the npm registry, pinned) into each page.
+$(AXE):
+	npm install --no-audit --no-fund --save-exact --prefix .tools axe-core@$(AXE_VERSION)
+axe: $(AXE)
 
 # Browser tests drive Debian's Chromium; elsewhere fall back to Playwright's own build.
 chromium: $(VENV)/.dev
@@ -70,7 +77,7 @@ lint: $(VENV)/.dev
 
 # Everything but the browser tests on two processes (each test has its own database), then the
 # browser tests one at a time (each module starts its own app instance).
-test: $(VENV)/.dev bun chromium lint
+test: $(VENV)/.dev bun axe chromium lint
 	$(PY) -m pytest -n 2 --ignore=tests/e2e
 	$(PY) -m pytest tests/e2e
 

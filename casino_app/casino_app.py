@@ -51,6 +51,8 @@ app = rx.App(
         rx.script(src="/session.js"),
     ],
     api_transformer=[create_api(wiring), functools.partial(security_middleware, settings=wiring.settings)],
+    # Screen readers' default; each player page sets the tab's own language (PrefsState.detect).
+    html_lang="en",
     # Toasts at the top: on phones the bottom of the screen belongs to the tab bar.
     toaster=rx.toast.provider(position="top-center", close_button=True),
 )

@@ -6,7 +6,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import status_badge
-from casino_app.ui.components.design import SPACE, empty_state, money, page_header
+from casino_app.ui.components.design import SPACE, empty_state, field_label, money, page_header
 from casino_app.ui.components.reality import reality_dialog
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.state.casino import CasinoLobbyState, CasinoState, RoundRow
@@ -114,11 +114,10 @@ def fair_panel() -> rx.Component:
                 ),
                 width="100%",
             ),
-            rx.text(
+            field_label(
                 tr("casino.rotate_hint"),
                 size="1",
                 color_scheme="gray",
-                as_="label",
                 html_for="seed-input",
             ),
             rx.hstack(

@@ -111,3 +111,10 @@ def error_state(code: str, title: rx.Var | str, hint: rx.Var | str, *actions: rx
         padding="2em 1em",
         width="100%",
     )
+
+
+def field_label(*children: rx.Var | rx.Component | str, html_for: str, **props) -> rx.Component:
+    """The visible label of a form control, tied to it by `for` (Radix Text would drop `htmlFor`)."""
+    props.setdefault("size", TYPE["small"])
+    props.setdefault("weight", "medium")
+    return rx.el.label(rx.text(*children, as_="span", **props), html_for=html_for)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from casino_app.ui.components.design import COLOUR, SPACE, TYPE
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE, field_label
 from casino_app.ui.i18n.text import tr
 
 CHECKS = ("commitment", "numbers", "inclusion")
@@ -52,7 +52,7 @@ def field(label_key: str, name: str, value: rx.Var, *, multiline: bool = False) 
     }
     box = rx.text_area(rows="3", class_name="dv-mono", **props) if multiline else rx.input(**props)
     return rx.vstack(
-        rx.text(tr(label_key), size=TYPE["fine"], weight="medium", as_="label", html_for=field_id),
+        field_label(tr(label_key), size=TYPE["fine"], weight="medium", html_for=field_id),
         box,
         spacing="1",
         width="100%",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from casino_app.ui import routes
+from casino_app.ui.components.a11y import sr_only
 from casino_app.ui.components.design import COLOUR
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.state.live import LiveState
@@ -32,10 +33,12 @@ def inbox_badge() -> rx.Component:
     return rx.link(
         rx.box(
             rx.icon("bell", size=18),
+            sr_only(tr("inbox.open_inbox")),
             rx.cond(
                 LiveState.unread > 0,
                 rx.badge(
                     LiveState.unread,
+                    sr_only(" ", tr("inbox.unread_suffix")),
                     id="inbox-unread",
                     color_scheme="red",
                     variant="solid",
@@ -53,7 +56,6 @@ def inbox_badge() -> rx.Component:
         ),
         href=routes.INBOX,
         id="inbox-badge",
-        aria_label=tr("inbox.open_inbox"),
         title=tr("inbox.open_inbox"),
         color=COLOUR["accent_text"],
         underline="none",

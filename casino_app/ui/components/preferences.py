@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from casino_app.ui.components.design import COLOUR, TYPE, panel
+from casino_app.ui.components.design import COLOUR, TYPE, field_label, panel
 from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from casino_app.ui.i18n.formats import DEFAULT_ZONE, zone_names
 from casino_app.ui.i18n.text import tr
@@ -53,7 +53,7 @@ SELECT_STYLE = {
 
 def _labelled(label: rx.Var, field_id: str, control: rx.Component) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size=TYPE["small"], weight="medium", as_="label", html_for=field_id),
+        field_label(label, size=TYPE["small"], weight="medium", html_for=field_id),
         control,
         spacing="1",
         width="100%",

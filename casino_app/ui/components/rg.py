@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from casino_app.ui.components.common import countdown
+from casino_app.ui.components.design import field_label
 from casino_app.ui.i18n.text import tr
 
 SELECT_STYLE = {
@@ -24,7 +25,7 @@ SELECT_STYLE = {
 
 def labelled(label: rx.Var | str, control: rx.Component, field_id: str) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="2", weight="medium", as_="label", html_for=field_id),
+        field_label(label, size="2", weight="medium", html_for=field_id),
         control,
         spacing="1",
         width="100%",

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from casino_app.ui.components.design import field_label
 from casino_app.ui.i18n.text import tr
 
 Label = rx.Var | rx.Component | str
@@ -15,7 +16,7 @@ def form_field(label: Label, name: str, *, hint: rx.Var | str = "", **props: Any
     """A labelled input; `name` is also its id (the tests and the label use it)."""
     field_id = props.pop("id", name)
     parts = [
-        rx.text(label, size="2", weight="medium", as_="label", html_for=field_id),
+        field_label(label, size="2", weight="medium", html_for=field_id),
         rx.input(name=name, id=field_id, size="3", width="100%", **props),
     ]
     if isinstance(hint, rx.Var) or hint:

@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from casino_app.ui import routes
+from casino_app.ui.components.a11y import FOCUS_STYLE, MAIN_ID, skip_link
 from casino_app.ui.components.demo import demo_banner
 from casino_app.ui.components.live import inbox_badge, live_listener
 from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
@@ -47,6 +48,7 @@ def brand(*, compact: bool = False) -> rx.Component:
             rx.icon("clover", color=rx.color("amber", 9)),
             rx.heading(
                 tr("common.brand"),
+                as_="span",  # the page's own title is its one h1
                 size=rx.breakpoints(initial="3", sm="5"),
                 white_space="nowrap",
                 display=name_display,
@@ -107,7 +109,7 @@ def tab_bar() -> rx.Component:
     """The phone navigation, fixed at the bottom within reach of a thumb."""
     return rx.cond(
         SessionState.is_player,
-        rx.hstack(
+        rx.el.nav(
             *[
                 rx.link(
                     rx.vstack(
@@ -123,13 +125,13 @@ def tab_bar() -> rx.Component:
                 )
                 for key, href, icon in TABS
             ],
+            aria_label=tr("nav.main_navigation"),
             position="fixed",
             bottom="0",
             left="0",
             right="0",
             z_index="10",
-            spacing="0",
-            justify="between",
+            justify_content="space-between",
             padding_bottom="env(safe-area-inset-bottom)",
             background=rx.color("gray", 2),
             border_top=f"1px solid {rx.color('gray', 5)}",
@@ -204,7 +206,7 @@ def language_switch() -> rx.Component:
 
 
 def header() -> rx.Component:
-    return rx.box(
+    return rx.el.header(
         rx.vstack(
             rx.hstack(
                 rx.cond(SessionState.is_player, brand(compact=True), brand()),
@@ -219,7 +221,15 @@ def header() -> rx.Component:
                 spacing=rx.breakpoints(initial="2", sm="3"),
                 wrap="wrap",  # a 390 px phone in Polish: nothing overflows, the row wraps instead
             ),
-            rx.cond(SessionState.is_player, nav_links()),
+            rx.cond(
+                SessionState.is_player,
+                rx.el.nav(
+                    nav_links(),
+                    aria_label=tr("nav.main_navigation"),
+                    width="100%",
+                    display=rx.breakpoints(initial="none", md="block"),
+                ),
+            ),
             spacing="2",
             width="100%",
             max_width="1100px",
@@ -236,7 +246,7 @@ def header() -> rx.Component:
 
 
 def footer() -> rx.Component:
-    return rx.vstack(
+    return rx.el.footer(
         rx.text(
             tr("common.footer_note"),
             size="1",
@@ -255,8 +265,10 @@ def footer() -> rx.Component:
             justify="center",
             wrap="wrap",
         ),
-        align="center",
-        spacing="2",
+        display="flex",
+        flex_direction="column",
+        align_items="center",
+        gap="0.5em",
         padding="2em 1em",
         # Room for the phone tab bar.
         padding_bottom=rx.breakpoints(initial="6em", md="2em"),
@@ -265,12 +277,22 @@ def footer() -> rx.Component:
 
 def player_layout(content: rx.Component) -> rx.Component:
     return rx.box(
+        skip_link(),
         demo_banner(),
         header(),
-        rx.box(content, width="100%", max_width="1100px", margin_x="auto", padding="1em"),
+        rx.el.main(
+            content,
+            id=MAIN_ID,
+            tab_index=-1,
+            width="100%",
+            max_width="1100px",
+            margin_x="auto",
+            padding="1em",
+        ),
         footer(),
         tab_bar(),
         min_height="100vh",
+        style=FOCUS_STYLE,
     )
 
 

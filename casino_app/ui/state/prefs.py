@@ -9,6 +9,7 @@ so amounts and dates are formatted anew on the server.
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import Any
 
 import reflex as rx
@@ -25,6 +26,11 @@ from casino_app.ui.state.session import SessionState
 BROWSER_ZONE = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
 
+def document_language(lang: str) -> Any:
+    """The page's `<html lang>` in the tab's language, so screen readers pronounce it right."""
+    return rx.call_script(f"document.documentElement.lang = {json.dumps(supported(lang))}")
+
+
 class PrefsState(rx.State):
     """Settles and changes the tab's `LocaleState` (its cookies) and the player's saved choice."""
 
@@ -37,9 +43,10 @@ class PrefsState(rx.State):
         if locale.lang not in LANGUAGES:
             locale.lang = from_accept_language(self.router.headers.accept_language)
         await self._adopt_saved_preferences(locale)
+        events = [document_language(locale.lang)]
         if not locale.zone:
-            return rx.call_script(BROWSER_ZONE, callback=PrefsState.set_browser_zone)
-        return None
+            events.append(rx.call_script(BROWSER_ZONE, callback=PrefsState.set_browser_zone))
+        return events
 
     async def _adopt_saved_preferences(self, locale: LocaleState) -> None:
         session = await self.get_state(SessionState)
@@ -67,7 +74,7 @@ class PrefsState(rx.State):
         """The language switch: instant for text; amounts and dates come back re-formatted."""
         locale = await self.get_state(LocaleState)
         locale.lang = supported(lang if isinstance(lang, str) else "")
-        return await self._save_and_reload(language=locale.lang)
+        return [document_language(locale.lang), *await self._save_and_reload(language=locale.lang)]
 
     @rx.event
     async def choose_zone(self, zone: str) -> Any:

@@ -4,6 +4,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.design import field_label
 from casino_app.ui.layouts.operator import operator_page
 from casino_app.ui.state.ops_withdrawals import OpsWithdrawalsState
 
@@ -78,11 +79,10 @@ def operator_withdrawals() -> rx.Component:
         error_callout(OpsWithdrawalsState.error, "ops-withdrawals-error"),
         rx.card(
             rx.vstack(
-                rx.text(
+                field_label(
                     "Reason (required to reject; recorded with every decision)",
                     size="2",
                     weight="medium",
-                    as_="label",
                     html_for="reason",
                 ),
                 rx.input(
@@ -93,11 +93,10 @@ def operator_withdrawals() -> rx.Component:
                     width="100%",
                     placeholder="e.g. name on card does not match",
                 ),
-                rx.text(
+                field_label(
                     "Authenticator code (to pay: a code covers 5 minutes of payments)",
                     size="2",
                     weight="medium",
-                    as_="label",
                     html_for="pay-code",
                 ),
                 rx.input(

@@ -5,6 +5,7 @@ import reflex as rx
 from casino_app.domain.identity.rules import COUNTRIES, PRIVACY_VERSION, TERMS_VERSION
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
+from casino_app.ui.components.design import field_label
 from casino_app.ui.components.security import Label, code_field, form_field, notice_callout
 from casino_app.ui.format import country_name
 from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES
@@ -151,7 +152,7 @@ def login() -> rx.Component:
 
 def country_select() -> rx.Component:
     return rx.vstack(
-        rx.text(tr("auth.country"), size="2", weight="medium", as_="label", html_for="country"),
+        field_label(tr("auth.country"), size="2", weight="medium", html_for="country"),
         rx.el.select(
             rx.el.option(tr("auth.choose_country"), value="", disabled=True),
             *[rx.el.option(country_label(code), value=code) for code, _ in COUNTRY_OPTIONS],

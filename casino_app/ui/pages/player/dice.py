@@ -3,12 +3,13 @@
 import reflex as rx
 
 from casino_app.ui import routes
+from casino_app.ui.components.a11y import sr_only
 from casino_app.ui.components.casino import (
     game_screen,
     play_beside,
 )
 from casino_app.ui.components.common import error_callout
-from casino_app.ui.components.design import COLOUR, SPACE, TYPE
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE, field_label
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
@@ -99,21 +100,23 @@ def panel() -> rx.Component:
         ),
         rx.vstack(
             rx.hstack(
-                rx.text(tr("dice.target"), size="2", weight="medium"),
+                field_label(tr("dice.target"), html_for="dice-slider"),
                 rx.spacer(),
                 rx.text(DiceState.target_text, size="4", weight="bold", id="dice-target"),
                 width="100%",
                 align="center",
             ),
-            rx.slider(
-                value=[DiceState.target],
+            # A native range: its label, value and arrow keys reach assistive technology as they are.
+            rx.el.input(
+                type="range",
+                value=DiceState.target,
                 min=DiceState.min_target,
                 max=DiceState.max_target,
                 step=1,
                 on_change=DiceState.set_target,
-                size="3",
                 id="dice-slider",
-                aria_label=tr("dice.target"),
+                custom_attrs={"aria-valuetext": DiceState.target_text},
+                style={"width": "100%", "accent_color": rx.color("amber", 9), "height": "1.6em"},
             ),
             rx.text(DiceState.rule_text, size="2", color_scheme="gray", id="dice-rule"),
             width="100%",
@@ -130,11 +133,10 @@ def panel() -> rx.Component:
         ),
         rx.hstack(
             rx.vstack(
-                rx.text(
+                field_label(
                     DiceState.stake_label,
                     size="2",
                     weight="medium",
-                    as_="label",
                     html_for="stake",
                 ),
                 rx.hstack(
@@ -148,17 +150,17 @@ def panel() -> rx.Component:
                     ),
                     rx.button(
                         "½",
+                        sr_only(" ", tr("dice.halve")),
                         on_click=DiceState.half_stake,
                         variant="soft",
                         size="3",
-                        aria_label=tr("dice.halve"),
                     ),
                     rx.button(
                         "×2",
+                        sr_only(" ", tr("dice.double")),
                         on_click=DiceState.double_stake,
                         variant="soft",
                         size="3",
-                        aria_label=tr("dice.double"),
                     ),
                     spacing="1",
                 ),

@@ -4,7 +4,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.casino import casino_style, fair_panel, rounds_card, rules_holder
-from casino_app.ui.components.design import SPACE, empty_state, page_header
+from casino_app.ui.components.design import SPACE, empty_state, field_label, page_header
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.fairness import CertificationState, CertLine, FairnessState
@@ -48,7 +48,7 @@ def how_it_works() -> rx.Component:
 
 def _field(label: rx.Var, field_id: str, placeholder: rx.Var | str = "", default: str = "") -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", weight="medium", as_="label", html_for=field_id),
+        field_label(label, size="1", weight="medium", html_for=field_id),
         rx.input(id=field_id, placeholder=placeholder, default_value=default, width="100%"),
         spacing="1",
         width="100%",
@@ -61,7 +61,7 @@ def manual_verifier() -> rx.Component:
             rx.heading(tr("fairness.verify_any"), size="4", as_="h2"),
             rx.text(tr("fairness.paste_hint"), size="2", color_scheme="gray"),
             rx.vstack(
-                rx.text(tr("fairness.game"), size="1", weight="medium", as_="label", html_for="pf-game"),
+                field_label(tr("fairness.game"), size="1", weight="medium", html_for="pf-game"),
                 rx.el.select(
                     rx.el.option(tr("casino.game_dice"), value="dice"),
                     rx.el.option(tr("casino.game_roulette"), value="roulette"),

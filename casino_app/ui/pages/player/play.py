@@ -4,7 +4,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import ball, countdown, error_callout, number_row
-from casino_app.ui.components.design import COLOUR, SPACE, TYPE, page_header
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE, field_label, page_header
 from casino_app.ui.components.reality import play_session_line, reality_dialog
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
@@ -199,13 +199,14 @@ def lines_panel() -> rx.Component:
                 id="add-line",
             ),
             rx.spacer(),
-            rx.text(tr("play.draws"), size="2", weight="medium", as_="label", html_for="draw-count"),
+            field_label(tr("play.draws"), size="2", weight="medium", html_for="draw-count"),
             rx.select(
                 PlayState.draw_options,
                 value=PlayState.draw_count,
                 on_change=PlayState.set_draw_count,
                 size="2",
                 id="draw-count",
+                custom_attrs={"aria-label": tr("play.draws")},
             ),
             width="100%",
             align="center",
@@ -259,14 +260,13 @@ def panel() -> rx.Component:
         ),
         rx.hstack(
             rx.vstack(
-                rx.text(
+                field_label(
                     tr("play.stake_per_line"),
                     " (",
                     PlayState.currency,
                     ")",
                     size="2",
                     weight="medium",
-                    as_="label",
                     html_for="stake",
                 ),
                 rx.input(

@@ -4,7 +4,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
-from casino_app.ui.components.design import SPACE, page_header
+from casino_app.ui.components.design import SPACE, field_label, page_header
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.privacy import CONFIRM_WORD, PrivacyState
@@ -74,12 +74,11 @@ def erase_dialog() -> rx.Component:
                 size="2",
             ),
             rx.vstack(
-                rx.text(
+                field_label(
                     tr("privacy.type_pre"),
                     rx.code(CONFIRM_WORD),
                     tr("privacy.type_post"),
                     size="2",
-                    as_="label",
                     html_for="erase-confirm",
                 ),
                 rx.input(

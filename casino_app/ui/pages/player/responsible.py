@@ -5,7 +5,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
-from casino_app.ui.components.design import SPACE, empty_state, page_header
+from casino_app.ui.components.design import SPACE, empty_state, field_label, page_header
 from casino_app.ui.components.rg import (
     card,
     choice,
@@ -236,12 +236,11 @@ def exclusion_card() -> rx.Component:
             tr("rg.exclusion_body"),
             size="2",
         ),
-        rx.text(
+        field_label(
             tr("rg.type_pre"),
             rx.code(CONFIRM_WORD),
             tr("rg.type_post"),
             size="2",
-            as_="label",
             html_for="exclude-confirm",
         ),
         rx.input(

@@ -4,7 +4,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout, line_item
-from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, money, page_header
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, field_label, money, page_header
 from casino_app.ui.components.security import form_field
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
@@ -24,7 +24,7 @@ def deposit_card() -> rx.Component:
             rx.heading(tr("wallet.deposit"), size="4"),
             rx.text(tr("wallet.deposit_hint"), size=TYPE["fine"], color=COLOUR["muted"]),
             rx.vstack(
-                rx.text(amount_label(), size="2", weight="medium", as_="label", html_for="amount"),
+                field_label(amount_label(), size="2", weight="medium", html_for="amount"),
                 rx.input(
                     value=WalletState.amount_text,
                     on_change=WalletState.set_amount_text,

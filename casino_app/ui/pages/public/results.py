@@ -10,7 +10,7 @@ import reflex as rx
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import number_row
-from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, page_header, panel
+from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, field_label, page_header, panel
 from casino_app.ui.components.draw_verify import field, verify_panel, verify_style
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
@@ -35,9 +35,7 @@ def fact(label_key: str, value: rx.Var, test_id: str = "", mono: bool = False) -
 def filters() -> rx.Component:
     return rx.grid(
         rx.vstack(
-            rx.text(
-                tr("results.game"), size=TYPE["fine"], weight="medium", as_="label", html_for="results-game"
-            ),
+            field_label(tr("results.game"), size=TYPE["fine"], weight="medium", html_for="results-game"),
             rx.el.select(
                 rx.el.option(tr("results.all_games"), value=ALL_GAMES),
                 rx.foreach(ResultsState.games, lambda g: rx.el.option(g.name, value=g.code)),
@@ -50,9 +48,7 @@ def filters() -> rx.Component:
             width="100%",
         ),
         rx.vstack(
-            rx.text(
-                tr("results.day"), size=TYPE["fine"], weight="medium", as_="label", html_for="results-day"
-            ),
+            field_label(tr("results.day"), size=TYPE["fine"], weight="medium", html_for="results-day"),
             rx.hstack(
                 rx.input(
                     type="date", id="results-day", value=ResultsState.day, on_change=ResultsState.choose_day
