@@ -25,9 +25,11 @@ ICONS = (("icon-192.png", 192, False), ("icon-512.png", 512, False), ("maskable-
 
 
 def page_for(svg: str, size: int, maskable: bool) -> str:
-    """An HTML page showing the icon at `size` pixels; the maskable one draws it on a full-bleed background."""
-    scale = 1.0  # the ball (radius 31 % of the tile) already sits inside the 40 % safe circle
-    inner = int(size * scale)
+    """An HTML page showing the icon at `size` pixels; the maskable one on a full-bleed background.
+
+    The ball (radius 31 % of the tile) already sits inside the maskable 40 % safe circle.
+    """
+    inner = size
     sized = svg.replace("<svg ", '<svg width="100%" height="100%" ', 1)
     return (
         "<!doctype html><html><body style='margin:0;background:transparent'>"
