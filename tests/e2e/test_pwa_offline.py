@@ -166,7 +166,8 @@ def test_two_tickets_queued_offline_are_bought_once_each_when_the_connection_is_
     new = after[len(before) :]
     assert len(new) == 2 and len({key for _, key in new}) == 2  # two tickets, each once
     sent_ids = page.evaluate(
-        "async () => (await window.kasynoTickets.all()).filter(t => t.status === 'sent').map(t => t.result.ticketId)"
+        "async () => (await window.kasynoTickets.all())"
+        ".filter(t => t.status === 'sent').map(t => t.result.ticketId)"
     )
     assert sorted(sent_ids) == sorted(public for public, _ in new)
     _goto(page, f"{app_url}/history")
