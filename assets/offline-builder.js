@@ -181,7 +181,8 @@
     else if (lang !== lastLang || !host.childNodes.length) builder.render();
     lastLang = lang;
   }
-  document.addEventListener("DOMContentLoaded", tick);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", tick);
+  else tick();
   window.addEventListener("offline", tick);
   window.addEventListener("online", tick);
   window.setInterval(tick, 1000);

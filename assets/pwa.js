@@ -6,12 +6,16 @@
   "use strict";
   var offset = 0; // server clock minus this device's, from GET /api/session/csrf
 
-  if ("serviceWorker" in navigator && window.isSecureContext) {
-    window.addEventListener("load", function () {
-      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function (err) {
-        console.warn("service worker not registered", err);
-      });
+  function register() {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function (err) {
+      console.warn("service worker not registered", err);
     });
+  }
+
+  // The app may add this script after the page has loaded: then register at once.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    if (document.readyState === "complete") register();
+    else window.addEventListener("load", register);
   }
 
   function learnOffset(sentAt, response) {

@@ -301,6 +301,11 @@
     else if (host) changed();
   }
   window.addEventListener("online", function () { backOnline = true; flushSoon(0); });
-  document.addEventListener("DOMContentLoaded", function () { tick(); flushSoon(500); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { tick(); flushSoon(500); });
+  } else {
+    tick();
+    flushSoon(500);
+  }
   window.setInterval(tick, 1000);
 })();
