@@ -175,19 +175,15 @@ def test_two_tickets_queued_offline_are_bought_once_each_when_the_connection_is_
 
 
 class EventChannel:
-    """The page's event websocket, routed through the test: it can go down, or hold Play presses."""
+    """The page's event websocket, routed through the test: it can hold Play presses on the way."""
 
     def __init__(self, page: Page) -> None:
-        self.down = False
         self.hold = False
         self.held: list[str] = []
         self.live: list[tuple[WebSocketRoute, WebSocketRoute]] = []
         page.route_web_socket(re.compile(r"/_event"), self._connect)
 
     def _connect(self, ws: WebSocketRoute) -> None:
-        if self.down:
-            ws.close()
-            return
         server = ws.connect_to_server()
         self.live.append((ws, server))
         ws.on_message(lambda message: self._from_page(server, message))
@@ -198,14 +194,6 @@ class EventChannel:
             self.held.append(message)
         else:
             server.send(message)
-
-    def cut(self) -> None:
-        """Drop the connection; reconnects are refused while `down`."""
-        assert self.live, "the page's event websocket should pass through the route"
-        self.down = True
-        for ws, _ in self.live:
-            ws.close()
-        self.live.clear()
 
     def release(self) -> None:
         """Send the held presses on, late."""
@@ -228,17 +216,8 @@ def test_a_money_button_never_takes_effect_silently_after_the_connection_was_dow
     expect(page.locator("#play")).to_be_enabled()
     before = _bets(db, "1 = 1")
 
-    # The connection drops: the Play button is disabled until it is back.
-    channel.cut()
-    expect(page.locator("#reconnecting")).to_be_visible(timeout=15_000)
-    expect(page.locator("#play")).to_be_disabled()
-    shot(page, "phone-play-disconnected")
-    channel.down = False
-    expect(page.locator("#reconnecting")).to_have_count(0, timeout=30_000)
-    expect(page.locator("#play")).to_be_enabled()
-    assert _bets(db, "1 = 1") == before
-
-    # A press that reaches the server long after it was made (held on the way) is refused.
+    # A press that reaches the server long after it was made (as when Reflex replays its queue
+    # after a reconnect; here held on the way) is refused, and the player is told.
     channel.hold = True
     page.click("#play")
     for _ in range(50):
