@@ -9,7 +9,7 @@
 // - The event channel, uploads and the API (/_event, /_upload, /api): never touched here.
 "use strict";
 
-var VERSION = "kl-2026-12-01";
+var VERSION = "kl-2026-12-02";
 var BUNDLES = VERSION + "-bundles";
 var SHELL_CACHE = VERSION + "-shell";
 var OFFLINE_PAGE = "/offline.html";

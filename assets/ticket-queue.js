@@ -16,10 +16,10 @@
       queue_title: "Tickets waiting to send",
       waiting: "Waiting to send", sending: "Sending…", sent: "Sent", refused: "Not sent",
       retry_in: "next try in {s} s", sign_in: "sign in to send it",
-      draw_closed: "not sent: the draw closed before it could be sent",
-      insufficient_funds: "not sent: your balance is too low",
-      limit: "not sent: a limit or a break stops this ticket",
-      refused_other: "not sent: the server refused it ({code})",
+      draw_closed: "Not sent: the draw closed before it could be sent",
+      insufficient_funds: "Not sent: your balance is too low",
+      limit: "Not sent: a limit or a break stops this ticket",
+      refused_other: "Not sent: the server refused it ({code})",
       ticket_id: "ticket {id}", lines: "{n} line(s)", quick_pick: "quick pick",
       dismiss: "Clear", draw: "Draw", stake: "stake",
     },
@@ -27,10 +27,10 @@
       queue_title: "Kupony czekające na wysłanie",
       waiting: "Czeka na wysłanie", sending: "Wysyłanie…", sent: "Wysłany", refused: "Nie wysłany",
       retry_in: "kolejna próba za {s} s", sign_in: "zaloguj się, aby go wysłać",
-      draw_closed: "nie wysłany: losowanie zamknięto, zanim udało się go wysłać",
-      insufficient_funds: "nie wysłany: za niskie saldo",
-      limit: "nie wysłany: limit lub przerwa wstrzymuje ten kupon",
-      refused_other: "nie wysłany: serwer go odrzucił ({code})",
+      draw_closed: "Nie wysłany: losowanie zamknięto, zanim udało się go wysłać",
+      insufficient_funds: "Nie wysłany: za niskie saldo",
+      limit: "Nie wysłany: limit lub przerwa wstrzymuje ten kupon",
+      refused_other: "Nie wysłany: serwer go odrzucił ({code})",
       ticket_id: "kupon {id}", lines: "linie: {n}", quick_pick: "chybił trafił",
       dismiss: "Usuń", draw: "Losowanie", stake: "stawka",
     },
@@ -236,7 +236,7 @@
 
   function statusLine(ticket) {
     if (ticket.status === "sent") return t("sent") + " · " + t("ticket_id", { id: ticket.result.ticketId });
-    if (ticket.status === "refused") return t("refused") + " · " + reason(ticket);
+    if (ticket.status === "refused") return reason(ticket);
     if (ticket.status === "sending") return t("sending");
     var wait = Math.max(0, Math.ceil((ticket.nextAt - Date.now()) / 1000));
     var note = ticket.note === "sign_in" ? t("sign_in") : wait > 0 ? t("retry_in", { s: wait }) : "";
