@@ -49,6 +49,12 @@ app = rx.App(
         rx.script(src="/verifier.js"),
         rx.script(src="/draw-verifier.js"),
         rx.script(src="/session.js"),
+        # The installable app: the service worker's registration and the offline ticket queue.
+        rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
+        rx.el.link(rel="stylesheet", href="/offline.css"),
+        rx.script(src="/pwa.js"),
+        rx.script(src="/ticket-queue.js"),
+        rx.script(src="/offline-builder.js"),
     ],
     api_transformer=[create_api(wiring), functools.partial(security_middleware, settings=wiring.settings)],
     # Screen readers' default; each player page sets the tab's own language (PrefsState.detect).

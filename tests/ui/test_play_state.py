@@ -10,6 +10,7 @@ import pytest
 
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
+from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
@@ -17,6 +18,7 @@ from casino_app.services.games.lotto import draws
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.play import PlayState
 from casino_app.ui.state.session import SessionState
+from tests.support import count_rows
 from tests.tabs import signed_in_tab
 
 PICK = [1, 2, 3, 4, 5, 6]
@@ -159,3 +161,40 @@ def test_the_page_carries_the_servers_clock_for_the_countdown(
     play = asyncio.run(scenario())
     assert play.server_now_iso == installed.now().isoformat()
     assert play.close_iso == games["lotto649"].closes_at.isoformat()  # type: ignore[union-attr]
+
+
+def test_a_play_press_replayed_after_a_reconnect_is_refused_and_buys_nothing(
+    installed: Wiring,
+    games: dict[str, Round],
+    funded_player: Callable[..., UserView],
+    now: datetime,
+    db: Database,
+) -> None:
+    """The frontend queued the press while disconnected; it arrives a minute late: not applied."""
+    user = funded_player(amount_minor=10_00)
+    late = (now - timedelta(minutes=1)).timestamp() * 1000
+
+    async def scenario() -> PlayState:
+        _, play = await _tab(installed, user, now)
+        async for _ in PlayState.event_handlers["play"].fn(play, late):
+            pass
+        return play
+
+    play = asyncio.run(scenario())
+    assert "connection was down" in play.error and not play.has_receipt
+    assert count_rows(db, "bets") == 0
+
+
+def test_a_fresh_play_press_buys_the_ticket(
+    installed: Wiring, games: dict[str, Round], funded_player: Callable[..., UserView], now: datetime
+) -> None:
+    user = funded_player(amount_minor=10_00)
+    fresh = (now - timedelta(seconds=2)).timestamp() * 1000
+
+    async def scenario() -> PlayState:
+        _, play = await _tab(installed, user, now)
+        async for _ in PlayState.event_handlers["play"].fn(play, fresh):
+            pass
+        return play
+
+    assert asyncio.run(scenario()).has_receipt

@@ -90,7 +90,7 @@ BetId = Annotated[str, Path(min_length=1, max_length=32, description="A ticket i
 def place_bet(
     body: schemas.BetRequest,
     response: Response,
-    actor: Annotated[Actor, Depends(requires("player.play"))],
+    actor: Annotated[Actor, Depends(requires("player.play", browser=True))],
     wiring: WiringDep,
     idempotency_key: IdempotencyKey = None,
 ) -> schemas.BetResponse:
@@ -99,6 +99,9 @@ def place_bet(
     201 with the ticket; the same key and body again: the same 201 (`Idempotent-Replayed: true`);
     the same key, another body: 409 `idempotency_conflict`; a draw that stopped selling: 409
     `draw_closed` with `next_draw_id`. Bad lines, draws or stake: 422 with the rule's code.
+    The app's own pages may call it with the session cookie instead of a bearer token, with
+    their Origin and the session's `X-CSRF-Token` (`GET /api/session/csrf`); otherwise 403
+    `csrf_rejected`.
     """
     request_id = request_id_of(idempotency_key)
     currency = catalog.game_facts(wiring.uow(), body.game).currency

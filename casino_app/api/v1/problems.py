@@ -34,6 +34,12 @@ class IdempotencyKeyMalformed(errors.InvalidInput):
     code = "invalid_idempotency_key"
 
 
+class CsrfRejected(errors.PermissionDenied):
+    """A cookie-authenticated call without the app's own Origin or its session's CSRF token."""
+
+    code = "csrf_rejected"
+
+
 # The most specific class wins (checked in order); any other domain error is a 400.
 STATUS: tuple[tuple[type[errors.DomainError], int], ...] = (
     (errors.TooManyAttempts, 429),

@@ -26,6 +26,7 @@ from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
 from casino_app.ui.state.lobby import percent
 from casino_app.ui.state.locale import formats_of, lang_of
+from casino_app.ui.state.presses import pressed_too_long_ago
 from casino_app.ui.state.rg_play import RealityState, interrupted
 from casino_app.ui.state.session import SessionState
 
@@ -285,9 +286,13 @@ class PlayState(rx.State):
 
     @rx.event
     @requires("player.play")
-    async def play(self):
+    async def play(self, pressed_at: float | None = None):
         session = await self.get_state(SessionState)
         fmt = await formats_of(self)
+        if pressed_too_long_ago(pressed_at, now()):  # replayed after a reconnect: not applied
+            self.error = text(fmt.lang, "play.pressed_while_offline")
+            yield rx.toast.warning(self.error)
+            return
         self.busy, self.error = True, ""
         yield
         try:

@@ -23,6 +23,7 @@ from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.casino import CasinoState, compact_money, rtp_text
 from casino_app.ui.state.guard import requires
 from casino_app.ui.state.locale import formats_of
+from casino_app.ui.state.presses import pressed_too_long_ago
 from casino_app.ui.state.rg_play import interrupted
 from casino_app.ui.state.session import SessionState
 
@@ -188,7 +189,11 @@ class SlotState(rx.State):
 
     @rx.event
     @requires("player.play")
-    async def spin(self):
+    async def spin(self, pressed_at: float | None = None):
+        if pressed_too_long_ago(pressed_at, now()):  # replayed after a reconnect: not applied
+            self.error = text(self.lang, "common.pressed_while_offline")
+            yield rx.toast.warning(self.error)
+            return
         session = await self.get_state(SessionState)
         casino = await self.get_state(CasinoState)
         self.busy, self.error, self.notice = True, "", ""

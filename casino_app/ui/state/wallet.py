@@ -30,6 +30,7 @@ from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires
 from casino_app.ui.state.locale import formats_of
+from casino_app.ui.state.presses import pressed_too_long_ago
 from casino_app.ui.state.session import SessionState, field
 
 WATCH_SECONDS = 2.0
@@ -266,11 +267,14 @@ class WalletState(rx.State):
 
     @rx.event
     @requires("player.wallet")
-    async def deposit(self):
+    async def deposit(self, pressed_at: float | None = None):
         """A card on file is charged at once; any other method goes on the provider's page."""
         actor = await self._actor()
         fmt = await formats_of(self)
         self.error = self.notice = ""
+        if pressed_too_long_ago(pressed_at, now()):  # replayed after a reconnect: not applied
+            self.error = text(fmt.lang, "common.pressed_while_offline")
+            return rx.toast.warning(self.error)
         order_id = self._order_id or uuid.uuid4().hex
         try:
             currency = await self._wallet_currency(actor)

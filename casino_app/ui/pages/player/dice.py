@@ -1,6 +1,7 @@
 """Dice: pick a target with the slider, roll under or over it."""
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
 from casino_app.ui import routes
 from casino_app.ui.components.a11y import sr_only
@@ -14,6 +15,7 @@ from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.dice import DiceState
+from casino_app.ui.state.presses import PRESSED_AT
 from casino_app.ui.state.rg_play import RealityState
 
 
@@ -169,10 +171,10 @@ def panel() -> rx.Component:
             rx.button(
                 rx.icon("dices"),
                 tr("dice.roll"),
-                on_click=DiceState.roll,
+                on_click=DiceState.roll(PRESSED_AT),
                 size="4",
                 id="roll",
-                disabled=DiceState.busy | (CasinoState.commitment == ""),
+                disabled=DiceState.busy | (CasinoState.commitment == "") | has_connection_errors,
                 loading=DiceState.busy,
                 flex_grow="1",
             ),

@@ -1,6 +1,7 @@
 """The lotto betting panel."""
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import ball, countdown, error_callout, number_row
@@ -9,6 +10,7 @@ from casino_app.ui.components.reality import play_session_line, reality_dialog
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.play import PlayState
+from casino_app.ui.state.presses import PRESSED_AT
 from casino_app.ui.state.rg_play import RealityState
 
 
@@ -118,6 +120,30 @@ def receipt_card() -> rx.Component:
         ),
         width="100%",
         id="receipt",
+    )
+
+
+def offline_hosts() -> rx.Component:
+    """Where the plain-JS offline ticket widgets live (assets/ticket-queue.js, offline-builder.js).
+
+    The draw shown is written into data attributes, so a ticket prepared offline names it.
+    """
+    return rx.fragment(
+        rx.el.span(
+            custom_attrs={
+                "data-offline-draw": PlayState.draw_id,
+                "data-game": PlayState.game_code,
+                "data-draw-name": PlayState.draw_at,
+                "data-pick": PlayState.pick,
+                "data-pool": PlayState.pool_numbers.length(),
+                "data-max-lines": PlayState.max_lines,
+                "data-currency": PlayState.currency,
+                "data-closes-at": PlayState.close_iso,
+            },
+            style={"display": "none"},
+        ),
+        rx.el.div(id="offline-builder", hidden=True, width="100%"),
+        rx.el.div(id="offline-queue", hidden=True, width="100%"),
     )
 
 
@@ -282,10 +308,11 @@ def panel() -> rx.Component:
             rx.button(
                 rx.icon("ticket"),
                 tr("play.play"),
-                on_click=PlayState.play,
+                on_click=PlayState.play(PRESSED_AT),
                 size="4",
                 id="play",
-                disabled=~PlayState.ready | PlayState.busy,
+                # No money button while the connection is down: a queued press would replay later.
+                disabled=~PlayState.ready | PlayState.busy | has_connection_errors,
                 loading=PlayState.busy,
                 flex_grow="1",
             ),
@@ -309,6 +336,7 @@ def play() -> rx.Component:
         reality_dialog(),
         page_header(tr("play.title"), tr("play.subtitle")),
         play_session_line(),
+        offline_hosts(),
         rx.segmented_control.root(
             rx.foreach(PlayState.games, lambda g: rx.segmented_control.item(g.name, value=g.code)),
             value=PlayState.game_code,

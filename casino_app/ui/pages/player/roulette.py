@@ -1,6 +1,7 @@
 """European roulette: the betting board (vertical on phones, the classic table on wide screens)."""
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
 from casino_app.domain.games.roulette import RED
 from casino_app.ui import routes
@@ -15,6 +16,7 @@ from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
 from casino_app.ui.state.locale import LocaleState
+from casino_app.ui.state.presses import PRESSED_AT
 from casino_app.ui.state.rg_play import RealityState
 from casino_app.ui.state.roulette import MODES, RouletteState, outside_key
 
@@ -270,10 +272,11 @@ def bets_box() -> rx.Component:
             rx.button(
                 rx.icon("circle_dot"),
                 tr("roulette.spin"),
-                on_click=RouletteState.spin,
+                on_click=RouletteState.spin(PRESSED_AT),
                 size="3",
                 id="spin-wheel",
-                disabled=RouletteState.busy
+                disabled=has_connection_errors
+                | RouletteState.busy
                 | (RouletteState.bets.length() == 0)
                 | (CasinoState.commitment == ""),
                 loading=RouletteState.busy,

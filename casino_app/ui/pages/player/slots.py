@@ -1,6 +1,7 @@
 """Golden Fives: 5 reels, 3 rows, 10 lines; the reels land on what the server already decided."""
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
 from casino_app.ui import routes
 from casino_app.ui.components.casino import (
@@ -12,6 +13,7 @@ from casino_app.ui.components.design import COLOUR, TYPE, money
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.state.casino import CasinoState
+from casino_app.ui.state.presses import PRESSED_AT
 from casino_app.ui.state.rg_play import RealityState
 from casino_app.ui.state.slot import SlotState
 
@@ -183,11 +185,11 @@ def controls() -> rx.Component:
                 rx.icon("rotate_cw"),
                 tr("slots.spin"),
                 SlotState.stake_text,
-                on_click=SlotState.spin,
+                on_click=SlotState.spin(PRESSED_AT),
                 size="4",
                 width="100%",
                 id="spin",
-                disabled=~SlotState.can_spin | (CasinoState.commitment == ""),
+                disabled=~SlotState.can_spin | (CasinoState.commitment == "") | has_connection_errors,
                 loading=SlotState.busy,
             ),
         ),

@@ -1,6 +1,7 @@
 """Wallet and cashier: balances, deposits (a provider's page or a card on file), withdrawals, transactions."""
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout, line_item
@@ -8,6 +9,7 @@ from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, fi
 from casino_app.ui.components.security import form_field
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
+from casino_app.ui.state.presses import PRESSED_AT
 from casino_app.ui.state.wallet import WalletState
 
 
@@ -50,7 +52,12 @@ def deposit_card() -> rx.Component:
                 rx.text(WalletState.notice, size="2", id="deposit-notice"),
             ),
             rx.button(
-                tr("wallet.deposit"), on_click=WalletState.deposit, size="3", width="100%", id="deposit"
+                tr("wallet.deposit"),
+                on_click=WalletState.deposit(PRESSED_AT),
+                size="3",
+                width="100%",
+                id="deposit",
+                disabled=has_connection_errors,  # no money button while the connection is down
             ),
             recent_deposits(),
             spacing="3",
@@ -122,6 +129,7 @@ def withdraw_card() -> rx.Component:
                     width="100%",
                     variant="soft",
                     id="withdraw",
+                    disabled=has_connection_errors,  # no money button while the connection is down
                 ),
                 rx.cond(
                     WalletState.withdrawals.length() > 0,
