@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.layouts.player import NAV
-from tests.e2e.test_player_loop import DESKTOP, PHONE, _goto, join
+from tests.e2e.test_player_loop import DESKTOP, PHONE, _goto, deposit, join
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,17 +76,9 @@ def _switch_language(page: Page, lang: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
-def _deposit(page: Page, url: str, amount: str) -> None:
-    _goto(page, f"{url}/wallet")
-    page.fill("#amount", amount)
-    page.wait_for_timeout(500)
-    page.click("#deposit")
-    expect(page.locator("#wallet-balance")).to_have_text(f"€{amount}.00")
-
-
-def _new_player(page: Page, url: str, deposit: str = "50") -> None:
+def _new_player(page: Page, url: str, amount: str = "50") -> None:
     join(page, url, f"a11y-{uuid.uuid4().hex[:8]}@example.com", "1987-03-03")
-    _deposit(page, url, deposit)
+    deposit(page, url, amount)
 
 
 def _scan(page: Page, url: str, pages, label: str, shot=None) -> list[str]:

@@ -13,19 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_player_loop import DESKTOP, PHONE, _goto, join, sign_in
+from tests.e2e.test_player_loop import DESKTOP, PHONE, _goto, deposit, join, sign_in
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _deposit(page: Page, url: str, amount: str) -> None:
-    _goto(page, f"{url}/wallet")
-    page.fill("#amount", amount)
-    page.wait_for_timeout(500)
-    page.click("#deposit")
-    expect(page.locator("#wallet-balance")).to_have_text(f"€{amount}.00")
 
 
 def _finish_free_spins(page: Page) -> None:
@@ -141,7 +133,7 @@ def test_play_each_casino_game_rotate_the_seed_and_verify_rounds_in_the_browser(
     page = ctx.new_page()
     email = f"casino-{uuid.uuid4().hex[:8]}@example.com"
     join(page, app_url, email, "1991-03-03")
-    _deposit(page, app_url, "50")
+    deposit(page, app_url, "50")
     _goto(page, app_url)
     casino = page.locator("#casino-section")
     for name in ("Dice", "European Roulette", "Golden Fives"):

@@ -106,6 +106,15 @@ def _register(page: Page, url: str, email: str, birth: str, full_name: str = "Er
     page.click("#register-submit")
 
 
+def deposit(page: Page, url: str, amount: str) -> None:
+    """Deposit a whole amount of euros from the wallet page and wait for the new balance."""
+    _goto(page, f"{url}/wallet")
+    page.fill("#amount", amount)
+    page.wait_for_timeout(500)
+    page.click("#deposit")
+    expect(page.locator("#wallet-balance")).to_have_text(f"€{amount}.00")
+
+
 def sign_in(page: Page, url: str, email: str, password: str = PASSWORD) -> None:
     """The player login form, landing in the lobby."""
     _goto(page, f"{url}/login")

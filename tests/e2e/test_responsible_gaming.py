@@ -15,8 +15,7 @@ from playwright.sync_api import Page, expect
 
 from casino_app.persistence.db import Database
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_casino import _deposit
-from tests.e2e.test_player_loop import DESKTOP, PASSWORD, PHONE, _goto, join, operator_sign_in
+from tests.e2e.test_player_loop import DESKTOP, PASSWORD, PHONE, _goto, deposit, join, operator_sign_in
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +76,7 @@ def test_set_a_wager_limit_lower_it_and_hit_it_at_the_dice_table(app_url: str, b
     ctx = browser.new_context(viewport=DESKTOP)
     page = ctx.new_page()
     join(page, app_url, f"limits-{uuid.uuid4().hex[:8]}@example.com", "1990-05-05")
-    _deposit(page, app_url, "20")
+    deposit(page, app_url, "20")
     _open_rg_page_from_the_lobby(page, app_url, phone=False)
 
     _set_limit(page, "wager", "day", "5.00")
@@ -181,7 +180,7 @@ def test_a_due_reality_check_stops_the_roll_until_the_player_continues(
         ctx = browser.new_context(viewport=viewport, device_scale_factor=2 if viewport is PHONE else 1)
         page = ctx.new_page()
         join(page, app_url, f"reality-{prefix}-{uuid.uuid4().hex[:8]}@example.com", "1985-04-04")
-        _deposit(page, app_url, "10")
+        deposit(page, app_url, "10")
         _open_rg_page_from_the_lobby(page, app_url, phone=viewport is PHONE)
         page.select_option("#reality-interval", "15")
         page.wait_for_timeout(400)

@@ -65,7 +65,10 @@ class PrizeTicket:
 def settle_losers(
     session: Session, draw_id: int, table: prizes.PrizeTable, numbers: Sequence[int], now: datetime
 ) -> int:
-    """Write every pending ticket's hits and settle the ones without a prize line; returns how many."""
+    """Write every pending ticket's hits and settle the ones without a prize line.
+
+    Returns how many pending tickets were classified; those left pending are `prize_tickets`.
+    """
     tiers = frozenset(table.tiers())
     if session.get_bind().dialect.name == "postgresql":
         params = _classified(session, draw_id, numbers, tiers)
@@ -73,8 +76,7 @@ def settle_losers(
     else:
         _register(session, tuple(numbers), tiers)
         result = session.execute(_at(_SQLITE_CLASSIFY), {"draw": draw_id, "now": now})
-    before = int(getattr(result, "rowcount", 0) or 0)
-    return before - _pending_count(session, draw_id)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _classified(
@@ -121,16 +123,6 @@ def prize_tickets(
 def _at(statement: str) -> sa.TextClause:
     """The statement with `:now` bound as the bets' own column type (stored alike on both engines)."""
     return sa.text(statement).bindparams(sa.bindparam("now", type_=UtcDateTime()))
-
-
-def _pending_count(session: Session, draw_id: int) -> int:
-    return int(
-        session.execute(
-            sa.select(sa.func.count())
-            .select_from(_BETS)
-            .where(_BETS.c.round_id == draw_id, _BETS.c.status == BetStatus.PENDING)
-        ).scalar_one()
-    )
 
 
 def _register(session: Session, numbers: tuple[int, ...], tiers: frozenset[int]) -> None:

@@ -194,8 +194,9 @@ def settle_jackpot(
         if existing is not None:
             return existing, 0
         table = prize_table(game)
-        lost = classification.settle_losers(s, draw_id, table, numbers, now)
+        classified = classification.settle_losers(s, draw_id, table, numbers, now)
         winners = classification.prize_tickets(s, draw_id, table, numbers)
+        lost = classified - len(winners)
         totals = _totals(s, draw_id, max(1, uow.context.settings.house_shards))
         row = _figures(uow, draw_id, game, table, winners, totals, now)
         s.add(row)
