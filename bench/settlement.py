@@ -13,11 +13,12 @@ balances and the RG usage rows exactly as the stake path leaves them; every line
 6 of 49, so the winners are the ones chance gives. Then, timed:
 
 - **production**: `draws.close_sales` (close, the Merkle root of the tickets), `draws.draw_due`
-  (the RNG self-test, the draw) and `draws.settle_due`: one transaction classifies every line
-  in the database, settles the losing tickets and fixes the figures and jackpot
-  (`lotto/jackpot.py`, `lotto/draw_classification.py`), then `engine.settlement.settle_round`
-  pays the prize tickets batch by batch, and `lotto/draw_results.py` marks the draw settled
-  with one inbox notice per player;
+  (the RNG self-test, the draw) and `draws.settle_due`, one transaction per draw
+  (`lotto/draw_settlement.py`): the prize tickets found by an SQL scan and classified, every
+  other ticket settled lost in one UPDATE (`lotto/draw_classification.py`), the figures and
+  jackpot fixed (`lotto/jackpot.py`), the prize tickets paid by the bet engine set-based
+  (`engine.settlement.settle_all_in`), the draw marked settled with one inbox notice per player
+  (`lotto/draw_results.py`); each of these is timed;
 - **baseline** on the smaller draw (`--baseline-lines`): a per-ticket ORM loop, one transaction
   per ticket (load the bet with the ORM, classify its lines in Python, `ledger.post` its win,
   update the bet), the straightforward implementation; lines/s make the ratio per line.
@@ -60,8 +61,10 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.backoffice.seed import LOTTO_649
 from casino_app.services.common import parse_numbers
 from casino_app.services.games import catalog
+from casino_app.services.games.engine import settlement
 from casino_app.services.games.engine.stake import house_shard, new_public_id
-from casino_app.services.games.lotto import draw_record, draws, jackpot
+from casino_app.services.games.lotto import draw_classification as classification
+from casino_app.services.games.lotto import draw_record, draw_results, draws, jackpot
 from casino_app.services.money import ledger, ledger_reports
 
 FUND = 1_000_000_00
@@ -69,8 +72,14 @@ CHUNK = 100_000
 SHARDS = 8
 _BETS = Bet.__table__  # type: ignore[attr-defined]
 _ROUNDS = Round.__table__  # type: ignore[attr-defined]
-CLASSIFY = "classify every line, settle the losers, figures and jackpot (one transaction)"
-PAY = "engine pays the prize tickets; draw marked settled, one notice per player"
+# settle_due's parts, timed by wrapping the functions draw_settlement.py calls (nothing else)
+PARTS = {
+    "find and classify the prize tickets (SQL scan)": (classification, "prize_candidates"),
+    "settle every other ticket lost (one UPDATE)": (classification, "settle_losers"),
+    "figures and jackpot": (jackpot, "fix_figures_in"),
+    "engine pays the prize tickets": (settlement, "settle_all_in"),
+    "draw settled, one notice per player": (draw_results, "mark_settled_in"),
+}
 
 
 # ---------------------------------------------------------------- seeding (not timed)
@@ -340,19 +349,23 @@ class SqlTimer:
 
 
 def production(uow: UnitOfWork, closes: datetime, profile: bool) -> tuple[dict[str, float], str]:
-    """close_sales, draw_due, settle_due as the draw cycle runs them; seconds per step."""
+    """close_sales, draw_due, settle_due as the draw cycle runs them; seconds per step and part."""
     steps: dict[str, float] = {}
-    real = jackpot.settle_jackpot
+    originals = {name: getattr(module, attr) for name, (module, attr) in PARTS.items()}
 
-    def timed_jackpot(*args: Any, **kwargs: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return real(*args, **kwargs)
-        finally:
-            steps[CLASSIFY] = steps.get(CLASSIFY, 0.0) + time.perf_counter() - t
+    def timed(name: str, real: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
+
+        return wrapper
 
     prof = cProfile.Profile() if profile else None
-    jackpot.settle_jackpot = timed_jackpot  # a timing wrapper, nothing else
+    for name, (module, attr) in PARTS.items():
+        setattr(module, attr, timed(name, originals[name]))  # a timing wrapper, nothing else
     try:
         if prof:
             prof.enable()
@@ -367,10 +380,13 @@ def production(uow: UnitOfWork, closes: datetime, profile: bool) -> tuple[dict[s
         draws.settle_due(uow, closes + timedelta(minutes=1, seconds=1))
         steps["settle_due"] = time.perf_counter() - t
     finally:
-        jackpot.settle_jackpot = real
+        for name, (module, attr) in PARTS.items():
+            setattr(module, attr, originals[name])
         if prof:
             prof.disable()
-    steps[PAY] = steps["settle_due"] - steps.get(CLASSIFY, 0.0)
+    steps["of settle_due: the rest (claim, commit)"] = steps["settle_due"] - sum(
+        steps.get(n, 0.0) for n in PARTS
+    )
     report = ""
     if prof:
         out = io.StringIO()

@@ -2,10 +2,11 @@
 
 The player-facing events a use case emitted (domain/inbox/notices.py) become `notifications`
 rows in the same transaction, in a few statements however many players a draw settles: one
-read of the withdrawals, an insert that skips facts already noted (a draw's
-event carries the player's totals, so nothing is read for it). Each row actually written is
-announced after the commit as a `notification.created` event (what the live channel pushes
-to the player's open tabs).
+read of the withdrawals, an insert that skips facts already noted. A settled lotto draw notes
+every player who played it with one `INSERT ... SELECT ... GROUP BY` over its tickets
+(`record_draw_settled`): the totals are summed where the tickets are. Each row actually
+written is announced after the commit as a `notification.created` event (what the live
+channel pushes to the player's open tabs).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from sqlmodel import Session, col, select
 from casino_app.domain.events import DomainEvent
 from casino_app.domain.inbox import notices
 from casino_app.domain.inbox.notices import Notice
+from casino_app.domain.inbox.vocabulary import NotificationKind
 from casino_app.persistence.tables import Notification, Withdrawal
+from casino_app.persistence.types import UtcDateTime
 
 
 def record(session: Session, events: Sequence[DomainEvent], now: datetime) -> list[DomainEvent]:
@@ -93,3 +96,48 @@ def _distinct(found: list[Notice]) -> list[Notice]:
 def _created(row: sa.Row[tuple[int, int, str, str]]) -> DomainEvent:
     data = {"notification_id": row[0], "kind": row[2], "params": json.loads(row[3])}
     return DomainEvent(notices.NOTIFIED, row[1], data)
+
+
+_SETTLED = "('win', 'lose', 'push')"
+
+
+def record_draw_settled(
+    session: Session, draw_id: int, facts: dict[str, str], now: datetime
+) -> list[DomainEvent]:
+    """One `draw_settled` notice per player of a settled draw, with the player's totals, in one
+    statement (key `draw:<draw id>`: a second call notes nobody again); returns the
+    `notification.created` events to publish.
+
+    `facts`: the draw's own parameters (`notices.DRAW_FACTS`: game, game_code, draw, draw_at).
+    """
+    pg = session.get_bind().dialect.name == "postgresql"
+    build = "json_build_object" if pg else "json_object"
+    fact = (lambda name: f"CAST(:fact_{name} AS text)") if pg else (lambda name: f":fact_{name}")
+    totals = {
+        "currency": "max(currency)",
+        "stake_minor": "sum(stake)",
+        "tickets": "count(*)",
+        "winning": "sum(CASE WHEN win > 0 THEN 1 ELSE 0 END)",
+        "won_minor": "sum(win)",
+    }
+    assert set(totals) == set(notices.DRAW_TOTALS)
+    fields = {**{name: fact(name) for name in notices.DRAW_FACTS}, **totals}
+    params = f"{build}(" + ", ".join(f"'{k}', {fields[k]}" for k in sorted(fields)) + ")"
+    statement = sa.text(
+        "INSERT INTO notifications (user_id, kind, params, source_key, created_at) "
+        f"SELECT user_id, :kind, {params}{'::text' if pg else ''}, :key, :now FROM bets "
+        f"WHERE round_id = :draw AND status IN {_SETTLED} GROUP BY user_id ORDER BY user_id "
+        "ON CONFLICT (user_id, source_key) DO NOTHING RETURNING id, user_id, kind, params"
+    ).bindparams(sa.bindparam("now", type_=UtcDateTime()))
+    values = {f"fact_{name}": str(facts.get(name, "")) for name in notices.DRAW_FACTS}
+    written = session.execute(
+        statement,
+        {
+            **values,
+            "kind": NotificationKind.DRAW_SETTLED.value,
+            "key": f"draw:{draw_id}",
+            "draw": draw_id,
+            "now": now,
+        },
+    ).all()
+    return [_created(r) for r in sorted(written, key=lambda r: r[0])]

@@ -5,7 +5,6 @@ Numbers cannot be known before a draw's sales close, so the tests fix them (`_nu
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -140,20 +139,23 @@ def test_a_settlement_interrupted_halfway_and_run_again_pays_nobody_twice(
     for p in players:
         _buy(uow, p, [*WINNING[:4], 30], 1_00, now)  # four of five: 200x each
     _buy(uow, players[0], WINNING, 1_00, now)
-    original = settlement.settle_batch
+    original = settlement.settle_in
     calls = iter(range(100))
 
-    def one_then_crash(*args: object, **kwargs: object) -> int:
+    def one_then_crash(*args: object, **kwargs: object) -> object:
         if next(calls) == 1:
             raise RuntimeError("worker killed")
-        return original(*args, limit=1, **kwargs)  # type: ignore[arg-type]
+        return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(settlement, "settle_batch", one_then_crash)
+    monkeypatch.setattr(settlement, "settle_in", one_then_crash)
+    monkeypatch.setattr(settlement.settle_all_in, "__defaults__", (1,))  # one ticket per chunk
     with pytest.raises(RuntimeError):
         draws.run_draw_now(uow, ADMIN, "quick535", now)
-    assert count_rows(db, "ledger_transactions", "kind = 'win'") == 1  # one ticket paid so far
+    assert count_rows(db, "ledger_transactions", "kind = 'win'") == 0  # the first payment rolled back too
+    assert count_rows(db, "draw_settlements") == 0
+    assert count_rows(db, "bets", "status = 'pending'") == 4
 
-    monkeypatch.setattr(settlement, "settle_batch", functools.partial(original, limit=2))
+    monkeypatch.setattr(settlement, "settle_in", original)
     for _ in range(2):
         draws.run_cycle(uow, Actor.system(), now)
 

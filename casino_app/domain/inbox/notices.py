@@ -16,14 +16,13 @@ from casino_app.domain.inbox.vocabulary import NotificationKind
 
 PAGE_SIZE = 20
 NOTIFIED = "notification.created"  # published after the commit that wrote a notice
-DRAW_SETTLED_EVENT = "draw.settled"  # one per player and draw, with the player's totals
 WITHDRAWAL_EVENTS = {
     "withdrawal.paid": NotificationKind.WITHDRAWAL_PAID,
     "withdrawal.rejected": NotificationKind.WITHDRAWAL_REJECTED,
 }
 DEPOSIT_EVENT = "deposit.approved"
 LIMIT_EVENT = "limit.changed"
-NOTICE_EVENTS = frozenset({DRAW_SETTLED_EVENT, DEPOSIT_EVENT, LIMIT_EVENT, *WITHDRAWAL_EVENTS})
+NOTICE_EVENTS = frozenset({DEPOSIT_EVENT, LIMIT_EVENT, *WITHDRAWAL_EVENTS})
 LIMIT_FIELDS = ("change_id", "kind", "period", "currency", "status", "old", "new", "effective_at")
 
 
@@ -37,28 +36,15 @@ class Notice:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-DRAW_FIELDS = (
-    "game",
-    "game_code",
-    "draw",
-    "draw_at",
-    "tickets",
-    "winning",
-    "stake_minor",
-    "won_minor",
-    "currency",
-)
+# A settled draw's notice (kind draw_settled, key `draw:<draw id>`, one per player): the draw's
+# facts, and the player's totals summed from the tickets (persistence/inbox.record_draw_settled).
+DRAW_FACTS = ("game", "game_code", "draw", "draw_at")
+DRAW_TOTALS = ("tickets", "winning", "stake_minor", "won_minor", "currency")
 
 
 def is_notice_event(event: DomainEvent) -> bool:
     """Whether `event` may become a notice (a player's fact of a kind the inbox keeps)."""
     return event.user_id is not None and event.name in NOTICE_EVENTS
-
-
-def draw_notice(user_id: int, data: Mapping[str, Any]) -> Notice:
-    """The notice of a player's settled tickets in one lotto draw (the event carries the totals)."""
-    params = {name: data.get(name) for name in DRAW_FIELDS}
-    return Notice(user_id, NotificationKind.DRAW_SETTLED, f"draw:{int(data['draw_id'])}", params)
 
 
 def withdrawal_notice(event: DomainEvent, amount: int, currency: str) -> Notice | None:
@@ -75,8 +61,6 @@ def simple_notice(event: DomainEvent) -> Notice | None:
     """The notices whose event carries everything they keep: a deposit, a limit change."""
     if event.user_id is None:
         return None
-    if event.name == DRAW_SETTLED_EVENT:
-        return draw_notice(event.user_id, event.data)
     if event.name == DEPOSIT_EVENT:
         return _deposit(event.user_id, event.data)
     if event.name == LIMIT_EVENT:

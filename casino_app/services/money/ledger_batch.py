@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, col, select
 
 from casino_app.domain.errors import CurrencyMismatch, IdempotencyConflict, InsufficientFunds, NotFound
+from casino_app.persistence import bulk
 from casino_app.persistence.tables import Account, LedgerEntry, LedgerTransaction
+from casino_app.persistence.types import UtcDateTime
 from casino_app.services.money.ledger import (
     PLAYER_ACCOUNT_KINDS,
     PostedTransaction,
@@ -64,7 +66,7 @@ def post_many(session: Session, txns: list[NewTransaction], now: datetime) -> di
     fresh = [t for t in txns if t.idempotency_key in claimed]
     rows = _apply_batch(session, [(claimed[t.idempotency_key], legs[t.idempotency_key]) for t in fresh])
     if rows:
-        session.execute(sa.insert(_ENTRIES), rows)
+        _insert_entries(session, rows)
     out.update(
         {
             t.idempotency_key: PostedTransaction(
@@ -79,7 +81,9 @@ def post_many(session: Session, txns: list[NewTransaction], now: datetime) -> di
 def _claim_many(
     session: Session, txns: list[NewTransaction], digests: dict[str, str], now: datetime
 ) -> dict[str, int]:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    if session.get_bind().dialect.name == "postgresql":
+        return _claim_many_pg(session, txns, digests, now)
+    insert = sqlite.insert
     values = [
         {
             "kind": t.kind,
@@ -99,6 +103,42 @@ def _claim_many(
         .returning(_TXNS.c.id, _TXNS.c.idempotency_key)
     )
     return {key: int(txn_id) for txn_id, key in result.all()}
+
+
+def _claim_many_pg(
+    session: Session, txns: list[NewTransaction], digests: dict[str, str], now: datetime
+) -> dict[str, int]:
+    """The claims as one insert from arrays (persistence/bulk.py), whatever the batch size."""
+    result = bulk.insert_rows(
+        session,
+        "ledger_transactions",
+        [
+            ("kind", "text"),
+            ("idempotency_key", "text"),
+            ("request_hash", "text"),
+            ("reference", "text"),
+            ("actor", "text"),
+        ],
+        [(t.kind, t.idempotency_key, digests[t.idempotency_key], t.reference, t.actor) for t in txns],
+        constants={"reason": "", "created_at": now},
+        types={"created_at": UtcDateTime()},
+        suffix="ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key",
+    )
+    found: list[Any] = list(result.all())
+    return {str(r[1]): int(r[0]) for r in found}
+
+
+def _insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(sa.insert(_ENTRIES), rows)
+        return
+    columns = ("transaction_id", "account_id", "amount", "currency", "balance_after")
+    bulk.insert_rows(
+        session,
+        "ledger_entries",
+        [(c, "text" if c == "currency" else "bigint") for c in columns],
+        [tuple(r[c] for c in columns) for r in rows],
+    )
 
 
 def _replays(session: Session, keys: list[str], digests: dict[str, str]) -> dict[str, PostedTransaction]:
@@ -155,7 +195,15 @@ def _apply_batch(
                 }
             )
     changed = [{"account_id": a, "new_balance": b} for a, b in balances.items() if b != accounts[a].balance]
-    if changed:
+    if changed and session.get_bind().dialect.name == "postgresql":
+        bulk.update_rows(
+            session,
+            "accounts",
+            ("id", "bigint"),
+            [("balance", "bigint")],
+            [(c["account_id"], c["new_balance"]) for c in changed],
+        )
+    elif changed:
         session.execute(
             sa.update(_ACCOUNTS)
             .where(_ACCOUNTS.c.id == sa.bindparam("account_id"))

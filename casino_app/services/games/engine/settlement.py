@@ -24,9 +24,11 @@ from casino_app.domain.games.vocabulary import BET_TRANSITIONS, ROUND_TRANSITION
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.funding import split_win
 from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
+from casino_app.persistence import bulk
 from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.stakes import PlacedStake
 from casino_app.persistence.tables import Bet, Game, Round
+from casino_app.persistence.types import UtcDateTime
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.games.engine.stake import Stake, house_shard
@@ -151,7 +153,9 @@ def settle_in(
     session = uow.session
     posted = ledger.post_many(session, _win_transactions(uow, decided), now)
     settled = [_settled(bet, outcome, posted) for bet, outcome in decided]
-    if settled:
+    if settled and session.get_bind().dialect.name == "postgresql":
+        _update_bets_pg(session, settled, decided, now)
+    elif settled:
         session.execute(
             sa.update(_BETS)
             .where(_BETS.c.id == sa.bindparam("bet_id"), _BETS.c.status == BetStatus.PENDING)
@@ -169,6 +173,32 @@ def settle_in(
     return settled
 
 
+def _update_bets_pg(
+    session: Session, settled: list[SettledBet], decided: Sequence[tuple[PendingBet, Outcome]], now: datetime
+) -> None:
+    """The settled bets in one UPDATE from arrays (persistence/bulk.py), only those still pending."""
+    bulk.update_rows(
+        session,
+        "bets",
+        ("id", "bigint"),
+        [
+            ("status", "text"),
+            ("win", "bigint"),
+            ("win_bonus", "bigint"),
+            ("result", "text"),
+            ("settle_transaction_id", "bigint"),
+        ],
+        [
+            (u["bet_id"], u["new_status"], u["new_win"], u["new_win_bonus"], u["new_result"], u["txn"])
+            for u in (_bet_update(s, outcome) for s, (_, outcome) in zip(settled, decided, strict=True))
+        ],
+        where="bets.status = 'pending'",
+        extra=", settled_at = :now",
+        params={"now": now},
+        types={"now": UtcDateTime()},
+    )
+
+
 def _win_transactions(
     uow: UnitOfWork, decided: Sequence[tuple[PendingBet, Outcome]]
 ) -> list[ledger.NewTransaction]:
@@ -176,14 +206,15 @@ def _win_transactions(
     if not winners:
         return []
     shards = max(1, uow.context.settings.house_shards)
-    wanted: list[tuple[str, str, int | str, int]] = []
-    for bet, _ in winners:
-        wanted += [
-            (AccountKind.HOUSE_REVENUE, bet.currency, bet.game_code, house_shard(bet.user_id, shards)),
-            (AccountKind.PLAYER_CASH, bet.currency, bet.user_id, 0),
-            (AccountKind.PLAYER_BONUS, bet.currency, bet.user_id, 0),
-        ]
-    ids = ledger.ensure_accounts(uow.session, wanted)
+    wanted: set[tuple[str, str, int | str, int]] = set()
+    for bet, win in winners:  # only the accounts a win touches: no bonus account for a cash stake
+        split = split_win(win, bet.stake, bet.stake_bonus)
+        wanted.add((AccountKind.HOUSE_REVENUE, bet.currency, bet.game_code, house_shard(bet.user_id, shards)))
+        if split.cash:
+            wanted.add((AccountKind.PLAYER_CASH, bet.currency, bet.user_id, 0))
+        if split.bonus:
+            wanted.add((AccountKind.PLAYER_BONUS, bet.currency, bet.user_id, 0))
+    ids = ledger.ensure_accounts(uow.session, sorted(wanted, key=str))
     return [_win_transaction(bet, win, ids, shards) for bet, win in winners]
 
 
@@ -249,6 +280,16 @@ def _announce(uow: UnitOfWork, settled: list[SettledBet]) -> None:
                 {"bets": [b.public_id for b in bets], "won": sum(b.win for b in bets)},
             )
         )
+
+
+def settle_all_in(
+    uow: UnitOfWork, decided: Sequence[tuple[PendingBet, Outcome]], now: datetime, chunk: int = 2_000
+) -> int:
+    """`settle_in` for any number of bets, in the caller's transaction, `chunk` bets a statement
+    batch (the size of one insert's parameters stays bounded); returns how many settled."""
+    for start in range(0, len(decided), chunk):
+        settle_in(uow, decided[start : start + chunk], now)
+    return len(decided)
 
 
 @retry_transient

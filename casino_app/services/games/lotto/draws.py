@@ -3,15 +3,14 @@
 Lifecycle: scheduled (committed to its sealed seed, not selling) -> open -> closed -> drawn ->
 settled, or cancelled (`void`, cancellation.py). Every step is idempotent, set-based and
 conditional, and runs as the system (the scheduler holds a lease so one worker runs it); after
-downtime one pass catches up every missed draw in draw order. Settlement classifies every line
-in one statement, settling the losing tickets there and fixing the figures and jackpot money
-(jackpot.py, draw_classification.py), then pays the winning tickets through the bet engine,
-under the game version each draw started with. docs/LEDGER.md.
+downtime one pass catches up every missed draw in draw order. Settlement is one transaction per
+draw (draw_settlement.py): every line classified in the database, the losing tickets settled in
+one statement, the figures and jackpot money fixed, the prize tickets paid through the bet
+engine under the game version the draw started with, the players noted. docs/LEDGER.md.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,8 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from casino_app.domain.errors import NotFound, PermissionDenied
-from casino_app.domain.games import lotto as rules
-from casino_app.domain.games import lotto_prizes as prizes
 from casino_app.domain.games.vocabulary import GameKind, RoundStatus
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import Game, Round
@@ -30,8 +27,7 @@ from casino_app.services import authz
 from casino_app.services.common import parse_numbers
 from casino_app.services.dto import DrawView
 from casino_app.services.games import catalog, rng_health
-from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import draw_queries, draw_record, draw_results, jackpot
+from casino_app.services.games.lotto import draw_queries, draw_record, draw_settlement, jackpot
 from casino_app.services.games.lotto.tickets import lotto_rules
 from casino_app.services.security import audit
 
@@ -220,26 +216,10 @@ def _game_code(uow: UnitOfWork, draw: Round) -> str:
     return game.code
 
 
-def _payout(table: prizes.PrizeTable, numbers: list[int], shares: dict[int, int]) -> settlement.Payout:
-    """A ticket pays each line's fixed prize (a multiple of its line stake) plus its jackpot part."""
-
-    def payout(bet: settlement.PendingBet) -> settlement.Outcome:
-        lines = prizes.classify(table, rules.parse_lines(bet.selection), bet.stake, numbers)
-        win = sum(line.fixed_win for line in lines) + shares.get(bet.id, 0)
-        return settlement.Outcome(win, result=",".join(str(line.matches) for line in lines))
-
-    return payout
-
-
 def settle_due(uow: UnitOfWork, now: datetime) -> tuple[int, int]:
-    """Settle drawn draws in draw order; returns (tickets, draws) settled.
-
-    Per draw, three steps, each idempotent: (1) one transaction classifies every line, settles
-    the tickets without a prize as lost and fixes the figures and the jackpot money
-    (`jackpot.settle_jackpot`); (2) the engine pays the tickets left pending, the ones with a
-    prize, by batches (a win's key is its bet, so none is paid twice); (3) the draw is marked
-    settled and each player gets one notice (`draw_results.mark_settled`). A run interrupted
-    anywhere and repeated pays the same amounts, each ticket once.
+    """Settle drawn draws in draw order, each in one transaction (`draw_settlement.settle_draw`:
+    classified, losers settled, figures and jackpot, wins paid, players noted); returns
+    (tickets, draws) settled. A run interrupted anywhere and repeated settles each ticket once.
     """
     with uow.reader() as r:
         due = r.session.exec(
@@ -249,16 +229,10 @@ def settle_due(uow: UnitOfWork, now: datetime) -> tuple[int, int]:
             .order_by(col(Round.draw_at), col(Round.id))
         ).all()
     tickets = 0
-    system = Actor.system("draw-settlement")
     for draw_id, outcome, version, code in due:
         assert draw_id is not None
         game = catalog.game_facts(uow, code, version)
-        numbers = list(parse_numbers(outcome or ""))
-        figures, lost = jackpot.settle_jackpot(uow, draw_id, game, numbers, now)
-        shares = {int(b): int(a) for b, a in json.loads(figures.jackpot_shares).items()}
-        payout = _payout(jackpot.prize_table(game), numbers, shares)
-        tickets += lost + settlement.settle_round(uow, system, draw_id, payout, now)
-        draw_results.mark_settled(uow, draw_id, now)
+        tickets += draw_settlement.settle_draw(uow, draw_id, game, list(parse_numbers(outcome or "")), now)
     return tickets, len(due)
 
 

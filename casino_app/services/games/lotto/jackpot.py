@@ -5,10 +5,10 @@ A game with a jackpot (domain/games/lotto_prizes.py) has its own ledger account 
 when a draw settles, one transaction (key `jackpot:<draw id>`) moves the draw's share of its
 stakes from the house shards that hold them to the jackpot, pays a won pot back to the shards
 of the winners' tickets (the engine then pays each ticket its whole win from its shard, as for
-any win), and tops the jackpot up to its seed from house shard 0. The same transaction writes
-the draw's `draw_settlements` row (jackpot before and after, winners and amounts per tier, each
-jackpot ticket's part), so a settlement run again reads the figures it fixed and pays nobody
-twice. Rules of funding, rollover, split and reset: domain/games/jackpot.py.
+any win), and tops the jackpot up to its seed from house shard 0. The draw's settlement
+transaction (draw_settlement.py) writes it with the draw's `draw_settlements` row (jackpot
+before and after, winners and amounts per tier, each jackpot ticket's part) and every win.
+Rules of funding, rollover, split and reset: domain/games/jackpot.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from casino_app.domain.games import jackpot as pot
 from casino_app.domain.games import lotto_prizes as prizes
 from casino_app.domain.games.vocabulary import BetStatus, RoundStatus
 from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
-from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.tables import Account, Bet, DrawSettlement, LedgerTransaction, Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import catalog
@@ -178,32 +177,24 @@ def _winning_lines(tickets: list[classification.PrizeTicket]) -> list[pot.Winnin
     ]
 
 
-@retry_transient
-def settle_jackpot(
-    uow: UnitOfWork, draw_id: int, game: GameFacts, numbers: list[int], now: datetime
-) -> tuple[DrawSettlement, int]:
-    """Fix a drawn draw's figures, move its jackpot money and settle its losing tickets, once.
+def fix_figures_in(
+    uow: UnitOfWork,
+    draw_id: int,
+    game: GameFacts,
+    table: prizes.PrizeTable,
+    winners: list[classification.PrizeTicket],
+    now: datetime,
+) -> DrawSettlement:
+    """Fix a drawn draw's figures and move its jackpot money, in the caller's transaction.
 
-    One transaction: every pending ticket classified and the ones without a prize line settled
-    as lost (draw_classification.py), the figures from the tickets with a prize line, the jackpot
-    transfer. Returns the figures and how many tickets this call settled (0 once fixed).
+    `winners`: the draw's prize tickets, classified; the counts and stakes come from one
+    grouped read of all its tickets.
     """
-    with uow:
-        s = uow.session
-        existing = s.exec(select(DrawSettlement).where(DrawSettlement.draw_id == draw_id)).first()
-        if existing is not None:
-            return existing, 0
-        table = prize_table(game)
-        classified = classification.settle_losers(s, draw_id, table, numbers, now)
-        winners = classification.prize_tickets(s, draw_id, table, numbers)
-        lost = classified - len(winners)
-        totals = _totals(s, draw_id, max(1, uow.context.settings.house_shards))
-        row = _figures(uow, draw_id, game, table, winners, totals, now)
-        s.add(row)
-        s.flush()
-        s.refresh(row)
-        uow.commit()
-        return row, lost
+    totals = _totals(uow.session, draw_id, max(1, uow.context.settings.house_shards))
+    row = _figures(uow, draw_id, game, table, winners, totals, now)
+    uow.session.add(row)
+    uow.session.flush()
+    return row
 
 
 def _figures(
