@@ -92,6 +92,10 @@ def test_the_database_classifies_every_line_as_the_domain_does(
     assert count_rows(db, "bets", "status = 'lose' AND (win <> 0 OR settle_transaction_id IS NOT NULL)") == 0
     assert count_rows(db, "bets", "status = 'lose' AND settled_at IS NULL") == 0
     assert count_rows(db, "ledger_transactions", "kind = 'win'") == count_rows(db, "bets", "status = 'win'")
+    with db.read_engine.connect() as conn:  # the RG usage trigger recorded every win, and only wins
+        won = dict(conn.execute(sa.text("SELECT user_id, SUM(won) FROM rg_usage GROUP BY user_id")).all())
+        paid = dict(conn.execute(sa.text("SELECT user_id, SUM(win) FROM bets GROUP BY user_id")).all())
+    assert {u: int(w) for u, w in won.items()} == {u: int(w) for u, w in paid.items()}
     with uow:
         assert ledger.check_integrity(uow.session) == []
 

@@ -96,11 +96,15 @@ def _claim_many(
         }
         for t in txns
     ]
-    result = session.execute(
+    statement = (
         insert(_TXNS)
-        .values(values)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(_TXNS.c.id, _TXNS.c.idempotency_key)
+    )
+    # one row: a plain insert; several: the driver's batched form of one compiled statement
+    # (compiling a VALUES list of thousands of rows cost more than running it)
+    result = (
+        session.execute(statement, values) if len(values) > 1 else session.execute(statement.values(values))
     )
     return {key: int(txn_id) for txn_id, key in result.all()}
 
