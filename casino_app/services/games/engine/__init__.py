@@ -1,7 +1,8 @@
 """The bet engine under every game: `place_stake`, `settle`, `void` (docs/ARCHITECTURE.md).
 
 stake.py       place_stake / place_stake_in: checks, funding split, debit, bet row, one transaction
-settlement.py  settle_in / settle_round (set-based), void_bet / void_round (reversing postings)
+settlement.py  settle_in / settle_all_in / settle_round (set-based), void_bet / void_round (reversals)
+wins.py        the ledger transactions of wins (key win:<bet id>, cash and bonus as the stake was funded)
 rounds.py      open and finish instant rounds inside a game's transaction
 facts.py       the database facts pre-debit checks ask for, loaded under the player's lock
 """

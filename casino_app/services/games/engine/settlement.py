@@ -23,7 +23,6 @@ from casino_app.domain.events import DomainEvent
 from casino_app.domain.games.vocabulary import BET_TRANSITIONS, ROUND_TRANSITIONS, BetStatus, RoundStatus
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.funding import split_win
-from casino_app.domain.money.vocabulary import AccountKind, TransactionKind
 from casino_app.persistence import bulk
 from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.stakes import PlacedStake
@@ -31,7 +30,8 @@ from casino_app.persistence.tables import Bet, Game, Round
 from casino_app.persistence.types import UtcDateTime
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.games.engine.stake import Stake, house_shard
+from casino_app.services.games.engine import wins
+from casino_app.services.games.engine.stake import Stake
 from casino_app.services.money import ledger
 from casino_app.services.security import audit
 
@@ -151,7 +151,7 @@ def settle_in(
         if isinstance(outcome.win, bool) or not isinstance(outcome.win, int) or outcome.win < 0:
             raise InvalidInput("A win is a non-negative whole number of minor units.")
     session = uow.session
-    posted = ledger.post_many(session, _win_transactions(uow, decided), now)
+    posted = ledger.post_many(session, wins.win_transactions(uow, decided), now)
     settled = [_settled(bet, outcome, posted) for bet, outcome in decided]
     if settled and session.get_bind().dialect.name == "postgresql":
         _update_bets_pg(session, settled, decided, now)
@@ -196,55 +196,6 @@ def _update_bets_pg(
         extra=", settled_at = :now",
         params={"now": now},
         types={"now": UtcDateTime()},
-    )
-
-
-def _win_transactions(
-    uow: UnitOfWork, decided: Sequence[tuple[PendingBet, Outcome]]
-) -> list[ledger.NewTransaction]:
-    winners = [(bet, outcome.win) for bet, outcome in decided if outcome.win > 0]
-    if not winners:
-        return []
-    shards = max(1, uow.context.settings.house_shards)
-    wanted: set[tuple[str, str, int | str, int]] = set()
-    for bet, win in winners:  # only the accounts a win touches: no bonus account for a cash stake
-        split = split_win(win, bet.stake, bet.stake_bonus)
-        wanted.add((AccountKind.HOUSE_REVENUE, bet.currency, bet.game_code, house_shard(bet.user_id, shards)))
-        if split.cash:
-            wanted.add((AccountKind.PLAYER_CASH, bet.currency, bet.user_id, 0))
-        if split.bonus:
-            wanted.add((AccountKind.PLAYER_BONUS, bet.currency, bet.user_id, 0))
-    ids = ledger.ensure_accounts(uow.session, sorted(wanted, key=str))
-    return [_win_transaction(bet, win, ids, shards) for bet, win in winners]
-
-
-def _win_transaction(bet: PendingBet, win: int, ids: dict[str, int], shards: int) -> ledger.NewTransaction:
-    split = split_win(win, bet.stake, bet.stake_bonus)
-    house = ids[
-        ledger.account_code(
-            AccountKind.HOUSE_REVENUE, bet.currency, bet.game_code, house_shard(bet.user_id, shards)
-        )
-    ]
-    postings = [ledger.Posting(house, -win)]
-    if split.cash:
-        postings.append(
-            ledger.Posting(
-                ids[ledger.account_code(AccountKind.PLAYER_CASH, bet.currency, bet.user_id)], split.cash
-            )
-        )
-    if split.bonus:
-        postings.append(
-            ledger.Posting(
-                ids[ledger.account_code(AccountKind.PLAYER_BONUS, bet.currency, bet.user_id)], split.bonus
-            )
-        )
-    return ledger.NewTransaction(
-        kind=TransactionKind.WIN,
-        idempotency_key=f"win:{bet.id}",
-        request={"bet": bet.id, "win": win},
-        postings=postings,
-        currency=bet.currency,
-        reference=bet.public_id,
     )
 
 
