@@ -75,3 +75,16 @@ def update_rows(
         statement = statement.bindparams(*(sa.bindparam(n, type_=t) for n, t in types.items()))
     result = session.execute(statement, {**arrays, **(params or {})})
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def one_of(session: Session, column: sa.ColumnElement[Any], values: Sequence[Any], kind: str) -> Any:
+    """`column IN values` as one array parameter on PostgreSQL (`= ANY(CAST(:x AS kind[]))`:
+    one bind and one plan for any number of values), the usual expanding `IN` elsewhere."""
+    if session.get_bind().dialect.name != "postgresql":
+        return column.in_(values)
+    return column == sa.any_(
+        sa.cast(sa.bindparam(None, list(values), literal_execute=False), sa.ARRAY(_TYPES[kind]))
+    )
+
+
+_TYPES: dict[str, Any] = {"text": sa.Text(), "bigint": sa.BigInteger()}

@@ -3,8 +3,9 @@
 The SQL that counts hits in the scan (draw_sql.py: strpos/instr per drawn number, a Python
 function for SQLite's tickets of several lines) must give the hits the domain computes for
 every line and never miss a prize ticket; the draw's one settlement transaction settles
-exactly the tickets without a prize line as lost (no posting, no win), pays the others, gives
-each player one inbox notice, and an interruption anywhere leaves nothing half-written.
+and pays the prize tickets and marks the draw settled, or leaves nothing; then the other
+tickets are written lost (no posting, no win) and each player gets one inbox notice, in steps
+a rerun finishes, and until then every reader shows those tickets lost.
 """
 
 from __future__ import annotations
@@ -27,9 +28,16 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.games import catalog
+from casino_app.services.games import catalog, receipts
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import draw_results, draw_sql, draws, jackpot
+from casino_app.services.games.lotto import (
+    draw_classification,
+    draw_results,
+    draw_sql,
+    draws,
+    jackpot,
+    ticket_views,
+)
 from casino_app.services.games.lotto.ticket_purchase import BuyLottoTicket, buy_ticket
 from casino_app.services.money import ledger
 from tests.support import count_rows
@@ -207,6 +215,53 @@ def _state(db: Database) -> tuple[int, ...]:
             ("rounds", "status = 'settled'"),
         ]
     )
+
+
+def test_losing_tickets_of_a_settled_draw_read_lost_before_their_rows_are_written_and_a_rerun_writes_them(
+    db: Database,
+    uow: UnitOfWork,
+    games: dict[str, Round],
+    funded_player: Callable[..., UserView],
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rules, "draw_numbers", lambda *_: list(WINNING))
+    players = [funded_player(amount_minor=500_00) for _ in range(3)]
+    _buy_many(uow, players, now, 30)
+
+    def killed(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("worker killed before the losers were written")
+
+    monkeypatch.setattr(draw_classification, "record_losers", killed)
+    with pytest.raises(RuntimeError):
+        draws.run_draw_now(uow, ADMIN, "quick535", now)
+    wins, pending, figures, notes, settled = _state(db)
+    assert (figures, notes, settled) == (1, 0, 1) and pending > 0 and wins > 0  # the money is settled
+    assert count_rows(db, "draw_settlements", "recorded_at IS NULL") == 1
+    shown = {}
+    for player in players:
+        page = ticket_views.my_tickets(uow, Actor.player(player.id), 0, 50)
+        for ticket in page.tickets:
+            for d in ticket.draws:
+                assert d.status in ("win", "lose"), d  # never "pending" in a settled draw
+                hits = prizes.hits_summary(ticket.lines, WINNING)
+                assert d.result == hits
+                shown[d.bet_id] = (d.status, d.result)
+                signed = receipts.receipt(uow, Actor.player(player.id), d.bet_id)
+                assert (signed.document["status"], signed.document["result"]) == (d.status, hits)
+
+    monkeypatch.undo()
+    draws.run_cycle(uow, Actor.system(), now)
+    assert _state(db)[1:4] == (0, 1, 3)  # every ticket written, one notice per player
+    assert count_rows(db, "draw_settlements", "recorded_at IS NULL") == 0
+    with db.read_engine.connect() as conn:
+        rows = dict(
+            (p, (st, r))
+            for p, st, r in conn.execute(sa.text("SELECT public_id, status, result FROM bets")).all()
+        )
+    assert rows == shown  # the rows say what the readers showed
+    with uow:
+        assert ledger.check_integrity(uow.session) == []
 
 
 def test_a_settlement_interrupted_at_its_last_step_leaves_nothing_and_a_rerun_settles_it_once(

@@ -36,3 +36,5 @@ class DrawSettlement(SQLModel, table=True):
     jackpot_shares: str = Field(default="{}", sa_type=sa.Text)  # {"<bet id>": minor units}
     transaction_id: int | None = Field(default=None, foreign_key="ledger_transactions.id")
     created_at: datetime = Field(sa_type=UtcDateTime)
+    # when every other ticket was written lost and the players noted (migration 0020)
+    recorded_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

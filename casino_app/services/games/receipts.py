@@ -34,6 +34,7 @@ from casino_app.services.games import catalog
 from casino_app.services.games.instant import recall
 from casino_app.services.games.instant.views import ReceiptKey, RoundView, SignedReceipt
 from casino_app.services.games.lotto import proofs
+from casino_app.services.games.lotto.ticket_outcome import outcome_of
 
 RECEIPT_TYPE = "kasyno-receipt"
 RECEIPT_VERSION = 2  # 2: a ticket's lines and its inclusion proof
@@ -103,6 +104,7 @@ def _instant(view: RoundView, user_id: int) -> dict[str, Any]:
 def _lotto(bet: Bet, rnd: Round, game: Game, proof: proofs.TicketProof | None) -> dict[str, Any]:
     """A ticket's receipt: its lines, the draw, and from the close on its inclusion proof."""
     revealed = rnd.status in LOTTO_REVEALED
+    outcome = outcome_of(bet, rnd)
     return {
         "type": RECEIPT_TYPE,
         "version": RECEIPT_VERSION,
@@ -113,11 +115,11 @@ def _lotto(bet: Bet, rnd: Round, game: Game, proof: proofs.TicketProof | None) -
         "round": rnd.code,
         "draw_at": _at(rnd.draw_at),
         "placed_at": _at(bet.created_at),
-        "settled_at": _at(bet.settled_at),
+        "settled_at": _at(outcome.settled_at),
         "selection": {"lines": [list(line) for line in lotto_rules.parse_lines(bet.selection)]},
         "stake": _money(bet.stake, bet.currency),
-        "status": bet.status,
-        "result": bet.result,
+        "status": outcome.status,
+        "result": outcome.result,
         "win": _money(bet.win, bet.currency),
         "outcome": {"numbers": list(parse_numbers(rnd.outcome or ""))} if revealed else {},
         "fairness": {

@@ -30,6 +30,7 @@ from casino_app.domain.errors import (
 )
 from casino_app.domain.money.amounts import check_currency
 from casino_app.domain.money.vocabulary import PLAYER_FUNDS, AccountKind, TransactionKind
+from casino_app.persistence import bulk
 from casino_app.persistence.tables import Account, LedgerEntry, LedgerTransaction
 
 MAX_KEY_LENGTH = 255
@@ -276,7 +277,9 @@ def ensure_accounts(session: Session, wanted: Sequence[tuple[str, str, int | str
     }
     if not values:
         return {}
-    query = sa.select(_ACCOUNTS.c.code, _ACCOUNTS.c.id).where(_ACCOUNTS.c.code.in_(values))
+    query = sa.select(_ACCOUNTS.c.code, _ACCOUNTS.c.id).where(
+        bulk.one_of(session, _ACCOUNTS.c.code, list(values), "text")
+    )
     found = {code: int(account_id) for code, account_id in session.execute(query)}
     if len(found) == len(values):
         return found

@@ -171,7 +171,7 @@ def _apply_batch(
         return []
     query = (
         sa.select(_ACCOUNTS.c.id, _ACCOUNTS.c.balance, _ACCOUNTS.c.kind, _ACCOUNTS.c.currency)
-        .where(_ACCOUNTS.c.id.in_(touched))
+        .where(bulk.one_of(session, _ACCOUNTS.c.id, touched, "bigint"))
         .order_by(_ACCOUNTS.c.id)
     )
     if session.get_bind().dialect.name == "postgresql":

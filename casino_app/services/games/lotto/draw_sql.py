@@ -17,8 +17,6 @@ the statement as integer literals (`int()`), never text from a request.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,17 +82,6 @@ class Classifier:
             f"CASE WHEN instr({column}, '|') = 0 THEN {self._in_tiers(self._line_hits(column))} "
             f"ELSE kl_lotto_prize({column}) END"
         )
-
-    def not_in(self, column: str, name: str) -> str:
-        """`column` is none of the ids bound as `name` (see `ids`)."""
-        if self.dialect == "postgresql":
-            return f"{column} NOT IN (SELECT unnest(CAST(:{name} AS bigint[])))"  # a hashed subplan
-        return f"{column} NOT IN (SELECT value FROM json_each(:{name}))"
-
-    def ids(self, name: str, ids: Sequence[int]) -> dict[str, Any]:
-        """The bind parameter for `not_in`: an array on PostgreSQL, a JSON array on SQLite."""
-        values = [int(i) for i in ids]
-        return {name: values if self.dialect == "postgresql" else json.dumps(values)}
 
     def register(self, raw: Any) -> None:
         """SQLite: the two functions for tickets of several lines, on this raw connection."""

@@ -27,7 +27,14 @@ from casino_app.services import authz
 from casino_app.services.common import parse_numbers
 from casino_app.services.dto import DrawView
 from casino_app.services.games import catalog, rng_health
-from casino_app.services.games.lotto import draw_queries, draw_record, draw_settlement, jackpot
+from casino_app.services.games.lotto import (
+    draw_classification,
+    draw_queries,
+    draw_record,
+    draw_results,
+    draw_settlement,
+    jackpot,
+)
 from casino_app.services.games.lotto.tickets import lotto_rules
 from casino_app.services.security import audit
 
@@ -218,8 +225,10 @@ def _game_code(uow: UnitOfWork, draw: Round) -> str:
 
 def settle_due(uow: UnitOfWork, now: datetime) -> tuple[int, int]:
     """Settle drawn draws in draw order, each in one transaction (`draw_settlement.settle_draw`:
-    classified, losers settled, figures and jackpot, wins paid, players noted); returns
-    (tickets, draws) settled. A run interrupted anywhere and repeated settles each ticket once.
+    classified, figures and jackpot, prize tickets paid, draw SETTLED), then record every
+    settled draw not yet recorded (`draw_results.record_outcomes`: losing tickets written,
+    players noted); returns (tickets, draws) settled. A run interrupted anywhere and repeated
+    settles each ticket once.
     """
     with uow.reader() as r:
         due = r.session.exec(
@@ -232,8 +241,22 @@ def settle_due(uow: UnitOfWork, now: datetime) -> tuple[int, int]:
     for draw_id, outcome, version, code in due:
         assert draw_id is not None
         game = catalog.game_facts(uow, code, version)
-        tickets += draw_settlement.settle_draw(uow, draw_id, game, list(parse_numbers(outcome or "")), now)
+        lines = draw_settlement.draw_lines(draw_id, game, list(parse_numbers(outcome or "")))
+        tickets += draw_settlement.settle_draw(uow, lines, game, now)
+    for draw_id in draw_results.unrecorded(uow):
+        tickets += draw_results.record_outcomes(uow, _settled_lines(uow, draw_id), now)
     return tickets, len(due)
+
+
+def _settled_lines(uow: UnitOfWork, draw_id: int) -> draw_classification.DrawLines:
+    with uow.reader() as r:
+        outcome, version, code = r.session.exec(
+            select(Round.outcome, Round.game_version, Game.code)
+            .join(Game, col(Game.id) == Round.game_id)
+            .where(Round.id == draw_id)
+        ).one()
+    game = catalog.game_facts(uow, code, version)
+    return draw_settlement.draw_lines(draw_id, game, list(parse_numbers(outcome or "")))
 
 
 @authz.guard("system.jobs")

@@ -26,6 +26,7 @@ from casino_app.services.common import parse_numbers
 from casino_app.services.games import catalog
 from casino_app.services.games.lotto import draw_queries, proofs
 from casino_app.services.games.lotto import jackpot as jackpots
+from casino_app.services.games.lotto.ticket_outcome import outcome_of
 
 MAX_PER_PAGE = 50
 VALIDATION_NUMBER = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")  # base32, `ABCD-EFGH-IJKL-MNOP`
@@ -235,6 +236,7 @@ def public_ticket(uow: UnitOfWork, validation_number: str) -> PublicTicket:
             .where(Bet.public_id == number)
         ).one()
     bet, draw, game = row
+    outcome = outcome_of(bet, draw)
     return PublicTicket(
         number,
         proof.draw_id,
@@ -243,8 +245,8 @@ def public_ticket(uow: UnitOfWork, validation_number: str) -> PublicTicket:
         rules.parse_lines(bet.selection),
         bet.stake,
         bet.currency,
-        bet.status,
-        int(bet.result) if bet.result.isdigit() else None,
+        outcome.status,
+        int(outcome.result) if outcome.result.isdigit() else None,
         bet.win,
         proof,
     )

@@ -26,6 +26,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import money_line, parse_numbers
 from casino_app.services.dto import MoneyLine
+from casino_app.services.games.lotto.ticket_outcome import outcome_of
 
 PART_MARK = "#d"  # request ids of a ticket's later draws: "<request id>#d2" ...
 MAX_PARTS = 64  # the most draws any ticket can play (a game's `max_draws` is at most this)
@@ -80,6 +81,7 @@ class TicketPage:
 
 def _draw(bet: Bet, draw: Round) -> TicketDraw:
     assert draw.id is not None
+    outcome = outcome_of(bet, draw)
     return TicketDraw(
         bet.public_id,
         draw.id,
@@ -87,11 +89,11 @@ def _draw(bet: Bet, draw: Round) -> TicketDraw:
         draw.draw_at or draw.opened_at,
         draw.closes_at or draw.opened_at,
         draw.status,
-        bet.status,
+        outcome.status,
         parse_numbers(draw.outcome or ""),
         money_line(bet.stake, bet.currency),
         money_line(bet.win, bet.currency),
-        bet.result,
+        outcome.result,
     )
 
 
