@@ -234,7 +234,7 @@ def _announce(uow: UnitOfWork, settled: list[SettledBet]) -> None:
 
 
 def settle_all_in(
-    uow: UnitOfWork, decided: Sequence[tuple[PendingBet, Outcome]], now: datetime, chunk: int = 10_000
+    uow: UnitOfWork, decided: Sequence[tuple[PendingBet, Outcome]], now: datetime, chunk: int = 2_000
 ) -> int:
     """`settle_in` for any number of bets, in the caller's transaction, `chunk` bets a statement
     batch (the size of one insert's parameters stays bounded); returns how many settled."""
