@@ -14,11 +14,11 @@ balances and the RG usage rows exactly as the stake path leaves them; every line
 
 - **production**: `draws.close_sales` (close, the Merkle root of the tickets), `draws.draw_due`
   (the RNG self-test, the draw) and `draws.settle_due`, one transaction per draw
-  (`lotto/draw_settlement.py`): the prize tickets found by an SQL scan and classified, every
-  other ticket settled lost in one UPDATE (`lotto/draw_classification.py`), the figures and
-  jackpot fixed (`lotto/jackpot.py`), the prize tickets paid by the bet engine set-based
+  (`lotto/settlement/money.py`): the prize tickets found by an SQL scan and classified, every
+  other ticket settled lost in one UPDATE (`lotto/settlement/classification.py`), the figures and
+  jackpot fixed (`lotto/settlement/jackpot.py`), the prize tickets paid by the bet engine set-based
   (`engine.settlement.settle_all_in`), the draw marked settled with one inbox notice per player
-  (`lotto/draw_results.py`); each of these is timed;
+  (`lotto/settlement/recording.py`); each of these is timed;
 - **baseline** on the smaller draw (`--baseline-lines`): a per-ticket ORM loop, one transaction
   per ticket (load the bet with the ORM, classify its lines in Python, `ledger.post` its win,
   update the bet), the straightforward implementation; lines/s make the ratio per line.
@@ -64,8 +64,11 @@ from casino_app.services.common import parse_numbers
 from casino_app.services.games import catalog
 from casino_app.services.games.engine import settlement
 from casino_app.services.games.engine.stake import house_shard, new_public_id
-from casino_app.services.games.lotto import draw_classification as classification
-from casino_app.services.games.lotto import draw_record, draw_results, draw_settlement, draws, jackpot
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.games.lotto.draws import record as draw_record
+from casino_app.services.games.lotto.settlement import classification, jackpot
+from casino_app.services.games.lotto.settlement import money as draw_settlement
+from casino_app.services.games.lotto.settlement import recording as draw_results
 from casino_app.services.money import ledger, ledger_reports
 
 FUND = 1_000_000_00

@@ -15,7 +15,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import catalog, engine, lotto
 from casino_app.services.games.engine import rounds, settlement
 from casino_app.services.games.instant import dice, seeds, specs
-from casino_app.services.games.lotto import draw_queries
+from casino_app.services.games.lotto.draws import queries as draw_queries
 from casino_app.services.money import transfers
 
 STAKE = 1_00

@@ -2,7 +2,7 @@
 
 A draw's settlement transaction pays its prize tickets and marks it SETTLED; its other
 tickets are then written lost and its players noted in steps of their own
-(services/games/lotto/draw_results.py), and `recorded_at` says those steps are done, so a
+(services/games/lotto/settlement/recording.py), and `recorded_at` says those steps are done, so a
 pass interrupted between them knows which draws to finish. Draws settled before this
 revision were recorded in their settlement transaction: they take their settlement time.
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from casino_app.bootstrap import Wiring
 from casino_app.services.backoffice import seed
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 
 
 def _seed(args: argparse.Namespace, wiring: Wiring) -> int:

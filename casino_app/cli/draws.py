@@ -8,7 +8,8 @@ from typing import Any
 
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
-from casino_app.services.games.lotto import draws, proofs
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.games.lotto.tickets import proofs
 
 CLI = Actor.system("cli")
 

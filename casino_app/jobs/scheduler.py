@@ -21,7 +21,7 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import JobLease
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games.instant import unfinished
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "draw-cycle"

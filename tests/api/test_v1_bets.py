@@ -18,7 +18,7 @@ from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.games.instant import specs
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.identity import api_tokens
 from casino_app.services.identity.sessions import ClientInfo
 from tests.support import count_rows

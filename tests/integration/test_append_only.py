@@ -14,7 +14,7 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from tests.support import count_rows, scalar
 
 REFUSED = [

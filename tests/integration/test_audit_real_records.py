@@ -37,7 +37,8 @@ from casino_app.services.compliance import privacy
 from casino_app.services.games import catalog, lotto, rng_health
 from casino_app.services.games.certification import records, run
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import cancellation, draws
+from casino_app.services.games.lotto.draws import cancellation
+from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.identity import (
     accounts,
     api_tokens,

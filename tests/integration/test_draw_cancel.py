@@ -15,7 +15,8 @@ from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import cancellation, draws
+from casino_app.services.games.lotto.draws import cancellation
+from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.money import ledger
 from tests.support import count_rows, scalar
 

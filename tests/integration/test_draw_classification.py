@@ -1,6 +1,6 @@
 """Set-based settlement: the database classifies every line as the domain does, once per draw.
 
-The SQL that counts hits in the scan (draw_sql.py: strpos/instr per drawn number, a Python
+The SQL that counts hits in the scan (lotto/settlement/sql.py: strpos/instr per drawn number, a Python
 function for SQLite's tickets of several lines) must give the hits the domain computes for
 every line and never miss a prize ticket; the draw's one settlement transaction settles
 and pays the prize tickets and marks the draw settled, or leaves nothing; then the other
@@ -30,15 +30,13 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, receipts
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import (
-    draw_classification,
-    draw_results,
-    draw_sql,
-    draws,
-    jackpot,
-    ticket_views,
-)
-from casino_app.services.games.lotto.ticket_purchase import BuyLottoTicket, buy_ticket
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.games.lotto.settlement import classification as draw_classification
+from casino_app.services.games.lotto.settlement import jackpot
+from casino_app.services.games.lotto.settlement import recording as draw_results
+from casino_app.services.games.lotto.settlement import sql as draw_sql
+from casino_app.services.games.lotto.tickets import views as ticket_views
+from casino_app.services.games.lotto.tickets.purchase import BuyLottoTicket, buy_ticket
 from casino_app.services.money import ledger
 from tests.support import count_rows
 

@@ -21,7 +21,8 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import Round
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import draw_record, draws
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.games.lotto.draws import record as draw_record
 
 
 def test_the_root_covers_every_ticket_sold_up_to_the_close_and_no_later_one(

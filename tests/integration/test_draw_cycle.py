@@ -22,7 +22,8 @@ from casino_app.persistence.tables import Bet, Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import TicketReceipt, UserView
 from casino_app.services.games import catalog, lotto
-from casino_app.services.games.lotto import draw_queries, draws
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.games.lotto.draws import queries as draw_queries
 from casino_app.services.money import ledger
 from casino_app.services.security import crypto
 from tests.support import count_rows, open_draws

@@ -31,7 +31,9 @@ from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import TicketReceipt, UserView
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import draw_record, draws, proofs
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.games.lotto.draws import record as draw_record
+from casino_app.services.games.lotto.tickets import proofs
 from casino_app.services.security import crypto, key_management
 from tests.support import count_rows, make_wiring, scalar
 

@@ -16,7 +16,7 @@ from casino_app.persistence.db import Database
 from casino_app.services.backoffice import seed
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from tests.support import make_wiring
 
 

@@ -19,7 +19,8 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import TicketReceipt, UserView
 from casino_app.services.games import lotto
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import draws, jackpot
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.games.lotto.settlement import jackpot
 from casino_app.services.money import ledger
 from tests.support import count_rows
 
@@ -183,7 +184,7 @@ def test_the_operators_draw_page_shows_tickets_stakes_and_the_settlement_per_tie
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from casino_app.domain.errors import PermissionDenied
-    from casino_app.services.games.lotto import draw_ops
+    from casino_app.services.games.lotto.draws import ops as draw_ops
 
     _numbers_will_be(monkeypatch, WINNING)
     user = funded_player(amount_minor=10_00)

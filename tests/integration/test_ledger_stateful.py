@@ -26,7 +26,7 @@ from casino_app.domain.money.vocabulary import TransactionKind
 from casino_app.persistence.db import Database
 from casino_app.services.backoffice import seed
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.identity import registration as registering
 from casino_app.services.identity import sessions
 from casino_app.services.money import ledger, transfers

@@ -1,4 +1,4 @@
-"""Public lotto results (services/games/lotto/results.py): the archive, a draw's page, a ticket.
+"""Public lotto results (services/games/lotto/draws/results.py): the archive, a draw's page, a ticket.
 
 Anyone may read them without signing in, so they show only what is public once a draw is
 drawn, and never who bought a ticket. A real draw's page and a ticket found by its validation
@@ -24,7 +24,10 @@ from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import TicketReceipt, UserView
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import draw_queries, draws, proofs, results
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.games.lotto.draws import queries as draw_queries
+from casino_app.services.games.lotto.draws import results
+from casino_app.services.games.lotto.tickets import proofs
 from tests.integration.test_draw_record import _tool
 
 SYSTEM = Actor.system()

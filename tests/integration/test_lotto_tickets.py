@@ -18,9 +18,10 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.games.lotto import draws, ticket_views
-from casino_app.services.games.lotto.ticket_purchase import BuyLottoTicket, buy_ticket
-from casino_app.services.games.lotto.ticket_views import LottoTicket
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.games.lotto.tickets import views as ticket_views
+from casino_app.services.games.lotto.tickets.purchase import BuyLottoTicket, buy_ticket
+from casino_app.services.games.lotto.tickets.views import LottoTicket
 from casino_app.services.money import ledger
 from tests.support import count_rows
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import command
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.money import ledger
 from tests.support import FIXED_NOW, alembic_config, make_wiring
 

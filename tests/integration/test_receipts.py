@@ -25,7 +25,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto, receipts
 from casino_app.services.games.instant import dice, seeds, slot, specs
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from tests.support import ROOT
 
 TOOL = ROOT / "tools" / "verify_receipt.py"

@@ -16,7 +16,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.backoffice import reports
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.identity import sessions
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.services.money import transfers

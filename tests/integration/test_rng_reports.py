@@ -13,7 +13,7 @@ from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import rng_health
 from casino_app.services.games.certification import records, run
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.security import security_checks
 from tests.support import count_rows
 

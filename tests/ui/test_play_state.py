@@ -14,7 +14,7 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.play import PlayState
 from casino_app.ui.state.session import SessionState

@@ -21,9 +21,9 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.amounts import Money, parse_amount, to_decimal_string
 from casino_app.services.dto import MoneyLine
 from casino_app.services.games import catalog
-from casino_app.services.games.lotto import ticket_views
-from casino_app.services.games.lotto.ticket_purchase import BuyLottoTicket, buy_ticket
-from casino_app.services.games.lotto.ticket_views import LottoTicket
+from casino_app.services.games.lotto.tickets import views as ticket_views
+from casino_app.services.games.lotto.tickets.purchase import BuyLottoTicket, buy_ticket
+from casino_app.services.games.lotto.tickets.views import LottoTicket
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 API_KEY_PREFIX = "api:"  # the API's request ids never meet the play page's

@@ -1,7 +1,7 @@
 """A draw's settlement figures: the jackpot before and after, winners and amounts per tier.
 
 Written once, in the transaction that moves the draw's jackpot money (services/games/lotto/
-jackpot.py); the engine then pays each ticket the win this row fixes, so a settlement that is
+settlement/jackpot.py); the engine then pays each ticket the win this row fixes, so a settlement that is
 interrupted and run again pays the same amounts and nobody twice.
 """
 

@@ -33,8 +33,8 @@ from casino_app.services.dto import MoneyLine
 from casino_app.services.games import catalog
 from casino_app.services.games.instant import recall
 from casino_app.services.games.instant.views import ReceiptKey, RoundView, SignedReceipt
-from casino_app.services.games.lotto import proofs
-from casino_app.services.games.lotto.ticket_outcome import outcome_of
+from casino_app.services.games.lotto.tickets import proofs
+from casino_app.services.games.lotto.tickets.outcome import outcome_of
 
 RECEIPT_TYPE = "kasyno-receipt"
 RECEIPT_VERSION = 2  # 2: a ticket's lines and its inclusion proof

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from casino_app.services.games.lotto import ticket_views
-from casino_app.services.games.lotto.ticket_views import LottoTicket, TicketDraw
+from casino_app.services.games.lotto.tickets import views as ticket_views
+from casino_app.services.games.lotto.tickets.views import LottoTicket, TicketDraw
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, uow

@@ -10,7 +10,7 @@ from casino_app.services import authz
 from casino_app.services.backoffice import reports
 from casino_app.services.dto import DashboardTotals
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import draws
+from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.security import security_checks
 from casino_app.ui import wiring
 from casino_app.ui.format import when

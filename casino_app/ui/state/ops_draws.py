@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from casino_app.domain.money.amounts import Money, format_money
-from casino_app.services.games.lotto import cancellation, draw_ops
+from casino_app.services.games.lotto.draws import cancellation
+from casino_app.services.games.lotto.draws import ops as draw_ops
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.guard import requires

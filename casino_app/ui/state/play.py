@@ -17,9 +17,10 @@ from casino_app.domain.games import lotto as lotto_rules
 from casino_app.domain.money.amounts import parse_amount
 from casino_app.services.dto import GameView
 from casino_app.services.games import catalog, lotto
-from casino_app.services.games.lotto import draw_queries, jackpot
-from casino_app.services.games.lotto.ticket_purchase import BuyLottoTicket, buy_ticket
-from casino_app.services.games.lotto.ticket_views import LottoTicket
+from casino_app.services.games.lotto.draws import queries as draw_queries
+from casino_app.services.games.lotto.settlement import jackpot
+from casino_app.services.games.lotto.tickets.purchase import BuyLottoTicket, buy_ticket
+from casino_app.services.games.lotto.tickets.views import LottoTicket
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow

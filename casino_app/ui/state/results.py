@@ -1,6 +1,6 @@
 """Public results: the archive by game and day, a draw's page, the ticket checker.
 
-No sign-in: the services (services/games/lotto/results.py) give only public data. Days are the
+No sign-in: the services (services/games/lotto/draws/results.py) give only public data. Days are the
 reader's days (their time zone); draws are named by `fmt.draw_name`; each page carries the
 verifier's document (`proofs.verifier_input`) as JSON for assets/draw-verifier.js, which checks
 it in the browser.
@@ -17,7 +17,8 @@ import reflex as rx
 
 from casino_app.domain.errors import DomainError
 from casino_app.services.games import lotto
-from casino_app.services.games.lotto import proofs, results
+from casino_app.services.games.lotto.draws import results
+from casino_app.services.games.lotto.tickets import proofs
 from casino_app.ui import routes
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats

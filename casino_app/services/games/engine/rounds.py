@@ -1,6 +1,6 @@
 """Rounds of instant and provider games: opened and finished inside the game's own transaction.
 
-Lotto draws are scheduled by the draw cycle (draws.py); an instant game opens a round, stakes,
+Lotto draws are scheduled by the draw cycle (lotto/draws/cycle.py); an instant game opens a round, stakes,
 decides the outcome and settles in one unit of work, so a round is never half-played.
 """
 

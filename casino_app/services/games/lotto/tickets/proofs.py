@@ -22,8 +22,9 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import parse_numbers
 from casino_app.services.games import catalog
-from casino_app.services.games.lotto import draw_queries, draw_record
-from casino_app.services.games.lotto.tickets import lotto_rules
+from casino_app.services.games.lotto.draws import queries as draw_queries
+from casino_app.services.games.lotto.draws import record as draw_record
+from casino_app.services.games.lotto.tickets.catalogue import lotto_rules
 
 NO_TICKET = "No ticket with that validation number has a fixed ticket root yet."
 

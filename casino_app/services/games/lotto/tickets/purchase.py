@@ -28,9 +28,9 @@ from casino_app.services import authz
 from casino_app.services.common import money_line
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameFacts
-from casino_app.services.games.lotto import draw_queries as draws
-from casino_app.services.games.lotto.ticket_views import LottoTicket, TicketDraw, part_key, stored_ticket
-from casino_app.services.games.lotto.tickets import lotto_rules
+from casino_app.services.games.lotto.draws import queries as draws
+from casino_app.services.games.lotto.tickets.catalogue import lotto_rules
+from casino_app.services.games.lotto.tickets.views import LottoTicket, TicketDraw, part_key, stored_ticket
 from casino_app.services.money import ledger
 
 QUICK_PICK = None  # a line the player leaves to chance

@@ -6,12 +6,12 @@ Two statements, each in its caller's transaction:
    a 6/49 draw's lines), found by an SQL expression evaluated in the scan over every line of
    the draw; each is then classified line by line in Python (`prizes.classify`, the rule that
    decides what a ticket wins), so the SQL only has to find a superset of the prize tickets.
-   This is the classification of the draw's settlement transaction (draw_settlement.py).
+   This is the classification of the draw's settlement transaction (money.py).
 2. `record_losers` writes, once the draw is SETTLED (its prize tickets paid), every still
    pending ticket of an id range as lost with its hits per line ("3,0,1", what the engine
    writes for a paid ticket) computed by the same kind of expression; no win, no posting.
 
-The expressions (`draw_sql.py`) count a line's hits with one `strpos`/`instr` per drawn number
+The expressions (`sql.py`) count a line's hits with one `strpos`/`instr` per drawn number
 on the stored canonical line ("3,14,27"), so no row is split into rows or sent to Python:
 PostgreSQL picks the expression for the ticket's line count with one `CASE`; SQLite counts a
 one-line ticket in SQL and hands a ticket of several lines to a function registered on the
@@ -29,7 +29,7 @@ from sqlmodel import Session
 from casino_app.domain.games import lotto_prizes as prizes
 from casino_app.domain.games.lotto import parse_lines
 from casino_app.persistence.types import UtcDateTime
-from casino_app.services.games.lotto import draw_sql
+from casino_app.services.games.lotto.settlement import sql as draw_sql
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@
 `settle_draw` runs, in one database transaction, in this order:
 
 1. the draw is claimed (PostgreSQL: its row locked; it must still be DRAWN, else nothing);
-2. every line is classified in one scan that reads the prize tickets (draw_classification.py:
+2. every line is classified in one scan that reads the prize tickets (classification.py:
    an SQL expression finds the tickets with a line in a prize tier, Python classifies each);
 3. the figures and the jackpot transfer are fixed (jackpot.py), unless an earlier release
    already fixed them for this draw;
 4. the bet engine pays the prize tickets set-based (`settlement.settle_all_in`: their
    `win:<bet id>` postings, the bets updated);
-5. the draw is marked SETTLED (draw_results.py).
+5. the draw is marked SETTLED (recording.py).
 
 All or nothing: a settlement interrupted anywhere leaves the draw DRAWN with no ticket
 settled and no posting, and the next pass settles it whole, so nobody is paid twice (and a
@@ -32,8 +32,8 @@ from casino_app.persistence.tables import DrawSettlement, Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games.catalog import GameFacts
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import draw_classification as classification
-from casino_app.services.games.lotto import draw_results, jackpot
+from casino_app.services.games.lotto.settlement import classification, jackpot
+from casino_app.services.games.lotto.settlement import recording as draw_results
 
 _ROUNDS = Round.__table__  # type: ignore[attr-defined]
 

@@ -23,7 +23,7 @@ from casino_app.persistence.tables import Game, Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.games.engine import settlement
-from casino_app.services.games.lotto import draw_queries
+from casino_app.services.games.lotto.draws import queries as draw_queries
 from casino_app.services.security import audit
 
 _ROUNDS = Round.__table__  # type: ignore[attr-defined]

@@ -24,9 +24,10 @@ from casino_app.persistence.tables import Bet, Game, Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.common import parse_numbers
 from casino_app.services.games import catalog
-from casino_app.services.games.lotto import draw_queries, proofs
-from casino_app.services.games.lotto import jackpot as jackpots
-from casino_app.services.games.lotto.ticket_outcome import outcome_of
+from casino_app.services.games.lotto.draws import queries as draw_queries
+from casino_app.services.games.lotto.settlement import jackpot as jackpots
+from casino_app.services.games.lotto.tickets import proofs
+from casino_app.services.games.lotto.tickets.outcome import outcome_of
 
 MAX_PER_PAGE = 50
 VALIDATION_NUMBER = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")  # base32, `ABCD-EFGH-IJKL-MNOP`

@@ -6,7 +6,7 @@ when a draw settles, one transaction (key `jackpot:<draw id>`) moves the draw's 
 stakes from the house shards that hold them to the jackpot, pays a won pot back to the shards
 of the winners' tickets (the engine then pays each ticket its whole win from its shard, as for
 any win), and tops the jackpot up to its seed from house shard 0. The draw's settlement
-transaction (draw_settlement.py) writes it with the draw's `draw_settlements` row (jackpot
+transaction (money.py) writes it with the draw's `draw_settlements` row (jackpot
 before and after, winners and amounts per tier, each jackpot ticket's part) and every win.
 Rules of funding, rollover, split and reset: domain/games/jackpot.py.
 """
@@ -29,8 +29,8 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import catalog
 from casino_app.services.games.catalog import GameFacts
 from casino_app.services.games.engine.stake import house_shard
-from casino_app.services.games.lotto import draw_classification as classification
-from casino_app.services.games.lotto.tickets import lotto_rules
+from casino_app.services.games.lotto.settlement import classification
+from casino_app.services.games.lotto.tickets.catalogue import lotto_rules
 from casino_app.services.money import ledger
 
 UNSETTLED = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.DRAWN)

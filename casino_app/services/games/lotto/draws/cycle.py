@@ -4,7 +4,7 @@ Lifecycle: scheduled (committed to its sealed seed, not selling) -> open -> clos
 settled, or cancelled (`void`, cancellation.py). Every step is idempotent, set-based and
 conditional, and runs as the system (the scheduler holds a lease so one worker runs it); after
 downtime one pass catches up every missed draw in draw order. Settlement is one transaction per
-draw (draw_settlement.py): every line classified in the database, the losing tickets settled in
+draw (settlement/money.py): every line classified in the database, the losing tickets settled in
 one statement, the figures and jackpot money fixed, the prize tickets paid through the bet
 engine under the game version the draw started with, the players noted. docs/LEDGER.md.
 """
@@ -27,15 +27,13 @@ from casino_app.services import authz
 from casino_app.services.common import parse_numbers
 from casino_app.services.dto import DrawView
 from casino_app.services.games import catalog, rng_health
-from casino_app.services.games.lotto import (
-    draw_classification,
-    draw_queries,
-    draw_record,
-    draw_results,
-    draw_settlement,
-    jackpot,
-)
-from casino_app.services.games.lotto.tickets import lotto_rules
+from casino_app.services.games.lotto.draws import queries as draw_queries
+from casino_app.services.games.lotto.draws import record as draw_record
+from casino_app.services.games.lotto.settlement import classification as draw_classification
+from casino_app.services.games.lotto.settlement import jackpot
+from casino_app.services.games.lotto.settlement import money as draw_settlement
+from casino_app.services.games.lotto.settlement import recording as draw_results
+from casino_app.services.games.lotto.tickets.catalogue import lotto_rules
 from casino_app.services.security import audit
 
 _ROUNDS = Round.__table__  # type: ignore[attr-defined]

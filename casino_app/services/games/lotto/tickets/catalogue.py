@@ -27,7 +27,7 @@ from casino_app.services.common import join_numbers, money_line, parse_numbers
 from casino_app.services.dto import GameView, TicketLine, TicketReceipt
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameFacts
-from casino_app.services.games.lotto import draw_queries as draws
+from casino_app.services.games.lotto.draws import queries as draws
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import money_line, parse_numbers
 from casino_app.services.dto import MoneyLine
-from casino_app.services.games.lotto.ticket_outcome import outcome_of
+from casino_app.services.games.lotto.tickets.outcome import outcome_of
 
 PART_MARK = "#d"  # request ids of a ticket's later draws: "<request id>#d2" ...
 MAX_PARTS = 64  # the most draws any ticket can play (a game's `max_draws` is at most this)

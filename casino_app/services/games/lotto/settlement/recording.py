@@ -1,7 +1,7 @@
 """A settled draw's results recorded: the draw marked settled, its losing tickets written, each player told.
 
 - `mark_settled_in` is the last statement of the draw's settlement transaction
-  (draw_settlement.py): the draw goes SETTLED only from DRAWN, so a second worker or a rerun
+  (money.py): the draw goes SETTLED only from DRAWN, so a second worker or a rerun
   does nothing. By then every prize ticket is paid; every ticket still pending has lost.
 - `record_outcomes` then writes those tickets lost with their hits per line, in id ranges of
   `LOSERS_PER_TRANSACTION`, one transaction each (draw_classification.record_losers), and in
@@ -10,7 +10,7 @@
   persistence/inbox.py, key `draw:<draw id>` per player) and stamps the figures'
   `recorded_at`. Each step repeats harmlessly: an interrupted pass leaves the draw SETTLED
   with `recorded_at` empty and the next pass (`unrecorded`) finishes it. Until its row is
-  written, a losing ticket of a settled draw reads as lost (`ticket_outcome.py`).
+  written, a losing ticket of a settled draw reads as lost (`tickets/outcome.py`).
 The live channel pushes the notices after their commit.
 """
 
@@ -25,7 +25,7 @@ from casino_app.domain.games.vocabulary import RoundStatus
 from casino_app.persistence import inbox
 from casino_app.persistence.tables import DrawSettlement, Game, Round
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.games.lotto import draw_classification as classification
+from casino_app.services.games.lotto.settlement import classification
 
 _ROUNDS = Round.__table__  # type: ignore[attr-defined]
 _FIGURES = DrawSettlement.__table__  # type: ignore[attr-defined]
