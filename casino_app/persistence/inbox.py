@@ -5,8 +5,9 @@ rows in the same transaction, in a few statements however many players a draw se
 read of the withdrawals, an insert that skips facts already noted. A settled lotto draw notes
 every player who played it with one `INSERT ... SELECT ... GROUP BY` over its tickets
 (`record_draw_settled`): the totals are summed where the tickets are. Each row actually
-written is announced after the commit as a `notification.created` event (what the live
-channel pushes to the player's open tabs).
+written is announced after the commit (what the live channel pushes to the player's open
+tabs): a single notice as a `notification.created` event with its parameters, a draw's notices
+as a few `notifications.created` events that name them (player and notification ids only).
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ def record_draw_settled(
 ) -> list[DomainEvent]:
     """One `draw_settled` notice per player of a settled draw, with the player's totals, in one
     statement (key `draw:<draw id>`: a second call notes nobody again); returns the
-    `notification.created` events to publish.
+    `notifications.created` events to publish (`notices.many_notified`: one per 10,000 players,
+    naming the rows written; each worker reads the parameters of the few whose tabs it serves).
 
     `facts`: the draw's own parameters (`notices.DRAW_FACTS`: game, game_code, draw, draw_at).
     """
@@ -127,7 +129,7 @@ def record_draw_settled(
         "INSERT INTO notifications (user_id, kind, params, source_key, created_at) "
         f"SELECT user_id, :kind, {params}{'::text' if pg else ''}, :key, :now FROM bets "
         f"WHERE round_id = :draw AND status IN {_SETTLED} GROUP BY user_id ORDER BY user_id "
-        "ON CONFLICT (user_id, source_key) DO NOTHING RETURNING id, user_id, kind, params"
+        "ON CONFLICT (user_id, source_key) DO NOTHING RETURNING user_id, id"
     ).bindparams(sa.bindparam("now", type_=UtcDateTime()))
     values = {f"fact_{name}": str(facts.get(name, "")) for name in notices.DRAW_FACTS}
     written = session.execute(
@@ -140,4 +142,4 @@ def record_draw_settled(
             "now": now,
         },
     ).all()
-    return [_created(r) for r in sorted(written, key=lambda r: r[0])]
+    return notices.many_notified([(int(r[0]), int(r[1])) for r in written])

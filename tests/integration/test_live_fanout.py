@@ -18,9 +18,13 @@ from casino_app.adapters.live_redis import RedisChannel
 from casino_app.adapters.sandbox_payments import APPROVE_TOKEN
 from casino_app.domain.events import DomainEvent
 from casino_app.domain.identity.actor import Actor
-from casino_app.domain.inbox.notices import NOTIFIED
+from casino_app.domain.inbox.notices import NOTICES_PER_EVENT, NOTIFIED, NOTIFIED_MANY, many_notified
+from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
+from casino_app.services.games import lotto
+from casino_app.services.games.lotto.draws import cycle as draws
+from casino_app.services.inbox.notifications import notices_to_push
 from casino_app.services.payments import deposits
 from casino_app.ui.live.hub import LiveHub, Push
 from casino_app.ui.live.registry import TabRegistry
@@ -183,3 +187,82 @@ def test_a_confirmed_deposit_in_a_service_thread_reaches_the_players_tab(
     ((_, token, push),) = asyncio.run(scenario()).received
     assert token == "tab" and push.kind == "deposit_confirmed"
     assert push.params == {"order_id": "live-1", "amount_minor": 12_00, "currency": player.currency}
+
+
+def test_many_notices_travel_as_few_events_naming_them_in_id_order() -> None:
+    pairs = [(user, 1_000_000 - user) for user in range(2 * NOTICES_PER_EVENT + 1)]
+    events = many_notified(pairs)
+    assert [len(e.data["notices"]) for e in events] == [NOTICES_PER_EVENT, NOTICES_PER_EVENT, 1]
+    assert all(e.name == NOTIFIED_MANY and e.user_id is None for e in events)
+    named = [nid for e in events for _, nid in e.data["notices"]]
+    assert named == sorted(nid for _, nid in pairs)
+    assert many_notified([]) == []
+
+
+def test_a_settled_draw_is_one_event_and_each_tab_gets_its_own_players_notice(
+    uow: UnitOfWork, funded_player: Callable[..., UserView], games: dict[str, Round], now: object
+) -> None:
+    players = [funded_player() for _ in range(3)]
+    for n, player in enumerate(players):  # n + 1 tickets each
+        for _ in range(n + 1):
+            cmd = lotto.PlaceLottoTicket("lotto649", (1, 2, 3, 4, 5, 6), 1_00, uuid.uuid4().hex)
+            lotto.place_lotto_ticket(uow, Actor.player(player.id), cmd, now)
+    events = uow.context.events
+    published = len(events.events)  # type: ignore[attr-defined]
+
+    async def scenario() -> Tabs:
+        tabs = Tabs()
+        hub = LiveHub(
+            tabs.deliver_as("w1"), lookup=lambda ids: notices_to_push(uow, Actor.system("live"), ids)
+        )
+        events.subscribe(hub.on_event)  # type: ignore[attr-defined]
+        hub.registry.add(players[1].id, "tab-b")
+        hub.registry.add(players[2].id, "tab-c")
+        task = await _started(hub)
+        await asyncio.to_thread(draws.run_draw_now, uow, Actor.operator(999, "admin"), "lotto649", now)
+        await tabs.wait_for(2)
+        await asyncio.sleep(0.05)
+        await _stop(task)
+        return tabs
+
+    tabs = asyncio.run(scenario())
+    new = events.events[published:]  # type: ignore[attr-defined]
+    (many,) = [e for e in new if e.name == NOTIFIED_MANY]
+    assert not [e for e in new if e.name == NOTIFIED]  # no push per player
+    assert sorted(u for u, _ in many.data["notices"]) == sorted(p.id for p in players)
+    got = {token: push for _, token, push in tabs.received}
+    assert sorted(got) == ["tab-b", "tab-c"]
+    assert got["tab-b"].user_id == players[1].id and got["tab-b"].params["tickets"] == 2
+    assert got["tab-c"].user_id == players[2].id and got["tab-c"].params["tickets"] == 3
+    assert {push.kind for push in got.values()} == {"draw_settled"}
+
+
+def test_over_redis_a_draws_notices_reach_the_tab_on_the_other_worker_only_with_its_own_notice() -> None:
+    _redis_or_fail()
+    channel = f"kasyno:test:{uuid.uuid4().hex}"
+    stored = {11: (5, "draw_settled", {"tickets": 1}), 12: (6, "draw_settled", {"tickets": 4})}
+    asked: list[list[int]] = []
+
+    def lookup(ids: list[int]) -> dict[int, tuple[int, str, dict[str, object]]]:
+        asked.append(sorted(ids))
+        return {i: stored[i] for i in ids if i in stored}
+
+    async def scenario() -> Tabs:
+        tabs = Tabs()
+        first = LiveHub(tabs.deliver_as("w1"), RedisChannel(REDIS_URL, channel), lookup=lookup)
+        second = LiveHub(tabs.deliver_as("w2"), RedisChannel(REDIS_URL, channel), lookup=lookup)
+        second.registry.add(5, "phone-on-w2")
+        second.registry.add(7, "someone-not-named")
+        tasks = [await _started(first), await _started(second)]
+        (event,) = many_notified([(5, 11), (6, 12), (8, 13)])
+        await asyncio.to_thread(first.on_event, event)
+        await tabs.wait_for(1)
+        await asyncio.sleep(0.1)
+        await _stop(*tasks)
+        return tabs
+
+    tabs = asyncio.run(scenario())
+    ((name, token, push),) = tabs.received
+    assert (name, token, push.user_id, push.notification_id) == ("w2", "phone-on-w2", 5, 11)
+    assert push.params == {"tickets": 1}
+    assert asked == [[11]]  # the first worker serves none of them: it read nothing

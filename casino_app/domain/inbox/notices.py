@@ -16,6 +16,10 @@ from casino_app.domain.inbox.vocabulary import NotificationKind
 
 PAGE_SIZE = 20
 NOTIFIED = "notification.created"  # published after the commit that wrote a notice
+# published after the commit that wrote many notices at once (a settled draw's players): their
+# (player id, notification id) pairs, NOTICES_PER_EVENT at most, never the parameters
+NOTIFIED_MANY = "notifications.created"
+NOTICES_PER_EVENT = 10_000
 WITHDRAWAL_EVENTS = {
     "withdrawal.paid": NotificationKind.WITHDRAWAL_PAID,
     "withdrawal.rejected": NotificationKind.WITHDRAWAL_REJECTED,
@@ -40,6 +44,16 @@ class Notice:
 # facts, and the player's totals summed from the tickets (persistence/inbox.record_draw_settled).
 DRAW_FACTS = ("game", "game_code", "draw", "draw_at")
 DRAW_TOTALS = ("tickets", "winning", "stake_minor", "won_minor", "currency")
+
+
+def many_notified(pairs: list[tuple[int, int]]) -> list[DomainEvent]:
+    """The `notifications.created` events announcing written notices, `(player id, notification
+    id)` pairs in id order, NOTICES_PER_EVENT a piece: a draw of 100,000 players is ten events."""
+    ordered = sorted(pairs, key=lambda pair: pair[1])
+    return [
+        DomainEvent(NOTIFIED_MANY, None, {"notices": [list(p) for p in ordered[i : i + NOTICES_PER_EVENT]]})
+        for i in range(0, len(ordered), NOTICES_PER_EVENT)
+    ]
 
 
 def is_notice_event(event: DomainEvent) -> bool:

@@ -108,3 +108,20 @@ def _mark(uow: UnitOfWork, player_id: int, now: datetime, which: Any) -> int:
         uow.commit()
     with uow.reader() as r:
         return _count(r, player_id, unread_only=True)
+
+
+@authz.guard("system.jobs")
+def notices_to_push(
+    uow: UnitOfWork, actor: Actor, ids: list[int]
+) -> dict[int, tuple[int, str, dict[str, Any]]]:
+    """The live channel's read of notices named by a `notifications.created` event (a settled
+    draw's): notification id -> (player id, kind, params), for the ids that exist."""
+    if not ids:
+        return {}
+    with uow.reader() as r:
+        rows = r.session.exec(
+            select(Notification.id, Notification.user_id, Notification.kind, Notification.params).where(
+                col(Notification.id).in_(sorted(set(ids)))
+            )
+        ).all()
+    return {int(i or 0): (int(u), str(k), json.loads(p or "{}")) for i, u, k, p in rows}

@@ -8,6 +8,11 @@ worker (only this one in-process; all of them over Redis pub/sub) and each worke
 `deliver_local` updates the tabs registered with it. The tab whose own handler caused the fact
 is skipped: that handler shows the result itself, and modifying its state from inside it would
 wait on its own lock.
+
+A settled draw notes every player who played it at once: that fact travels as a few
+`notifications.created` events naming (player, notification) pairs, not one push per player.
+Each worker keeps the pairs of the players whose tabs it serves, reads just their notices
+(`lookup`, in a thread) and delivers those; a draw of 100,000 players is ten messages.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from casino_app.domain.events import DomainEvent
-from casino_app.domain.inbox.notices import NOTIFIED
+from casino_app.domain.inbox.notices import NOTIFIED, NOTIFIED_MANY
 from casino_app.ui.live.registry import TabRegistry
 
 log = logging.getLogger(__name__)
@@ -41,7 +46,10 @@ class Push:
 
     @classmethod
     def from_json(cls, payload: str) -> Push:
-        data = json.loads(payload)
+        return cls.from_data(json.loads(payload))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Push:
         return cls(
             int(data["user_id"]),
             int(data["notification_id"]),
@@ -52,6 +60,8 @@ class Push:
 
 
 Deliver = Callable[[str, Push], Awaitable[None]]
+# notification ids -> (player id, kind, params) of those that exist (inbox.notices_to_push)
+Lookup = Callable[[list[int]], dict[int, tuple[int, str, dict[str, Any]]]]
 Receiver = Callable[[str], Awaitable[None]]
 
 
@@ -98,11 +108,13 @@ class LiveHub:
         *,
         registry: TabRegistry | None = None,
         connected: Callable[[str], bool] = lambda _token: True,
+        lookup: Lookup | None = None,
     ) -> None:
         self.registry = registry or TabRegistry()
         self.transport: Transport = transport or LocalTransport()
         self._deliver = deliver
         self._connected = connected
+        self._lookup = lookup
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -115,7 +127,13 @@ class LiveHub:
     def on_event(self, event: DomainEvent) -> None:
         """Publisher subscriber, from any thread: hand a committed notice to the loop."""
         loop = self._loop
-        if event.name != NOTIFIED or event.user_id is None or loop is None or loop.is_closed():
+        if loop is None or loop.is_closed():
+            return
+        if event.name == NOTIFIED_MANY:
+            payload = json.dumps({"notices": event.data.get("notices") or []})
+            asyncio.run_coroutine_threadsafe(self._send_payload(payload, "a draw's notices"), loop)
+            return
+        if event.name != NOTIFIED or event.user_id is None:
             return
         push = Push(
             event.user_id,
@@ -124,17 +142,41 @@ class LiveHub:
             dict(event.data.get("params") or {}),
             _origin_token(),
         )
-        asyncio.run_coroutine_threadsafe(self._send(push), loop)
+        asyncio.run_coroutine_threadsafe(
+            self._send_payload(push.to_json(), f"notification {push.notification_id}"), loop
+        )
 
-    async def _send(self, push: Push) -> None:
+    async def _send_payload(self, payload: str, what: str) -> None:
         try:
-            await self.transport.send(push.to_json())
+            await self.transport.send(payload)
         except Exception:
-            log.exception("live push could not be sent for notification %s", push.notification_id)
+            log.exception("live push could not be sent for %s", what)
 
     async def receive(self, payload: str) -> None:
         """A push from the transport (any worker's): deliver it to the tabs here."""
-        await self.deliver_local(Push.from_json(payload))
+        data = json.loads(payload)
+        if "notices" in data:
+            await self.deliver_many([(int(u), int(n)) for u, n in data["notices"]])
+        else:
+            await self.deliver_local(Push.from_data(data))
+
+    async def deliver_many(self, pairs: list[tuple[int, int]]) -> int:
+        """Deliver the named notices of the players with tabs here (their rows read in a
+        thread, only theirs); returns how many tabs were updated."""
+        here = [(user_id, nid) for user_id, nid in pairs if self.registry.tabs_of(user_id)]
+        if not here or self._lookup is None:
+            return 0
+        try:
+            found = await asyncio.to_thread(self._lookup, [nid for _, nid in here])
+        except Exception:
+            log.exception("live push could not read %s notices", len(here))
+            return 0
+        delivered = 0
+        for user_id, nid in here:
+            notice = found.get(nid)
+            if notice is not None and notice[0] == user_id:
+                delivered += await self.deliver_local(Push(user_id, nid, notice[1], notice[2]))
+        return delivered
 
     async def deliver_local(self, push: Push) -> int:
         """Update every tab of the player registered here (but the origin); returns how many."""

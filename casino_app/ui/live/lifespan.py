@@ -12,12 +12,15 @@ from reflex.config import get_config
 
 from casino_app.adapters.live_redis import DEFAULT_CHANNEL, RedisChannel
 from casino_app.bootstrap import Wiring
+from casino_app.domain.identity.actor import Actor
+from casino_app.services.inbox.notifications import notices_to_push
 from casino_app.ui.live import hub as live_hub
 from casino_app.ui.live.hub import LiveHub, LocalTransport, Transport
 from casino_app.ui.state.live import deliver
 
 log = logging.getLogger(__name__)
 RETRY_S = 2.0
+LIVE = Actor.system("live")
 
 
 def _connected_on(app: Any) -> Any:
@@ -41,7 +44,12 @@ async def run_forever(wiring: Wiring, app: Any, channel: str = DEFAULT_CHANNEL) 
     otherwise pushes stay in this process.
     """
     transport = _transport(get_config().redis_url, channel)
-    hub = LiveHub(functools.partial(deliver, app), transport, connected=_connected_on(app))
+    hub = LiveHub(
+        functools.partial(deliver, app),
+        transport,
+        connected=_connected_on(app),
+        lookup=lambda ids: notices_to_push(wiring.uow(), LIVE, ids),
+    )
     hub.bind(asyncio.get_running_loop())
     live_hub.install(hub)
     subscribe = getattr(wiring.events, "subscribe", None)
