@@ -35,7 +35,7 @@ from casino_app.ui.pages.public import mailbox as _mailbox_pages  # noqa: F401
 from casino_app.ui.pages.public import not_found as _not_found_page  # noqa: F401
 from casino_app.ui.pages.public import results as _results_pages  # noqa: F401
 from casino_app.ui.pages.public import ticket_check as _ticket_check_page  # noqa: F401
-from casino_app.ui.state.connection import SessionGuard
+from casino_app.ui.state.session.connection import SessionGuard
 
 # Built once for this process (settings read now, database connections opened on first use).
 wiring = ui_wiring.current()

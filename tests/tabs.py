@@ -45,7 +45,7 @@ async def signed_in_tab(
 ) -> tuple[rx.State, str, int]:
     """A tab of a browser signed in as `user_id`, after its first event took the session up:
     (root state, cookie token, session id). Install `wiring` first (`ui.wiring.install`)."""
-    from casino_app.ui.state.session import SessionState
+    from casino_app.ui.state.session.session import SessionState
 
     token, session_id = browser_cookie(wiring, user_id, now, step_up=step_up)
     root = tab(token)

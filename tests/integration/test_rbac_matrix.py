@@ -30,13 +30,13 @@ from casino_app.services.identity import api_tokens, sessions
 from casino_app.services.identity import registration as registration_service
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.guard import GUARDED
+from casino_app.ui.state.session.guard import GUARDED
 from tests.support import PASSWORD, count_rows, registration
 from tests.tabs import signed_in_tab, tab
 
 ROLES = sorted(authz.ROLES)
 CALLERS = [*ROLES, SYSTEM, "anonymous"]
-OPERATOR_STATE_MODULES = ("casino_app.ui.state.operator", "casino_app.ui.state.ops_")
+OPERATOR_STATE_MODULES = ("casino_app.ui.state.operator.dashboard", "casino_app.ui.state.ops_")
 PLAYER_PERMISSIONS = {p for p in authz.PERMISSIONS if p.startswith("player.")}
 
 

@@ -13,8 +13,8 @@ from casino_app.persistence.db import Database
 from casino_app.services.identity import registration as registering
 from casino_app.services.payments import deposits, reconciliation, withdrawals
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.ops_reconciliation import OpsReconciliationState
-from casino_app.ui.state.ops_withdrawals import OpsWithdrawalsState
+from casino_app.ui.state.operator.reconciliation import OpsReconciliationState
+from casino_app.ui.state.operator.withdrawals import OpsWithdrawalsState
 from tests.support import PASSWORD, confirm_email, count_rows, registration
 from tests.tabs import signed_in_tab
 

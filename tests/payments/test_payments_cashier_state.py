@@ -12,7 +12,7 @@ from reflex.istate.data import RouterData
 
 from casino_app.persistence.db import Database
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.wallet import WalletState
+from casino_app.ui.state.player.wallet import WalletState
 from tests.payments.conftest import PaymentStack, StackFactory, approve_on_page, payment_status, wait_for
 from tests.tabs import signed_in_tab
 

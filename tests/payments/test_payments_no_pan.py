@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 import casino_app.persistence.tables  # noqa: F401  (registers the tables)
 from casino_app.persistence.db import Database
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.wallet import WalletState
+from casino_app.ui.state.player.wallet import WalletState
 from tests.payments.conftest import PaymentStack, StackFactory, pay_on_page, payment_status, wait_for
 from tests.tabs import signed_in_tab
 

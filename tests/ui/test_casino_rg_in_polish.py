@@ -18,12 +18,12 @@ from casino_app.services.dto import UserView
 from casino_app.services.games.instant import specs
 from casino_app.ui import routes
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.casino import CasinoState, RoundRow
-from casino_app.ui.state.dice import DiceState
-from casino_app.ui.state.locale import LocaleState
-from casino_app.ui.state.responsible import ResponsibleState
-from casino_app.ui.state.rg_play import BlockedState
-from casino_app.ui.state.roulette import RouletteState
+from casino_app.ui.state.games.casino import CasinoState, RoundRow
+from casino_app.ui.state.games.dice import DiceState
+from casino_app.ui.state.games.roulette import RouletteState
+from casino_app.ui.state.rg.page import ResponsibleState
+from casino_app.ui.state.rg.play import BlockedState
+from casino_app.ui.state.session.locale import LocaleState
 from tests.tabs import signed_in_tab, tab
 
 NBSP = "\u00a0"

@@ -17,11 +17,11 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.services.dto import UserView
 from casino_app.services.games.instant import specs
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.casino import CasinoLobbyState, CasinoState
-from casino_app.ui.state.dice import DiceState
-from casino_app.ui.state.roulette import RouletteState
-from casino_app.ui.state.session import SessionState
-from casino_app.ui.state.slot import SlotState
+from casino_app.ui.state.games.casino import CasinoLobbyState, CasinoState
+from casino_app.ui.state.games.dice import DiceState
+from casino_app.ui.state.games.roulette import RouletteState
+from casino_app.ui.state.games.slot import SlotState
+from casino_app.ui.state.session.session import SessionState
 from tests.tabs import signed_in_tab
 
 

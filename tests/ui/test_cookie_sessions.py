@@ -20,9 +20,9 @@ from casino_app.persistence.db import Database
 from casino_app.services.identity import cookie_sessions, sessions
 from casino_app.services.identity import registration as registering
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.account import AccountState
-from casino_app.ui.state.connection import SessionGuard
-from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.player.account import AccountState
+from casino_app.ui.state.session.connection import SessionGuard
+from casino_app.ui.state.session.session import SessionState
 from tests.support import PASSWORD, count_rows, registration
 from tests.tabs import browser_cookie, signed_in_tab, tab
 
@@ -203,7 +203,7 @@ def test_the_cookie_is_secure_when_the_app_is_reached_over_tls(wiring: Wiring, n
 def test_the_page_reaches_the_cookie_endpoint_where_its_websocket_goes(
     origin: str, host: str, base: str
 ) -> None:
-    from casino_app.ui.state import tab as tabs
+    from casino_app.ui.state.session import tab as tabs
 
     root = tab("x")
     root._update_router_vars({**root.router_data, "headers": {"origin": origin, "host": host}}, {})

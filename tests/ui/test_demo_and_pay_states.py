@@ -13,9 +13,9 @@ from casino_app.services.identity import accounts, mfa
 from casino_app.services.identity import registration as registering
 from casino_app.services.payments import withdrawals
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.demo import DemoState
-from casino_app.ui.state.links import MailboxState
-from casino_app.ui.state.ops_withdrawals import OpsWithdrawalsState
+from casino_app.ui.state.operator.withdrawals import OpsWithdrawalsState
+from casino_app.ui.state.player.links import MailboxState
+from casino_app.ui.state.session.demo import DemoState
 from tests.support import PASSWORD, confirm_email, registration
 from tests.tabs import signed_in_tab, tab
 

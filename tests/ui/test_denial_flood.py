@@ -22,8 +22,8 @@ from casino_app.persistence.db import Database
 from casino_app.services import authz
 from casino_app.services.security import audit, denials
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.account import AccountState
-from casino_app.ui.state.connection import SessionGuard
+from casino_app.ui.state.player.account import AccountState
+from casino_app.ui.state.session.connection import SessionGuard
 from tests.support import count_rows
 from tests.tabs import tab
 
@@ -142,7 +142,7 @@ def test_only_methods_declared_as_events_are_callable_as_events() -> None:
 
 
 def test_the_session_helpers_are_not_events() -> None:
-    from casino_app.ui.state.session import SessionState
+    from casino_app.ui.state.session.session import SessionState
 
     for helper in (
         "actor",

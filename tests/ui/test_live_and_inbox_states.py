@@ -14,10 +14,10 @@ from casino_app.services.payments import deposits
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.live import hub as live_hub
 from casino_app.ui.live.hub import LiveHub, Push
-from casino_app.ui.state.inbox import InboxState
-from casino_app.ui.state.live import LiveState
-from casino_app.ui.state.locale import LocaleState
-from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.player.inbox import InboxState
+from casino_app.ui.state.session.live import LiveState
+from casino_app.ui.state.session.locale import LocaleState
+from casino_app.ui.state.session.session import SessionState
 from tests.support import registration
 from tests.tabs import signed_in_tab
 

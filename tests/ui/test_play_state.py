@@ -16,8 +16,8 @@ from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.play import PlayState
-from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.games.lotto import PlayState
+from casino_app.ui.state.session.session import SessionState
 from tests.support import count_rows
 from tests.tabs import signed_in_tab
 

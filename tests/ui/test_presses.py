@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from casino_app.ui.state.presses import PRESS_WINDOW, pressed_too_long_ago
+from casino_app.ui.state.session.presses import PRESS_WINDOW, pressed_too_long_ago
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -28,11 +28,11 @@ from casino_app.services.identity import sessions as identity_sessions
 from casino_app.services.identity.sessions import ClientInfo
 from casino_app.ui import routes
 from casino_app.ui import wiring as ui_wiring
-from casino_app.ui.state.dice import DiceState
-from casino_app.ui.state.ops_rg import OpsRgCasesState, OpsRgPlayerState
-from casino_app.ui.state.responsible import ResponsibleState
-from casino_app.ui.state.rg_play import BlockedState, RealityState
-from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.games.dice import DiceState
+from casino_app.ui.state.operator.rg import OpsRgCasesState, OpsRgPlayerState
+from casino_app.ui.state.rg.page import ResponsibleState
+from casino_app.ui.state.rg.play import BlockedState, RealityState
+from casino_app.ui.state.session.session import SessionState
 from tests.support import PASSWORD, count_rows
 from tests.tabs import signed_in_tab, tab
 

@@ -13,8 +13,8 @@ from casino_app.services.money import wallet
 from casino_app.services.payments import withdrawals
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.i18n.formats import Formats
-from casino_app.ui.state.locale import LocaleState
-from casino_app.ui.state.wallet import WalletState
+from casino_app.ui.state.player.wallet import WalletState
+from casino_app.ui.state.session.locale import LocaleState
 from tests.support import PASSWORD, confirm_email, count_rows, registration
 from tests.tabs import signed_in_tab
 

@@ -192,3 +192,13 @@ def test_no_folder_grows_past_a_handful_of_modules_without_grouping() -> None:
     for layer in ("services", "domain"):
         top = sorted(p.name for p in (PACKAGE / layer).glob("*.py") if p.name != "__init__.py")
         assert len(top) <= 5, f"{layer}/ has {top}: group them by capability"
+
+
+def test_no_package_holds_more_than_fourteen_modules() -> None:
+    """A folder that keeps growing is split by capability (ui/state/, services/games/lotto/)."""
+    crowded = {
+        _rel(folder): count
+        for folder in [PACKAGE, *(p for p in PACKAGE.rglob("*") if p.is_dir() and p.name != "__pycache__")]
+        if (count := len([m for m in folder.glob("*.py") if m.name != "__init__.py"])) > 14
+    }
+    assert crowded == {}

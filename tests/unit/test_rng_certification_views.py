@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from casino_app.services.games.certification import records, run
 from casino_app.ui.i18n.formats import Formats
-from casino_app.ui.state.fairness import battery_lines, mapped_lines
-from casino_app.ui.state.ops_rng import report_row
+from casino_app.ui.state.games.fairness import battery_lines, mapped_lines
+from casino_app.ui.state.operator.rng import report_row
 
 
 def _view() -> records.ReportView:

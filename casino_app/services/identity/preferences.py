@@ -1,7 +1,7 @@
 """A player's preferences (language, time zone, favourite games), read and changed by themselves.
 
 Every change is audited in its transaction. Empty language or zone means "not chosen": the
-browser's own is used (ui/state/prefs.py).
+browser's own is used (ui/state/session/prefs.py).
 """
 
 from __future__ import annotations

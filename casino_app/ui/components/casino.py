@@ -9,7 +9,7 @@ from casino_app.ui.components.common import status_badge
 from casino_app.ui.components.design import SPACE, empty_state, field_label, money, page_header
 from casino_app.ui.components.reality import reality_dialog
 from casino_app.ui.i18n.text import tr
-from casino_app.ui.state.casino import CasinoLobbyState, CasinoState, RoundRow
+from casino_app.ui.state.games.casino import CasinoLobbyState, CasinoState, RoundRow
 
 CASINO_CSS = """
 @keyframes reel-land-a { 0% { transform: translateY(-70%); filter: blur(3px); opacity: .2 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from casino_app.ui.i18n.text import tr
-from casino_app.ui.state.demo import DemoState
+from casino_app.ui.state.session.demo import DemoState
 
 
 def demo_banner() -> rx.Component:

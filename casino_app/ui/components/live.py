@@ -1,6 +1,6 @@
 """The header's live pieces: the hidden listener that makes a tab refresh on a push, and the
 inbox bell with its unread count. The player layout puts both in its header and runs
-`LiveState.register` on load (ui/state/live.py).
+`LiveState.register` on load (ui/state/session/live.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from casino_app.ui import routes
 from casino_app.ui.components.a11y import sr_only
 from casino_app.ui.components.design import COLOUR
 from casino_app.ui.i18n.text import tr
-from casino_app.ui.state.live import LiveState
+from casino_app.ui.state.session.live import LiveState
 
 
 def live_listener() -> rx.Component:

@@ -1,7 +1,7 @@
 """The account page's "Preferences" panel: language, time zone and favourite games.
 
 Language and zone live in the tab's cookies and, for a signed-in player, in their saved
-preferences (`PrefsState`, ui/state/prefs.py); a change re-formats the page at once.
+preferences (`PrefsState`, ui/state/session/prefs.py); a change re-formats the page at once.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from casino_app.ui.components.design import COLOUR, TYPE, field_label, panel
 from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from casino_app.ui.i18n.formats import DEFAULT_ZONE, zone_names
 from casino_app.ui.i18n.text import tr
-from casino_app.ui.state.account import AccountState, FavouriteRow
-from casino_app.ui.state.locale import LocaleState
-from casino_app.ui.state.prefs import PrefsState
+from casino_app.ui.state.player.account import AccountState, FavouriteRow
+from casino_app.ui.state.session.locale import LocaleState
+from casino_app.ui.state.session.prefs import PrefsState
 
 # Offered first: where most of our players are; every other IANA zone follows.
 COMMON_ZONES = (

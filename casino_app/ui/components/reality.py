@@ -11,7 +11,7 @@ import reflex as rx
 
 from casino_app.ui.components.common import error_callout
 from casino_app.ui.i18n.text import tr
-from casino_app.ui.state.rg_play import RealityState
+from casino_app.ui.state.rg.play import RealityState
 
 
 def _figure(label: rx.Var, value: rx.Var, test_id: str, **props) -> rx.Component:

@@ -2,7 +2,7 @@
 
 Formatting happens on the server: the browser receives strings (Babel's output has
 non-breaking spaces, "1 234,50 zł"). A `Formats` is built per event from the tab's language and
-zone (`ui/state/prefs.py`); services hand over amounts in minor units and aware datetimes.
+zone (`ui/state/session/prefs.py`); services hand over amounts in minor units and aware datetimes.
 """
 
 from __future__ import annotations

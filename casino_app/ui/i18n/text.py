@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES, translations
-from casino_app.ui.state.locale import LocaleState
+from casino_app.ui.state.session.locale import LocaleState
 
 
 def tr(key: str) -> rx.Var:

@@ -10,8 +10,8 @@ import reflex as rx
 from casino_app.ui import routes
 from casino_app.ui.components.demo import demo_banner
 from casino_app.ui.registry import PAGES, PageSpec
-from casino_app.ui.state.demo import DemoState
-from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.session.demo import DemoState
+from casino_app.ui.state.session.session import SessionState
 
 OPS_NAV = (
     ("Dashboard", routes.OPS_DASHBOARD),

@@ -14,11 +14,11 @@ from casino_app.ui.components.live import inbox_badge, live_listener
 from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.registry import PAGES, PageSpec
-from casino_app.ui.state.demo import DemoState
-from casino_app.ui.state.live import LiveState
-from casino_app.ui.state.locale import LocaleState
-from casino_app.ui.state.prefs import PrefsState
-from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.session.demo import DemoState
+from casino_app.ui.state.session.live import LiveState
+from casino_app.ui.state.session.locale import LocaleState
+from casino_app.ui.state.session.prefs import PrefsState
+from casino_app.ui.state.session.session import SessionState
 
 __all__ = ["PAGES", "player_page"]
 

@@ -16,7 +16,7 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.services.inbox.notifications import notices_to_push
 from casino_app.ui.live import hub as live_hub
 from casino_app.ui.live.hub import LiveHub, LocalTransport, Transport
-from casino_app.ui.state.live import deliver
+from casino_app.ui.state.session.live import deliver
 
 log = logging.getLogger(__name__)
 RETRY_S = 2.0

@@ -6,8 +6,8 @@ from casino_app.ui import routes
 from casino_app.ui.components.alerts import alerts_card
 from casino_app.ui.components.common import error_callout, stat_card
 from casino_app.ui.layouts.operator import operator_page
-from casino_app.ui.state.operator import OperatorState
-from casino_app.ui.state.ops_rng import OpsRngState, RngReportRow
+from casino_app.ui.state.operator.dashboard import OperatorState
+from casino_app.ui.state.operator.rng import OpsRngState, RngReportRow
 
 
 def _rng_row(r: RngReportRow) -> rx.Component:

@@ -12,7 +12,7 @@ from casino_app.ui.components.security import (
     recovery_codes_panel,
 )
 from casino_app.ui.layouts.operator import operator_page
-from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.session.session import SessionState
 
 
 def _submit(label: str, test_id: str) -> rx.Component:

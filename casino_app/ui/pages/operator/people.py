@@ -6,7 +6,7 @@ from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
 from casino_app.ui.components.security import detail_row, form_field, section_card
 from casino_app.ui.layouts.operator import operator_page
-from casino_app.ui.state.ops_people import OperatorsState, PlayersState
+from casino_app.ui.state.operator.people import OperatorsState, PlayersState
 
 
 def operator_row(o: rx.Var) -> rx.Component:

@@ -5,7 +5,7 @@ import reflex as rx
 from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
 from casino_app.ui.layouts.operator import operator_page
-from casino_app.ui.state.ops_reconciliation import OpsReconciliationState
+from casino_app.ui.state.operator.reconciliation import OpsReconciliationState
 
 
 def item(i: rx.Var) -> rx.Component:

@@ -6,7 +6,7 @@ from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
 from casino_app.ui.components.rg import choice, labelled
 from casino_app.ui.layouts.operator import operator_page
-from casino_app.ui.state.ops_rg import OUTCOME_CHOICES, STATUS_CHOICES, OpsRgCasesState
+from casino_app.ui.state.operator.rg import OUTCOME_CHOICES, STATUS_CHOICES, OpsRgCasesState
 
 S = OpsRgCasesState
 

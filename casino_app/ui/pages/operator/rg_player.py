@@ -6,8 +6,8 @@ from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
 from casino_app.ui.components.rg import card, choice, history_line, labelled, limit_line
 from casino_app.ui.layouts.operator import operator_page
-from casino_app.ui.state.ops_rg import TERM_CHOICES, TIMEOUT_CHOICES, OpsRgPlayerState
-from casino_app.ui.state.rg_rows import KIND_CHOICES, PERIOD_CHOICES
+from casino_app.ui.state.operator.rg import TERM_CHOICES, TIMEOUT_CHOICES, OpsRgPlayerState
+from casino_app.ui.state.rg.rows import KIND_CHOICES, PERIOD_CHOICES
 
 S = OpsRgPlayerState
 

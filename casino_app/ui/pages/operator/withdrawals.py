@@ -6,7 +6,7 @@ from casino_app.ui import routes
 from casino_app.ui.components.common import error_callout
 from casino_app.ui.components.design import field_label
 from casino_app.ui.layouts.operator import operator_page
-from casino_app.ui.state.ops_withdrawals import OpsWithdrawalsState
+from casino_app.ui.state.operator.withdrawals import OpsWithdrawalsState
 
 
 def row(w: rx.Var) -> rx.Component:

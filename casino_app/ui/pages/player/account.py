@@ -16,7 +16,7 @@ from casino_app.ui.components.security import (
 )
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.account import AccountState, SessionRow
+from casino_app.ui.state.player.account import AccountState, SessionRow
 
 
 def _section_error(section: str) -> rx.Component:

@@ -11,9 +11,9 @@ from casino_app.ui.format import country_name
 from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.links import LinkState
-from casino_app.ui.state.locale import LocaleState
-from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.player.links import LinkState
+from casino_app.ui.state.session.locale import LocaleState
+from casino_app.ui.state.session.session import SessionState
 
 COUNTRY_OPTIONS = sorted(COUNTRIES.items(), key=lambda item: item[1])
 

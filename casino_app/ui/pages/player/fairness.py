@@ -7,7 +7,7 @@ from casino_app.ui.components.casino import casino_style, fair_panel, rounds_car
 from casino_app.ui.components.design import SPACE, empty_state, field_label, page_header
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.fairness import CertificationState, CertLine, FairnessState
+from casino_app.ui.state.games.fairness import CertificationState, CertLine, FairnessState
 
 STEPS = ("lock", "key_round", "binary", "dices", "refresh_cw")  # icons; the text is fairness.step_<icon>
 

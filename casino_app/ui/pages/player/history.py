@@ -7,8 +7,8 @@ from casino_app.ui.components.common import number_row, status_badge
 from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, money, page_header
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.casino import CasinoState
-from casino_app.ui.state.history import HistoryState
+from casino_app.ui.state.games.casino import CasinoState
+from casino_app.ui.state.player.history import HistoryState
 
 
 def ticket_card(t: rx.Var) -> rx.Component:

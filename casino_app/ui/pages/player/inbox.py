@@ -6,7 +6,7 @@ from casino_app.ui import routes
 from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, page_header
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.inbox import InboxState
+from casino_app.ui.state.player.inbox import InboxState
 
 
 def entry_card(row: rx.Var) -> rx.Component:

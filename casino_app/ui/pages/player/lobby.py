@@ -8,10 +8,10 @@ from casino_app.ui.components.common import countdown, number_row
 from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, page_header
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.casino import CasinoLobbyState
-from casino_app.ui.state.lobby import LobbyState
-from casino_app.ui.state.play import PlayState
-from casino_app.ui.state.session import SessionState
+from casino_app.ui.state.games.casino import CasinoLobbyState
+from casino_app.ui.state.games.lotto import PlayState
+from casino_app.ui.state.player.lobby import LobbyState
+from casino_app.ui.state.session.session import SessionState
 
 
 def favourite_toggle(draw: rx.Var) -> rx.Component:

@@ -9,9 +9,9 @@ from casino_app.ui.components.design import COLOUR, SPACE, TYPE, field_label, pa
 from casino_app.ui.components.reality import play_session_line, reality_dialog
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.play import PlayState
-from casino_app.ui.state.presses import PRESSED_AT
-from casino_app.ui.state.rg_play import RealityState
+from casino_app.ui.state.games.lotto import PlayState
+from casino_app.ui.state.rg.play import RealityState
+from casino_app.ui.state.session.presses import PRESSED_AT
 
 
 def number_button(n: rx.Var[int]) -> rx.Component:

@@ -7,7 +7,7 @@ from casino_app.ui.components.common import error_callout
 from casino_app.ui.components.design import SPACE, field_label, page_header
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.privacy import CONFIRM_WORD, PrivacyState
+from casino_app.ui.state.player.privacy import CONFIRM_WORD, PrivacyState
 
 INCLUDED = ("profile", "wallet", "bets", "signins")  # privacy.included_<name>
 KEPT = ("records", "deleted", "signed_out")  # privacy.kept_<name>

@@ -17,8 +17,8 @@ from casino_app.ui.components.rg import (
 )
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.responsible import CONFIRM_WORD, ResponsibleState
-from casino_app.ui.state.rg_rows import KIND_VALUES, PERIOD_VALUES
+from casino_app.ui.state.rg.page import CONFIRM_WORD, ResponsibleState
+from casino_app.ui.state.rg.rows import KIND_VALUES, PERIOD_VALUES
 
 S = ResponsibleState
 

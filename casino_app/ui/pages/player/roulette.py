@@ -14,11 +14,11 @@ from casino_app.ui.components.design import COLOUR, SPACE, TYPE
 from casino_app.ui.i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES, translations
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.casino import CasinoState
-from casino_app.ui.state.locale import LocaleState
-from casino_app.ui.state.presses import PRESSED_AT
-from casino_app.ui.state.rg_play import RealityState
-from casino_app.ui.state.roulette import MODES, RouletteState, outside_key
+from casino_app.ui.state.games.casino import CasinoState
+from casino_app.ui.state.games.roulette import MODES, RouletteState, outside_key
+from casino_app.ui.state.rg.play import RealityState
+from casino_app.ui.state.session.locale import LocaleState
+from casino_app.ui.state.session.presses import PRESSED_AT
 
 CELL = "2.6em"
 FELT = {"red": "#c53640", "black": "#1e1f24", "green": "#1f8a4c"}

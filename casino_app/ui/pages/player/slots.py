@@ -12,10 +12,10 @@ from casino_app.ui.components.common import error_callout
 from casino_app.ui.components.design import COLOUR, TYPE, money
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.casino import CasinoState
-from casino_app.ui.state.presses import PRESSED_AT
-from casino_app.ui.state.rg_play import RealityState
-from casino_app.ui.state.slot import SlotState
+from casino_app.ui.state.games.casino import CasinoState
+from casino_app.ui.state.games.slot import SlotState
+from casino_app.ui.state.rg.play import RealityState
+from casino_app.ui.state.session.presses import PRESSED_AT
 
 SYMBOLS = {
     "seven": ("7", "red"),

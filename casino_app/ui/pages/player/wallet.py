@@ -9,8 +9,8 @@ from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, fi
 from casino_app.ui.components.security import form_field
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.presses import PRESSED_AT
-from casino_app.ui.state.wallet import WalletState
+from casino_app.ui.state.player.wallet import WalletState
+from casino_app.ui.state.session.presses import PRESSED_AT
 
 
 def amount_label() -> rx.Component:

@@ -7,7 +7,7 @@ from casino_app.ui.components.design import COLOUR, SPACE, TYPE, page_header
 from casino_app.ui.components.rg import helpline_list
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.rg_play import BlockedState
+from casino_app.ui.state.rg.play import BlockedState
 
 
 @player_page(route=routes.RG_BLOCKED, title="Account closed for play", guard=False, on_load=BlockedState.load)

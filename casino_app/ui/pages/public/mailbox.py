@@ -6,7 +6,7 @@ from casino_app.ui import routes
 from casino_app.ui.components.design import COLOUR, SPACE, empty_state, page_header
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.links import MailboxState, MailRow
+from casino_app.ui.state.player.links import MailboxState, MailRow
 
 
 def message_card(m: rx.Var[MailRow]) -> rx.Component:

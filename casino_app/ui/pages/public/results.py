@@ -14,7 +14,7 @@ from casino_app.ui.components.design import COLOUR, SPACE, TYPE, empty_state, fi
 from casino_app.ui.components.draw_verify import field, verify_panel, verify_style
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
-from casino_app.ui.state.results import ALL_GAMES, DrawPageState, ResultsState
+from casino_app.ui.state.games.results import ALL_GAMES, DrawPageState, ResultsState
 
 SELECT_STYLE = {"padding": "0.45em", "border_radius": "6px", "width": "100%"}
 

@@ -14,7 +14,7 @@ from casino_app.ui.components.draw_verify import field, verify_panel
 from casino_app.ui.i18n.text import tr
 from casino_app.ui.layouts.player import player_page
 from casino_app.ui.pages.public.results import back_links, fact
-from casino_app.ui.state.results import TicketCheckState
+from casino_app.ui.state.games.results import TicketCheckState
 
 
 def ticket_form() -> rx.Component:

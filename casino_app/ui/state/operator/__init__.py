@@ -1,0 +1,1 @@
+"""The back office: dashboard, draws, people, reconciliation, RG cases, RNG reports, withdrawals."""

@@ -1,0 +1,1 @@
+"""The tab itself: session, guard and permissions, language and zone, presses, live channel, demo."""
