@@ -29,7 +29,7 @@ PASSWORD = "correct-horse-battery"
 def registration(email: str, password: str = PASSWORD, birth: date = date(1990, 1, 1), **fields: str):
     """A complete, valid player registration (override any field by keyword)."""
     from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
-    from casino_app.services.identity.registration import RegisterPlayer
+    from casino_app.services.identity.accounts.registration import RegisterPlayer
 
     values = {
         "full_name": "Test Player",
@@ -146,7 +146,8 @@ def confirm_email(uow: UnitOfWork, user_id: int, now: datetime) -> None:
 
 def stepped_up_operator(uow: UnitOfWork, role: str, now: datetime, email: str = "") -> Actor:
     """A real operator acting in a browser session that confirmed a TOTP code at `now`."""
-    from casino_app.services.identity import registration, sessions
+    from casino_app.services.identity.accounts import registration
+    from casino_app.services.identity.sessions import server as sessions
 
     created = registration.create_operator(
         uow, Actor.system("test"), email or f"{role}-{uuid.uuid4().hex[:8]}@ops.example", PASSWORD, role, now

@@ -8,7 +8,8 @@ from datetime import datetime
 import reflex as rx
 
 from casino_app.bootstrap import Wiring
-from casino_app.services.identity import cookie_sessions, sessions
+from casino_app.services.identity.sessions import cookies as cookie_sessions
+from casino_app.services.identity.sessions import server as sessions
 
 
 def browser_cookie(wiring: Wiring, user_id: int, now: datetime, *, step_up: bool = False) -> tuple[str, int]:

@@ -25,7 +25,8 @@ from casino_app.api.v1.problems import ProblemRoute
 from casino_app.bootstrap import Wiring
 from casino_app.domain.errors import InvalidToken, PermissionDenied
 from casino_app.domain.identity import csrf
-from casino_app.services.identity import cookie_sessions, sessions
+from casino_app.services.identity.sessions import cookies as cookie_sessions
+from casino_app.services.identity.sessions import server as sessions
 
 router = APIRouter(
     prefix="/api/session",

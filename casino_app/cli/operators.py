@@ -7,7 +7,7 @@ from typing import Any
 
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
-from casino_app.services.identity import registration
+from casino_app.services.identity.accounts import registration
 
 
 def _create_operator(args: argparse.Namespace, wiring: Wiring) -> int:

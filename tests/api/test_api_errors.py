@@ -13,7 +13,8 @@ from starlette.applications import Starlette
 
 from casino_app.api.app import create_api
 from casino_app.bootstrap import Wiring
-from casino_app.services.identity import registration, signin
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.sessions import signin
 from tests.support import PASSWORD
 from tests.support import registration as player_form
 

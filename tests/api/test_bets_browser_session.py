@@ -19,7 +19,7 @@ from casino_app.domain.identity import csrf
 from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.services.dto import UserView
-from casino_app.services.identity import cookie_sessions
+from casino_app.services.identity.sessions import cookies as cookie_sessions
 from tests.support import count_rows
 from tests.tabs import browser_cookie
 

@@ -25,7 +25,8 @@ from schemathesis.specs.openapi.checks import (
 from casino_app.api.app import create_api
 from casino_app.api.security import security_middleware
 from casino_app.bootstrap import Wiring
-from casino_app.services.identity import registration, signin
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.sessions import signin
 from tests.support import PASSWORD
 from tests.support import registration as player_form
 

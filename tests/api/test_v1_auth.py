@@ -16,7 +16,8 @@ from casino_app.domain.identity import totp
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
 from casino_app.persistence.db import Database
-from casino_app.services.identity import mfa, registration
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.credentials import mfa
 from tests.support import PASSWORD, count_rows
 from tests.support import registration as player_form
 

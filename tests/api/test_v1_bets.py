@@ -19,8 +19,8 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.games.instant import specs
 from casino_app.services.games.lotto.draws import cycle as draws
-from casino_app.services.identity import api_tokens
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.sessions import api_tokens
+from casino_app.services.identity.sessions.server import ClientInfo
 from tests.support import count_rows
 
 LINES = [[3, 11, 19, 27, 35, 43], "quick_pick"]

@@ -26,7 +26,7 @@ PASSWORD = "correct-horse-battery-staple"
 REGISTER = """
 import sys
 from casino_app import bootstrap
-from casino_app.services.identity import registration as registering
+from casino_app.services.identity.accounts import registration as registering
 from tests.support import registration
 wiring = bootstrap.build()
 cmd = registration(sys.argv[1], sys.argv[2], full_name="Erin Erase")

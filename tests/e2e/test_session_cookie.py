@@ -17,7 +17,8 @@ from casino_app import bootstrap
 from casino_app.config import load_settings
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.services.identity import cookie_sessions, sessions
+from casino_app.services.identity.sessions import cookies as cookie_sessions
+from casino_app.services.identity.sessions import server as sessions
 from tests.e2e.test_player_loop import _goto, _register
 
 pytestmark = pytest.mark.e2e

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from casino_app.persistence.db import Database
 from casino_app.services.backoffice.seed import DEMO_PLAYER
-from casino_app.services.identity import cookie_sessions
+from casino_app.services.identity.sessions import cookies as cookie_sessions
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}

@@ -39,16 +39,12 @@ from casino_app.services.games.certification import records, run
 from casino_app.services.games.engine import settlement
 from casino_app.services.games.lotto.draws import cancellation
 from casino_app.services.games.lotto.draws import cycle as draws
-from casino_app.services.identity import (
-    accounts,
-    api_tokens,
-    mfa,
-    preferences,
-    registration,
-    sessions,
-    signin,
-)
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import preferences, registration
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.credentials import mfa
+from casino_app.services.identity.sessions import api_tokens, signin
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import ledger, transfers
 from casino_app.services.payments import deposits, reconciliation, withdrawals
 from casino_app.services.security import audit, key_management, security_checks

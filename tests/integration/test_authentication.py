@@ -12,7 +12,7 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import signin
+from casino_app.services.identity.sessions import signin
 from tests.support import PASSWORD
 
 

@@ -16,7 +16,7 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
-from casino_app.services.identity import sessions
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.money import ledger, wallet
 from casino_app.services.payments import deposits, withdrawals
 from tests.support import count_rows, scalar

@@ -18,8 +18,10 @@ from casino_app.domain.identity import demo
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.services.backoffice import operators, seed
-from casino_app.services.identity import accounts, mail, registration, signin
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import mail, registration
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo
 from tests.support import PASSWORD, count_rows, make_wiring
 from tests.support import registration as player_form
 

@@ -22,8 +22,11 @@ from casino_app.domain.identity.rules import MAX_PASSWORD
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import accounts, mfa, registration, signin
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.credentials import mfa
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo
 from tests.support import PASSWORD, count_rows, outbox
 from tests.support import registration as player_form
 

@@ -14,8 +14,11 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import accounts, passwords, registration, signin
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.credentials import passwords
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo
 from tests.support import PASSWORD, count_rows, mailed_token, scalar
 
 ATTACKER = ClientInfo("203.0.113.66", "curl/8")

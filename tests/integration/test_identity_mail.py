@@ -23,8 +23,11 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import accounts, mail, registration, sessions, signin, users
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import mail, registration, users
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo
 from tests.support import PASSWORD, count_rows, mailed_token, make_wiring, outbox
 from tests.support import registration as player_form
 

@@ -14,8 +14,11 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.backoffice import operators
 from casino_app.services.dto import SignedIn, UserView
-from casino_app.services.identity import accounts, api_tokens, registration, sessions, signin
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.sessions import api_tokens, signin
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from tests.support import PASSWORD, count_rows, scalar
 
 PHONE = ClientInfo("198.51.100.7", "Mobile Safari")

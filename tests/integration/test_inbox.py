@@ -23,7 +23,7 @@ from casino_app.services.compliance.rg.dto import SetLimit
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto.draws import cycle as draws
-from casino_app.services.identity import sessions
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.inbox import notifications as inbox
 from casino_app.services.payments import withdrawals
 from tests.support import count_rows, stepped_up_operator

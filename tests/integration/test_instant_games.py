@@ -342,7 +342,7 @@ def test_session_position_sums_this_sessions_stakes_and_wins(
     casino: None, uow: UnitOfWork, funded_player: Callable[..., UserView], now: datetime
 ) -> None:
     """RTS 13C: net position and elapsed time while playing."""
-    from casino_app.services.identity import sessions
+    from casino_app.services.identity.sessions import server as sessions
 
     user = funded_player(amount_minor=10_00)
     with uow:

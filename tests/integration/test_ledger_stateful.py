@@ -27,8 +27,8 @@ from casino_app.persistence.db import Database
 from casino_app.services.backoffice import seed
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto.draws import cycle as draws
-from casino_app.services.identity import registration as registering
-from casino_app.services.identity import sessions
+from casino_app.services.identity.accounts import registration as registering
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.money import ledger, transfers
 from casino_app.services.payments import withdrawals
 from casino_app.services.payments.withdrawals import AlreadyResolved

@@ -18,8 +18,9 @@ from casino_app.domain.errors import AccountLocked, DomainError
 from casino_app.domain.identity import throttle as limits
 from casino_app.persistence.db import Database
 from casino_app.services.dto import UserView
-from casino_app.services.identity import registration, signin
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo
 from tests.support import PASSWORD, count_rows, scalar
 from tests.support import registration as player_form
 
@@ -55,7 +56,7 @@ def _login_failures(db: Database, email_index: str) -> int:
 
 
 def _index(wiring: Wiring, email: str) -> str:
-    from casino_app.services.identity import users
+    from casino_app.services.identity.accounts import users
 
     return users.email_index(wiring.keys, email)
 

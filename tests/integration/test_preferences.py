@@ -15,7 +15,7 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import preferences
+from casino_app.services.identity.accounts import preferences
 from casino_app.services.security import audit
 from tests.support import count_rows
 

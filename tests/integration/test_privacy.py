@@ -19,8 +19,9 @@ from casino_app.services.compliance.rg import exclusion, limits
 from casino_app.services.compliance.rg.dto import SetLimit
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
-from casino_app.services.identity import preferences, signin, users
-from casino_app.services.identity import registration as registering
+from casino_app.services.identity.accounts import preferences, users
+from casino_app.services.identity.accounts import registration as registering
+from casino_app.services.identity.sessions import signin
 from casino_app.services.money import ledger, transfers
 from casino_app.services.payments import deposits
 from casino_app.services.security import audit

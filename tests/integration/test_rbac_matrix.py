@@ -26,9 +26,10 @@ from casino_app.domain.identity.actor import SYSTEM, Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.identity import api_tokens, sessions
-from casino_app.services.identity import registration as registration_service
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration as registration_service
+from casino_app.services.identity.sessions import api_tokens
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.session.guard import GUARDED
 from tests.support import PASSWORD, count_rows, registration
@@ -36,7 +37,7 @@ from tests.tabs import signed_in_tab, tab
 
 ROLES = sorted(authz.ROLES)
 CALLERS = [*ROLES, SYSTEM, "anonymous"]
-OPERATOR_STATE_MODULES = ("casino_app.ui.state.operator.dashboard", "casino_app.ui.state.ops_")
+OPERATOR_STATE_MODULES = ("casino_app.ui.state.operator.",)
 PLAYER_PERMISSIONS = {p for p in authz.PERMISSIONS if p.startswith("player.")}
 
 
@@ -79,7 +80,7 @@ def test_services_declare_known_permissions_and_cover_every_capability() -> None
     assert declared >= PLAYER_PERMISSIONS
     assert {"ops.withdrawals.decide", "ops.draws.run_now", "ops.bets.void", "system.jobs"} <= declared
     assert "ops.reconciliation.review" in declared  # the reconciliation queue
-    prefs = "casino_app.services.identity.preferences"
+    prefs = "casino_app.services.identity.accounts.preferences"
     assert {
         (f"{prefs}.preferences_of", "player.account"),
         (f"{prefs}.update_preferences", "player.account"),

@@ -22,9 +22,10 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import accounts, signin
-from casino_app.services.identity import registration as signup
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration as signup
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import wallet
 from tests.support import PASSWORD, count_rows, registration, scalar
 

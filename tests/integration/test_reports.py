@@ -17,8 +17,8 @@ from casino_app.services.backoffice import reports
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto.draws import cycle as draws
-from casino_app.services.identity import sessions
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import transfers
 from casino_app.services.payments import withdrawals
 from tests.support import count_rows

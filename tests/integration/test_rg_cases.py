@@ -23,7 +23,7 @@ from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec
 from casino_app.services.games.engine import rounds, settlement
-from casino_app.services.identity import registration
+from casino_app.services.identity.accounts import registration
 from tests.support import PASSWORD, count_rows
 
 FLIP = GameSpec("flip", "Coin flip", GameKind.INSTANT, "EUR", {"pays": 2}, 10, 100_00)

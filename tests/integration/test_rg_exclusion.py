@@ -22,8 +22,10 @@ from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec
 from casino_app.services.games.engine import rounds
-from casino_app.services.identity import api_tokens, registration, sessions, signin
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.sessions import api_tokens, signin
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.payments import deposits, withdrawals
 from tests.support import PASSWORD, confirm_email, count_rows, stepped_up_operator
 from tests.support import registration as form

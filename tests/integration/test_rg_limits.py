@@ -24,7 +24,7 @@ from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameFacts, GameSpec
 from casino_app.services.games.engine import rounds, settlement
-from casino_app.services.identity import sessions
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.payments import deposits, withdrawals
 from tests.support import confirm_email, count_rows, scalar
 

@@ -17,8 +17,9 @@ from casino_app.services.compliance.rg.dto import SetLimit
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec
 from casino_app.services.games.engine import rounds
-from casino_app.services.identity import registration, signin
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.payments import deposits
 from tests.support import PASSWORD, count_rows
 from tests.support import registration as form

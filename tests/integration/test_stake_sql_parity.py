@@ -24,7 +24,7 @@ from casino_app.persistence.db import Database
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec
 from casino_app.services.games.engine import rounds
-from casino_app.services.identity import registration as registration_service
+from casino_app.services.identity.accounts import registration as registration_service
 from casino_app.services.money import ledger
 from tests.support import FIXED_NOW, make_wiring, registration
 

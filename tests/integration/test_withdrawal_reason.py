@@ -8,8 +8,8 @@ from datetime import datetime
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import sessions
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.payments import withdrawals
 from tests.support import stepped_up_operator
 

@@ -18,8 +18,12 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import accounts, mfa, registration, sessions, signin
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.credentials import mfa
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import wallet
 from casino_app.services.payments import deposits, withdrawals
 from tests.support import PASSWORD, count_rows, mailed_token, stepped_up_operator

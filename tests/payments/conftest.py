@@ -39,7 +39,7 @@ from casino_app.domain.payments.routing import PaymentRouter, Route
 from casino_app.domain.payments.vocabulary import PaymentMethodKind
 from casino_app.persistence.db import Database
 from casino_app.services.dto import UserView
-from casino_app.services.identity import registration as registering
+from casino_app.services.identity.accounts import registration as registering
 from casino_app.services.payments import deposits
 from tests.support import confirm_email, make_wiring, registration
 

@@ -26,9 +26,9 @@ from casino_app.domain.errors import DomainError
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.services.dto import UserView
-from casino_app.services.identity import registration as registering
-from casino_app.services.identity import sessions
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration as registering
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.payments import cards, deposits, payouts, polling, reconciliation, withdrawals
 from tests.payments.conftest import (
     API_KEY,

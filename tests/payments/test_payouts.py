@@ -26,8 +26,8 @@ from casino_app.domain.payments.vocabulary import PaymentMethodKind
 from casino_app.persistence.db import Database
 from casino_app.services.compliance.rg import exclusion
 from casino_app.services.dto import UserView
-from casino_app.services.identity import sessions
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import wallet
 from casino_app.services.payments import deposits, payouts, withdrawal_context, withdrawals
 from tests.payments.conftest import API_KEY, SECRET, StackFactory, pay_on_page, wait_for

@@ -17,8 +17,9 @@ from casino_app.bootstrap import Wiring
 from casino_app.domain.errors import SessionExpired
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.services.identity import cookie_sessions, sessions
-from casino_app.services.identity import registration as registering
+from casino_app.services.identity.accounts import registration as registering
+from casino_app.services.identity.sessions import cookies as cookie_sessions
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.player.account import AccountState
 from casino_app.ui.state.session.connection import SessionGuard

@@ -9,8 +9,9 @@ from casino_app.adapters.clock import FixedClock
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity import totp
 from casino_app.domain.identity.actor import Actor
-from casino_app.services.identity import accounts, mfa
-from casino_app.services.identity import registration as registering
+from casino_app.services.identity.accounts import registration as registering
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.credentials import mfa
 from casino_app.services.payments import withdrawals
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.operator.withdrawals import OpsWithdrawalsState

@@ -23,9 +23,10 @@ from casino_app.persistence.db import Database
 from casino_app.services.compliance.rg import markers, sessions
 from casino_app.services.dto import UserView
 from casino_app.services.games.instant import specs
-from casino_app.services.identity import registration, signin
-from casino_app.services.identity import sessions as identity_sessions
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.sessions import server as identity_sessions
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.ui import routes
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.games.dice import DiceState

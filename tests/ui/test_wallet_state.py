@@ -8,7 +8,7 @@ from datetime import datetime
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.services.identity import registration as registering
+from casino_app.services.identity.accounts import registration as registering
 from casino_app.services.money import wallet
 from casino_app.services.payments import withdrawals
 from casino_app.ui import wiring as ui_wiring

@@ -6,7 +6,7 @@ import pytest
 
 from casino_app.domain.errors import WeakPassword
 from casino_app.domain.identity import passwords
-from casino_app.services.identity import passwords as hashing
+from casino_app.services.identity.credentials import passwords as hashing
 
 
 def test_the_bundled_list_holds_the_10000_most_common_passwords() -> None:

@@ -15,8 +15,10 @@ from casino_app.domain.errors import InvalidToken
 from casino_app.domain.identity import csrf
 from casino_app.domain.identity.actor import Actor
 from casino_app.services import authz
-from casino_app.services.identity import api_tokens, cookie_sessions, sessions
-from casino_app.services.identity.sessions import ClientInfo, Principal
+from casino_app.services.identity.sessions import api_tokens
+from casino_app.services.identity.sessions import cookies as cookie_sessions
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo, Principal
 from casino_app.services.security import denials
 
 PUBLIC = "public"

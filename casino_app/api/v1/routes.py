@@ -18,9 +18,13 @@ from casino_app.api.v1.deps import PUBLIC, WiringDep, actor_of, client_info, dec
 from casino_app.api.v1.problems import RESPONSES, ProblemRoute
 from casino_app.domain.errors import InvalidInput
 from casino_app.domain.identity.actor import Actor
-from casino_app.services.identity import accounts, api_tokens, mfa, registration, sessions, signin
-from casino_app.services.identity.api_tokens import TokenPair
-from casino_app.services.identity.sessions import ClientInfo, Principal
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.credentials import mfa
+from casino_app.services.identity.sessions import api_tokens, signin
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.api_tokens import TokenPair
+from casino_app.services.identity.sessions.server import ClientInfo, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["v1"], route_class=ProblemRoute, responses=RESPONSES)
 Client = Annotated[ClientInfo, Depends(client_info)]

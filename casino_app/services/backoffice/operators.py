@@ -20,8 +20,10 @@ from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.dto import OperatorLine, PlayerSecurityView, UserView
-from casino_app.services.identity import passwords, sessions, throttle, tokens, users
-from casino_app.services.identity.accounts import live_session_count
+from casino_app.services.identity.accounts import tokens, users
+from casino_app.services.identity.accounts.self_service import live_session_count
+from casino_app.services.identity.credentials import passwords, throttle
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.security import audit
 
 

@@ -20,7 +20,8 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.games import catalog
 from casino_app.services.games.catalog import GameSpec
 from casino_app.services.games.instant import specs
-from casino_app.services.identity import mfa, registration, users
+from casino_app.services.identity.accounts import registration, users
+from casino_app.services.identity.credentials import mfa
 from casino_app.services.payments import deposits
 
 DEMO_DEPOSIT_MINOR = 100_00

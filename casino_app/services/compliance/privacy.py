@@ -36,7 +36,7 @@ from casino_app.persistence.tables import (
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.compliance.rg import export as rg_export
-from casino_app.services.identity import users
+from casino_app.services.identity.accounts import users
 from casino_app.services.security import audit, crypto
 
 EXPORT_FORMAT = "kasyno-player-data/3"  # 2: bets of every game; 3: responsible gaming, preferences

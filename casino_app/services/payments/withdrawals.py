@@ -31,7 +31,8 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import money_line
 from casino_app.services.dto import MoneyLine
-from casino_app.services.identity import sessions, users
+from casino_app.services.identity.accounts import users
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.money import ledger
 from casino_app.services.payments import approvals, payouts
 from casino_app.services.payments.approvals import AlreadyApproved as AlreadyApproved

@@ -28,9 +28,9 @@ from casino_app.domain.payments.errors import InvalidSignature, MalformedWebhook
 from casino_app.domain.payments.ports import DepositRequest, PaymentProviders, RefundRequest
 from casino_app.domain.payments.vocabulary import PaymentMethodKind
 from casino_app.persistence.db import Database
-from casino_app.services.identity import registration as registration_service
-from casino_app.services.identity import sessions
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import registration as registration_service
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import wallet
 from casino_app.services.payments import deposits, reconciliation, withdrawals
 from tests.payments.stripe.serving import RecordingApp

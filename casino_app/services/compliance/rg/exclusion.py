@@ -23,7 +23,7 @@ from casino_app.services import authz
 from casino_app.services.compliance.rg import identifiers, state
 from casino_app.services.compliance.rg.dto import BlockView
 from casino_app.services.compliance.rg.limits import check_reason
-from casino_app.services.identity import sessions
+from casino_app.services.identity.sessions import server as sessions
 
 _ACTIONS = {
     (BlockKind.TIMEOUT, LimitSource.PLAYER): "rg.time_out",

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from casino_app.adapters.keys import KeyProvider
 from casino_app.domain.compliance.vocabulary import IdentifierKind
 from casino_app.persistence.tables import RgExcludedIdentifier, User
-from casino_app.services.identity import users
+from casino_app.services.identity.accounts import users
 from casino_app.services.security import crypto
 
 _PURPOSE = {IdentifierKind.EMAIL: "rg_excluded_email", IdentifierKind.PHONE: "rg_excluded_phone"}

@@ -24,7 +24,7 @@ from casino_app.services import authz
 from casino_app.services.common import money_line
 from casino_app.services.compliance.rg import state
 from casino_app.services.compliance.rg.dto import PlayPosition, RealityCheckRecord, RealitySettings
-from casino_app.services.identity import sessions as identity_sessions
+from casino_app.services.identity.sessions import server as identity_sessions
 
 _SESSIONS = UserSession.__table__  # type: ignore[attr-defined]
 

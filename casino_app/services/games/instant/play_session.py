@@ -17,7 +17,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import money_line
 from casino_app.services.dto import MoneyLine
-from casino_app.services.identity import sessions
+from casino_app.services.identity.sessions import server as sessions
 
 
 @dataclass(frozen=True)

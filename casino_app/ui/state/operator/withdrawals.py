@@ -8,7 +8,7 @@ import reflex as rx
 
 from casino_app.domain.errors import StepUpRequired
 from casino_app.domain.payments.vocabulary import WithdrawalStatus
-from casino_app.services.identity import mfa
+from casino_app.services.identity.credentials import mfa
 from casino_app.services.payments import withdrawal_context, withdrawals
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now, uow

@@ -18,8 +18,11 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.vocabulary import SessionKind
 from casino_app.services.dto import AccountView
 from casino_app.services.games import catalog
-from casino_app.services.identity import accounts, mfa, preferences, sessions
-from casino_app.services.identity.sessions import SessionLine
+from casino_app.services.identity.accounts import preferences
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.credentials import mfa
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import SessionLine
 from casino_app.ui.format import country_name
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats

@@ -11,7 +11,8 @@ import dataclasses
 import reflex as rx
 
 from casino_app.domain.identity.vocabulary import Role
-from casino_app.services.identity import accounts, mail
+from casino_app.services.identity.accounts import mail
+from casino_app.services.identity.accounts import self_service as accounts
 from casino_app.ui import routes
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats

@@ -16,7 +16,7 @@ from casino_app.services.dto import DrawView, GameView
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto.draws import queries as draw_queries
 from casino_app.services.games.lotto.settlement import jackpot
-from casino_app.services.identity import preferences
+from casino_app.services.identity.accounts import preferences
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.services import call, message, now, uow

@@ -20,7 +20,9 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.domain.money.amounts import parse_amount
 from casino_app.domain.payments.vocabulary import PaymentMethodKind, PaymentStatus, WithdrawalStatus
 from casino_app.services.dto import MoneyLine, TransactionLine, WalletView
-from casino_app.services.identity import accounts, mfa, users
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.accounts import users
+from casino_app.services.identity.credentials import mfa
 from casino_app.services.money import wallet
 from casino_app.services.payments import cashier, deposits, withdrawals
 from casino_app.ui import routes, wiring

@@ -15,7 +15,7 @@ from typing import Any
 import reflex as rx
 
 from casino_app.domain.errors import DomainError
-from casino_app.services.identity import preferences
+from casino_app.services.identity.accounts import preferences
 from casino_app.ui.i18n.catalog import LANGUAGES, from_accept_language, supported
 from casino_app.ui.i18n.formats import valid_zone
 from casino_app.ui.registry import loaders_of

@@ -1,7 +1,7 @@
 """Who is signed in: the browser's session cookie, validated on every event.
 
 The session is a server-side record (`user_sessions`) whose token the browser keeps in an
-HttpOnly cookie set by `POST /api/session` (`services/identity/cookie_sessions.py`). Its
+HttpOnly cookie set by `POST /api/session` (`services/identity/sessions/cookies.py`). Its
 websocket carries the cookie; `SessionGuard` (ui/state/session/connection.py) validates it before every
 event, so every tab of that browser is signed in, idle and absolute expiry and revocation take
 effect on the next event, and a connection from another browser (a copied client token,
@@ -29,8 +29,12 @@ from casino_app.domain.identity.rules import PRIVACY_VERSION, TERMS_VERSION
 from casino_app.domain.identity.vocabulary import Role
 from casino_app.services import authz
 from casino_app.services.dto import PasswordProof, UserView
-from casino_app.services.identity import accounts, cookie_sessions, registration, sessions, signin
-from casino_app.services.identity.sessions import ClientInfo, Principal
+from casino_app.services.identity.accounts import registration
+from casino_app.services.identity.accounts import self_service as accounts
+from casino_app.services.identity.sessions import cookies as cookie_sessions
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions import signin
+from casino_app.services.identity.sessions.server import ClientInfo, Principal
 from casino_app.services.money import wallet
 from casino_app.services.security import denials
 from casino_app.ui import routes

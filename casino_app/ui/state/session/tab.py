@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import reflex as rx
 
 from casino_app.config import LOOPBACK_HOSTS
-from casino_app.services.identity import cookie_sessions
+from casino_app.services.identity.sessions import cookies as cookie_sessions
 
 
 def cookie_token(state: rx.State) -> str:

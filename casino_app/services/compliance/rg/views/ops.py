@@ -19,7 +19,7 @@ from casino_app.services.compliance.rg.cases import case_view_of
 from casino_app.services.compliance.rg.views.dto import OPS_VIEW, PlayerRecord
 from casino_app.services.compliance.rg.views.history import history_in, record_id
 from casino_app.services.compliance.rg.views.player import overview_in
-from casino_app.services.identity import users
+from casino_app.services.identity.accounts import users
 
 
 @authz.guard(OPS_VIEW)

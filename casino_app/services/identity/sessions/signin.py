@@ -31,8 +31,11 @@ from casino_app.persistence.tables import User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.compliance.rg import checks as rg_checks
 from casino_app.services.dto import PasswordProof, SignedIn, UserView
-from casino_app.services.identity import api_tokens, mfa, passwords, sessions, throttle, tokens, users
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import tokens, users
+from casino_app.services.identity.credentials import mfa, passwords, throttle
+from casino_app.services.identity.sessions import api_tokens
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.security import audit
 
 WRONG_LOGIN = "Wrong email or password."

@@ -27,8 +27,10 @@ from casino_app.persistence.tables import User, UserSession
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.dto import AccountView
-from casino_app.services.identity import mail, mfa, passwords, reauth, sessions, throttle, tokens, users
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import mail, tokens, users
+from casino_app.services.identity.credentials import mfa, passwords, reauth, throttle
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.security import audit, crypto
 
 

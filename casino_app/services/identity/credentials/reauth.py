@@ -18,7 +18,9 @@ from casino_app.domain.identity import throttle as limits
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import User, UserSession
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.identity import passwords, sessions, throttle, users
+from casino_app.services.identity.accounts import users
+from casino_app.services.identity.credentials import passwords, throttle
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.security import audit
 
 _SESSIONS = UserSession.__table__  # type: ignore[attr-defined]

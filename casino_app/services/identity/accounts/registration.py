@@ -21,8 +21,9 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.compliance.rg import checks as rg_checks
 from casino_app.services.dto import UserView
-from casino_app.services.identity import mail, passwords, throttle, tokens, users
-from casino_app.services.identity.sessions import ClientInfo
+from casino_app.services.identity.accounts import mail, tokens, users
+from casino_app.services.identity.credentials import passwords, throttle
+from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import ledger
 from casino_app.services.security import audit
 

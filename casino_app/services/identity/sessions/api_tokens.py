@@ -19,8 +19,8 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.domain.identity.vocabulary import SessionKind, UserStatus
 from casino_app.persistence.tables import ApiToken, User, UserSession
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.identity import sessions
-from casino_app.services.identity.sessions import ClientInfo, Principal
+from casino_app.services.identity.sessions import server as sessions
+from casino_app.services.identity.sessions.server import ClientInfo, Principal
 from casino_app.services.security import audit
 
 ACCESS, REFRESH = "access", "refresh"

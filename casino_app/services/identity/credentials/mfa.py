@@ -24,7 +24,9 @@ from casino_app.domain.identity.vocabulary import Role
 from casino_app.persistence.tables import RecoveryCode, User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.identity import passwords, sessions, throttle, users
+from casino_app.services.identity.accounts import users
+from casino_app.services.identity.credentials import passwords, throttle
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.security import audit, crypto
 
 _USERS = User.__table__  # type: ignore[attr-defined]

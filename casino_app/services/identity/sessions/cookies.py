@@ -21,7 +21,8 @@ from casino_app.domain.identity.vocabulary import Role, SessionKind
 from casino_app.persistence.tables import UserSession
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
-from casino_app.services.identity import sessions, users
+from casino_app.services.identity.accounts import users
+from casino_app.services.identity.sessions import server as sessions
 
 COOKIE = "kl_session"
 # A grant is swapped right after sign-in (or once the new recovery codes are saved).

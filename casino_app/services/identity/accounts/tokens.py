@@ -15,7 +15,8 @@ from casino_app.adapters.keys import KeyProvider
 from casino_app.domain.errors import InvalidToken
 from casino_app.persistence.tables import ActionToken
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.identity import mail, sessions
+from casino_app.services.identity.accounts import mail
+from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.security import crypto
 
 LIFETIME = timedelta(minutes=30)

@@ -1,0 +1,1 @@
+"""People and their accounts: registration, users, self-service, emailed tokens, mail, preferences."""
