@@ -13,8 +13,9 @@ from datetime import datetime
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.jobs.scheduler import HOLDER, acquire_lease
-from casino_app.services.compliance.rg import limits, markers
 from casino_app.services.compliance.rg.dto import MarkerReport
+from casino_app.services.compliance.rg.harm import markers
+from casino_app.services.compliance.rg.limits import setting as limits
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "responsible-gaming"

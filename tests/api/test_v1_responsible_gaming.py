@@ -15,7 +15,7 @@ from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.compliance.rg import exclusion
+from casino_app.services.compliance.rg.exclusion import periods as exclusion
 from casino_app.services.identity.accounts import registration
 from tests.support import PASSWORD, confirm_email, count_rows
 from tests.support import registration as player_form

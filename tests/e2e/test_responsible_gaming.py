@@ -26,7 +26,7 @@ from casino_app import bootstrap
 from casino_app.domain.compliance.markers import Marker
 from casino_app.domain.compliance.vocabulary import MarkerCode
 from casino_app.domain.identity.actor import Actor
-from casino_app.services.compliance.rg import markers
+from casino_app.services.compliance.rg.harm import markers
 import sqlalchemy as sa
 wiring = bootstrap.build()
 uow = wiring.uow()

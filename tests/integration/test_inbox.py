@@ -18,8 +18,8 @@ from casino_app.domain.inbox.notices import NOTIFIED, PAGE_SIZE
 from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Notification, Round
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.compliance.rg import limits
 from casino_app.services.compliance.rg.dto import SetLimit
+from casino_app.services.compliance.rg.limits import setting as limits
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto.draws import cycle as draws

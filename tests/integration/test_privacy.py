@@ -15,8 +15,9 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.tables import Round
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.compliance import privacy
-from casino_app.services.compliance.rg import exclusion, limits
 from casino_app.services.compliance.rg.dto import SetLimit
+from casino_app.services.compliance.rg.exclusion import periods as exclusion
+from casino_app.services.compliance.rg.limits import setting as limits
 from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.identity.accounts import preferences, users

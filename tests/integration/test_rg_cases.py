@@ -17,8 +17,9 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.jobs import rg as rg_job
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.compliance.rg import cases, limits, markers
 from casino_app.services.compliance.rg.dto import SetLimit
+from casino_app.services.compliance.rg.harm import cases, markers
+from casino_app.services.compliance.rg.limits import setting as limits
 from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec

@@ -15,8 +15,8 @@ from casino_app.domain.errors import LimitExceeded
 from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.services.compliance.rg import limits
 from casino_app.services.compliance.rg.dto import SetLimit
+from casino_app.services.compliance.rg.limits import setting as limits
 from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec

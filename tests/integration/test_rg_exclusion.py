@@ -17,7 +17,8 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.compliance import privacy
-from casino_app.services.compliance.rg import checks, exclusion
+from casino_app.services.compliance.rg import checks
+from casino_app.services.compliance.rg.exclusion import periods as exclusion
 from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec

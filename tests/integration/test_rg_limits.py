@@ -18,8 +18,9 @@ from casino_app.domain.games.vocabulary import GameKind
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.compliance.rg import imposed, limits, usage
 from casino_app.services.compliance.rg.dto import ImposeLimit, LiftLimit, LimitsOverview, SetLimit
+from casino_app.services.compliance.rg.limits import imposed, usage
+from casino_app.services.compliance.rg.limits import setting as limits
 from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameFacts, GameSpec

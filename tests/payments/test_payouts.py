@@ -24,7 +24,7 @@ from casino_app.domain.payments.ports import PaymentProviders
 from casino_app.domain.payments.routing import PaymentRouter, Route
 from casino_app.domain.payments.vocabulary import PaymentMethodKind
 from casino_app.persistence.db import Database
-from casino_app.services.compliance.rg import exclusion
+from casino_app.services.compliance.rg.exclusion import periods as exclusion
 from casino_app.services.dto import UserView
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.identity.sessions.server import ClientInfo

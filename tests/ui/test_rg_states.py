@@ -20,7 +20,8 @@ from casino_app.domain.compliance.vocabulary import MarkerCode
 from casino_app.domain.errors import SessionExpired, TimedOut
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
-from casino_app.services.compliance.rg import markers, sessions
+from casino_app.services.compliance.rg import sessions
+from casino_app.services.compliance.rg.harm import markers
 from casino_app.services.dto import UserView
 from casino_app.services.games.instant import specs
 from casino_app.services.identity.accounts import registration

@@ -24,7 +24,8 @@ from casino_app.domain.errors import SelfExcluded
 from casino_app.domain.identity.vocabulary import Role
 from casino_app.persistence.tables import RgPlayer, User
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.compliance.rg import identifiers, sessions, state
+from casino_app.services.compliance.rg import sessions, state
+from casino_app.services.compliance.rg.exclusion import identifiers
 
 
 def check_deposit(

@@ -16,11 +16,11 @@ import reflex as rx
 from casino_app.domain.compliance.profiles import PROFILES
 from casino_app.domain.compliance.vocabulary import OUTCOME_LABELS, TERM_LABELS, CaseOutcome, ExclusionTerm
 from casino_app.domain.money.amounts import parse_amount
-from casino_app.services.compliance.rg import cases as rg_cases
-from casino_app.services.compliance.rg import exclusion as rg_exclusion
-from casino_app.services.compliance.rg import imposed as rg_imposed
-from casino_app.services.compliance.rg import limits as rg_limits
 from casino_app.services.compliance.rg.dto import CaseView, ImposeLimit, LiftLimit
+from casino_app.services.compliance.rg.exclusion import periods as rg_exclusion
+from casino_app.services.compliance.rg.harm import cases as rg_cases
+from casino_app.services.compliance.rg.limits import imposed as rg_imposed
+from casino_app.services.compliance.rg.limits import setting as rg_limits
 from casino_app.services.compliance.rg.views import ops as rg_ops
 from casino_app.ui import routes
 from casino_app.ui.format import when

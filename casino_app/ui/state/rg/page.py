@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from casino_app.domain.money.amounts import parse_amount
-from casino_app.services.compliance.rg import cases as rg_cases
-from casino_app.services.compliance.rg import exclusion as rg_exclusion
-from casino_app.services.compliance.rg import limits as rg_limits
 from casino_app.services.compliance.rg import sessions as rg_sessions
 from casino_app.services.compliance.rg.dto import BlockView, SetLimit
+from casino_app.services.compliance.rg.exclusion import periods as rg_exclusion
+from casino_app.services.compliance.rg.harm import cases as rg_cases
+from casino_app.services.compliance.rg.limits import setting as rg_limits
 from casino_app.services.compliance.rg.views import player as rg_views
 from casino_app.services.compliance.rg.views.dto import RgOverview
 from casino_app.ui import routes

@@ -15,7 +15,7 @@ from casino_app.persistence.tables import RgCase
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.compliance.rg import state
-from casino_app.services.compliance.rg.cases import case_view_of
+from casino_app.services.compliance.rg.harm.cases import case_view_of
 from casino_app.services.compliance.rg.views.dto import OPS_VIEW, PlayerRecord
 from casino_app.services.compliance.rg.views.history import history_in, record_id
 from casino_app.services.compliance.rg.views.player import overview_in

@@ -18,8 +18,9 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import RgPlayer
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.compliance.rg import state, usage
+from casino_app.services.compliance.rg import state
 from casino_app.services.compliance.rg.dto import RealitySettings
+from casino_app.services.compliance.rg.limits import usage
 from casino_app.services.compliance.rg.views.dto import (
     PLAYER_VIEW,
     BlockState,

@@ -3,7 +3,7 @@
 All apply in the request's transaction: the block is stored on the player's RG row (which
 every stake, deposit and sign-in reads), every browser session and API token family of the
 player is revoked, the play session ends, and the email and phone are kept as blind indexes
-(rg/identifiers.py) so a new account cannot be opened with them. Nobody can end a block early:
+(exclusion/identifiers.py) so a new account cannot be opened with them. Nobody can end a block early:
 a new one may only keep or extend it. Pending withdrawals are not touched and stay payable.
 Audited, and emitted as `player.timed_out` or `player.excluded`.
 """
@@ -20,9 +20,10 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import RgExclusion
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.compliance.rg import identifiers, state
+from casino_app.services.compliance.rg import state
 from casino_app.services.compliance.rg.dto import BlockView
-from casino_app.services.compliance.rg.limits import check_reason
+from casino_app.services.compliance.rg.exclusion import identifiers
+from casino_app.services.compliance.rg.limits.setting import check_reason
 from casino_app.services.identity.sessions import server as sessions
 
 _ACTIONS = {

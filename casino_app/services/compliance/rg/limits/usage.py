@@ -26,7 +26,7 @@ from casino_app.services import authz
 from casino_app.services.common import money_line
 from casino_app.services.compliance.rg import state
 from casino_app.services.compliance.rg.dto import LimitLine, LimitsOverview
-from casino_app.services.compliance.rg.limits import view
+from casino_app.services.compliance.rg.limits.setting import view
 from casino_app.services.dto import MoneyLine
 
 

@@ -15,8 +15,9 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.tables import RgLimitChange
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.compliance.rg import limits, state
+from casino_app.services.compliance.rg import state
 from casino_app.services.compliance.rg.dto import LiftLimit, LimitChangeView
+from casino_app.services.compliance.rg.limits import setting as limits
 
 
 @authz.guard("ops.rg.manage")

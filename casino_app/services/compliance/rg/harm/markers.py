@@ -21,8 +21,9 @@ from casino_app.domain.identity.vocabulary import Role
 from casino_app.persistence.tables import RgCase, RgCaseEvent, User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.compliance.rg import activity, state
+from casino_app.services.compliance.rg import state
 from casino_app.services.compliance.rg.dto import MarkerReport
+from casino_app.services.compliance.rg.harm import activity
 
 REOPEN_AFTER = timedelta(days=30)
 OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.IN_REVIEW, CaseStatus.APPEALED)

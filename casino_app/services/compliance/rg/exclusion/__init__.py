@@ -1,0 +1,1 @@
+"""Time-outs and self-exclusion (periods.py), and the blind indexes of excluded people."""

@@ -1,0 +1,1 @@
+"""Markers of harm from recent activity, and the risk team's cases they open."""
