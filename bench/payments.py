@@ -55,7 +55,7 @@ from casino_app.domain.payments.routing import PaymentRouter, Route
 from casino_app.domain.payments.vocabulary import PaymentMethodKind
 from casino_app.persistence.db import Database
 from casino_app.services.identity.accounts.registration import RegisterPlayer, register_player
-from casino_app.services.payments import deposits
+from casino_app.services.payments.deposits import deposits
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY, SECRET = "sk_sandbox_test", "whsec_sandbox_test"

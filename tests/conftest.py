@@ -35,7 +35,7 @@ from casino_app.services.backoffice import seed
 from casino_app.services.dto import UserView
 from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.identity.accounts import registration as registration_service
-from casino_app.services.payments import deposits
+from casino_app.services.payments.deposits import deposits
 from tests.support import (
     FIXED_NOW,
     PASSWORD,

@@ -19,7 +19,7 @@ from casino_app.api.errors import problem, problem_responses
 from casino_app.domain.errors import NotFound
 from casino_app.domain.identity.actor import Actor
 from casino_app.domain.payments.errors import InvalidSignature, MalformedWebhook, WebhookMismatch
-from casino_app.services.payments import webhooks
+from casino_app.services.payments.deposits import webhooks
 
 MAX_WEBHOOK_BYTES = 64 * 1024
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.jobs.scheduler import HOLDER, acquire_lease
-from casino_app.services.payments import polling
+from casino_app.services.payments.deposits import polling
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "payment-polling"

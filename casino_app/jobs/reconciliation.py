@@ -17,7 +17,8 @@ from casino_app.adapters.payments.demo import DemoCardProvider
 from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.jobs.scheduler import HOLDER, acquire_lease
-from casino_app.services.payments import payouts, reconciliation
+from casino_app.services.payments import reconciliation
+from casino_app.services.payments.withdrawals import payouts
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "payouts-reconciliation"

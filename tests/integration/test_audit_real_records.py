@@ -46,7 +46,9 @@ from casino_app.services.identity.sessions import api_tokens, signin
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import ledger, transfers
-from casino_app.services.payments import deposits, reconciliation, withdrawals
+from casino_app.services.payments import reconciliation
+from casino_app.services.payments.deposits import deposits
+from casino_app.services.payments.withdrawals import withdrawals
 from casino_app.services.security import audit, key_management, security_checks
 from tests.support import PASSWORD, ROOT, confirm_email, mailed_token, make_wiring, open_draws, scalar
 from tests.support import registration as player_form
@@ -311,7 +313,7 @@ def _refused_webhook(world: World, user_id: int) -> None:
     from casino_app.domain.payments.errors import WebhookMismatch
     from casino_app.domain.payments.signatures import signature_header
     from casino_app.persistence.tables import Payment, PaymentAttempt
-    from casino_app.services.payments import webhooks
+    from casino_app.services.payments.deposits import webhooks
 
     with world.uow() as u:
         payment = Payment(

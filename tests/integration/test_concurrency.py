@@ -18,7 +18,8 @@ from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.money import ledger, wallet
-from casino_app.services.payments import deposits, withdrawals
+from casino_app.services.payments.deposits import deposits
+from casino_app.services.payments.withdrawals import withdrawals
 from tests.support import count_rows, scalar
 
 SELECTION = (5, 10, 15, 20, 25, 30)

@@ -24,7 +24,7 @@ from casino_app.persistence.db import Database
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import DepositResult, UserView
 from casino_app.services.money import ledger, wallet
-from casino_app.services.payments import cashier, deposits
+from casino_app.services.payments.deposits import cashier, deposits
 from tests.support import count_rows, make_wiring
 
 

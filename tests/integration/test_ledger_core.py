@@ -32,7 +32,7 @@ from casino_app.services.games import lotto
 from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.money import ledger, transfers
-from casino_app.services.payments import withdrawals
+from casino_app.services.payments.withdrawals import withdrawals
 from tests.support import count_rows, make_wiring, stepped_up_operator
 
 Funded = Callable[..., UserView]

@@ -30,8 +30,8 @@ from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.identity.accounts import registration as registering
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.money import ledger, transfers
-from casino_app.services.payments import withdrawals
-from casino_app.services.payments.withdrawals import AlreadyResolved
+from casino_app.services.payments.withdrawals import withdrawals
+from casino_app.services.payments.withdrawals.withdrawals import AlreadyResolved
 from tests.support import FIXED_NOW, confirm_email, make_wiring, registration, stepped_up_operator
 
 PLAYERS = 2

@@ -25,7 +25,7 @@ from casino_app.services.dto import UserView
 from casino_app.services.games import lotto
 from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.inbox.notifications import notices_to_push
-from casino_app.services.payments import deposits
+from casino_app.services.payments.deposits import deposits
 from casino_app.ui.live.hub import LiveHub, Push
 from casino_app.ui.live.registry import TabRegistry
 

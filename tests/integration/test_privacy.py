@@ -24,7 +24,7 @@ from casino_app.services.identity.accounts import preferences, users
 from casino_app.services.identity.accounts import registration as registering
 from casino_app.services.identity.sessions import signin
 from casino_app.services.money import ledger, transfers
-from casino_app.services.payments import deposits
+from casino_app.services.payments.deposits import deposits
 from casino_app.services.security import audit
 from tests.support import PASSWORD, count_rows, registration
 

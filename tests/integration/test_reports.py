@@ -20,7 +20,7 @@ from casino_app.services.games.lotto.draws import cycle as draws
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import transfers
-from casino_app.services.payments import withdrawals
+from casino_app.services.payments.withdrawals import withdrawals
 from tests.support import count_rows
 
 ADMIN = Actor.operator(900, "admin")

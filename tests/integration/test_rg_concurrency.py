@@ -21,7 +21,7 @@ from casino_app.services.dto import UserView
 from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameSpec
 from casino_app.services.games.engine import rounds
-from casino_app.services.payments import deposits
+from casino_app.services.payments.deposits import deposits
 from tests.support import count_rows, make_wiring, scalar
 
 FLIP = GameSpec("flip", "Coin flip", GameKind.INSTANT, "EUR", {}, 10, 100_00)

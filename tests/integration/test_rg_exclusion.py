@@ -27,7 +27,8 @@ from casino_app.services.identity.accounts import registration
 from casino_app.services.identity.sessions import api_tokens, signin
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.identity.sessions.server import ClientInfo
-from casino_app.services.payments import deposits, withdrawals
+from casino_app.services.payments.deposits import deposits
+from casino_app.services.payments.withdrawals import withdrawals
 from tests.support import PASSWORD, confirm_email, count_rows, stepped_up_operator
 from tests.support import registration as form
 

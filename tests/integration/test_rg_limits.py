@@ -26,7 +26,8 @@ from casino_app.services.games import catalog, engine
 from casino_app.services.games.catalog import GameFacts, GameSpec
 from casino_app.services.games.engine import rounds, settlement
 from casino_app.services.identity.sessions import server as sessions
-from casino_app.services.payments import deposits, withdrawals
+from casino_app.services.payments.deposits import deposits
+from casino_app.services.payments.withdrawals import withdrawals
 from tests.support import confirm_email, count_rows, scalar
 
 FLIP = GameSpec("flip", "Coin flip", GameKind.INSTANT, "EUR", {"pays": 2}, 10, 100_00)

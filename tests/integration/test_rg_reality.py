@@ -21,7 +21,7 @@ from casino_app.services.games.engine import rounds
 from casino_app.services.identity.accounts import registration
 from casino_app.services.identity.sessions import signin
 from casino_app.services.identity.sessions.server import ClientInfo
-from casino_app.services.payments import deposits
+from casino_app.services.payments.deposits import deposits
 from tests.support import PASSWORD, count_rows
 from tests.support import registration as form
 

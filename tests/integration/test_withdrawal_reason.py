@@ -10,7 +10,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.dto import UserView
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.identity.sessions.server import ClientInfo
-from casino_app.services.payments import withdrawals
+from casino_app.services.payments.withdrawals import withdrawals
 from tests.support import stepped_up_operator
 
 FINANCE = Actor.operator(900, "finance")

@@ -25,7 +25,8 @@ from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.identity.sessions import signin
 from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import wallet
-from casino_app.services.payments import deposits, withdrawals
+from casino_app.services.payments.deposits import deposits
+from casino_app.services.payments.withdrawals import withdrawals
 from tests.support import PASSWORD, count_rows, mailed_token, stepped_up_operator
 
 DESK = ClientInfo("192.0.2.70", "Firefox")

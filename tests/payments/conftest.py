@@ -40,7 +40,7 @@ from casino_app.domain.payments.vocabulary import PaymentMethodKind
 from casino_app.persistence.db import Database
 from casino_app.services.dto import UserView
 from casino_app.services.identity.accounts import registration as registering
-from casino_app.services.payments import deposits
+from casino_app.services.payments.deposits import deposits
 from tests.support import confirm_email, make_wiring, registration
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -29,7 +29,9 @@ from casino_app.services.dto import UserView
 from casino_app.services.identity.accounts import registration as registering
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.identity.sessions.server import ClientInfo
-from casino_app.services.payments import cards, deposits, payouts, polling, reconciliation, withdrawals
+from casino_app.services.payments import reconciliation
+from casino_app.services.payments.deposits import cards, deposits, polling
+from casino_app.services.payments.withdrawals import payouts, withdrawals
 from tests.payments.conftest import (
     API_KEY,
     PaymentStack,

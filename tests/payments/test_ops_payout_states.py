@@ -11,7 +11,9 @@ from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.services.identity.accounts import registration as registering
-from casino_app.services.payments import deposits, reconciliation, withdrawals
+from casino_app.services.payments import reconciliation
+from casino_app.services.payments.deposits import deposits
+from casino_app.services.payments.withdrawals import withdrawals
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.operator.reconciliation import OpsReconciliationState
 from casino_app.ui.state.operator.withdrawals import OpsWithdrawalsState

@@ -13,7 +13,7 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.domain.payments.errors import ProviderTimeout
 from casino_app.persistence.db import Database
 from casino_app.services.money import wallet
-from casino_app.services.payments import polling
+from casino_app.services.payments.deposits import polling
 from tests.payments.conftest import StackFactory, pay_on_page, payment_status, wait_for
 from tests.support import count_rows
 

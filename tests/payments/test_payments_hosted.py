@@ -12,7 +12,7 @@ from casino_app.domain.errors import InvalidInput
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.services.money import ledger, wallet
-from casino_app.services.payments import cards, deposits
+from casino_app.services.payments.deposits import cards, deposits
 from tests.payments.conftest import (
     RETURN_URL,
     StackFactory,

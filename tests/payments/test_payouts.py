@@ -29,7 +29,9 @@ from casino_app.services.dto import UserView
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import wallet
-from casino_app.services.payments import deposits, payouts, withdrawal_context, withdrawals
+from casino_app.services.payments.deposits import deposits
+from casino_app.services.payments.withdrawals import context as withdrawal_context
+from casino_app.services.payments.withdrawals import payouts, withdrawals
 from tests.payments.conftest import API_KEY, SECRET, StackFactory, pay_on_page, wait_for
 from tests.support import count_rows, make_wiring, scalar, stepped_up_operator
 

@@ -15,7 +15,9 @@ from casino_app.domain.payments.reconciliation import LedgerMovement, MismatchKi
 from casino_app.domain.payments.vocabulary import PaymentDirection
 from casino_app.jobs import reconciliation as job
 from casino_app.persistence.db import Database
-from casino_app.services.payments import polling, reconciliation, withdrawals
+from casino_app.services.payments import reconciliation
+from casino_app.services.payments.deposits import polling
+from casino_app.services.payments.withdrawals import withdrawals
 from tests.payments.conftest import StackFactory, pay_on_page, payment_status, wait_for
 from tests.support import count_rows, stepped_up_operator
 

@@ -12,7 +12,7 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.services.identity.accounts import registration as registering
 from casino_app.services.identity.accounts import self_service as accounts
 from casino_app.services.identity.credentials import mfa
-from casino_app.services.payments import withdrawals
+from casino_app.services.payments.withdrawals import withdrawals
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.state.operator.withdrawals import OpsWithdrawalsState
 from casino_app.ui.state.player.links import MailboxState
@@ -57,7 +57,7 @@ def test_pay_confirms_the_typed_code_in_the_operators_session_then_pays(
     player = registering.register_player(wiring.uow(), registration("payee@example.com"), now)
     confirm_email(wiring.uow(), player.id, now)
     from casino_app.adapters.sandbox_payments import APPROVE_TOKEN
-    from casino_app.services.payments import deposits
+    from casino_app.services.payments.deposits import deposits
 
     deposits.deposit(
         wiring.uow(), Actor.player(player.id), deposits.Deposit("o-9", 20_00, "EUR", APPROVE_TOKEN), now

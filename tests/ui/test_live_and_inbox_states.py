@@ -10,7 +10,7 @@ from casino_app.bootstrap import Wiring
 from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.services.identity.accounts import registration as registering
-from casino_app.services.payments import deposits
+from casino_app.services.payments.deposits import deposits
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.live import hub as live_hub
 from casino_app.ui.live.hub import LiveHub, Push

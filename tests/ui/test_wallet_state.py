@@ -10,7 +10,7 @@ from casino_app.domain.identity.actor import Actor
 from casino_app.persistence.db import Database
 from casino_app.services.identity.accounts import registration as registering
 from casino_app.services.money import wallet
-from casino_app.services.payments import withdrawals
+from casino_app.services.payments.withdrawals import withdrawals
 from casino_app.ui import wiring as ui_wiring
 from casino_app.ui.i18n.formats import Formats
 from casino_app.ui.state.player.wallet import WalletState

@@ -22,7 +22,7 @@ from casino_app.services.games.catalog import GameSpec
 from casino_app.services.games.instant import specs
 from casino_app.services.identity.accounts import registration, users
 from casino_app.services.identity.credentials import mfa
-from casino_app.services.payments import deposits
+from casino_app.services.payments.deposits import deposits
 
 DEMO_DEPOSIT_MINOR = 100_00
 

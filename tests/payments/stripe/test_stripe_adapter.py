@@ -32,7 +32,9 @@ from casino_app.services.identity.accounts import registration as registration_s
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.identity.sessions.server import ClientInfo
 from casino_app.services.money import wallet
-from casino_app.services.payments import deposits, reconciliation, withdrawals
+from casino_app.services.payments import reconciliation
+from casino_app.services.payments.deposits import deposits
+from casino_app.services.payments.withdrawals import withdrawals
 from tests.payments.stripe.serving import RecordingApp
 from tests.support import confirm_email, count_rows, make_wiring, registration, scalar, stepped_up_operator
 

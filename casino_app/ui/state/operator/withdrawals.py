@@ -9,7 +9,8 @@ import reflex as rx
 from casino_app.domain.errors import StepUpRequired
 from casino_app.domain.payments.vocabulary import WithdrawalStatus
 from casino_app.services.identity.credentials import mfa
-from casino_app.services.payments import withdrawal_context, withdrawals
+from casino_app.services.payments.withdrawals import context as withdrawal_context
+from casino_app.services.payments.withdrawals import withdrawals
 from casino_app.ui.format import when
 from casino_app.ui.services import call, message, now, uow
 from casino_app.ui.state.session.guard import requires

@@ -24,7 +24,8 @@ from casino_app.services.identity.accounts import self_service as accounts
 from casino_app.services.identity.accounts import users
 from casino_app.services.identity.credentials import mfa
 from casino_app.services.money import wallet
-from casino_app.services.payments import cashier, deposits, withdrawals
+from casino_app.services.payments.deposits import cashier, deposits
+from casino_app.services.payments.withdrawals import withdrawals
 from casino_app.ui import routes, wiring
 from casino_app.ui.format import kind_label
 from casino_app.ui.i18n.catalog import catalog, text

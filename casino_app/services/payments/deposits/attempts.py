@@ -41,7 +41,7 @@ from casino_app.domain.payments.vocabulary import (
 from casino_app.persistence.tables import Payment, PaymentAttempt, User
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.compliance.rg import checks as rg_checks
-from casino_app.services.payments import settlement
+from casino_app.services.payments.deposits import states as settlement
 
 UNKNOWN_OUTCOME = (
     "The payment provider did not answer in time. If the payment went through it will show in"

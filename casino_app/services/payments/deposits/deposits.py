@@ -3,7 +3,7 @@
 The deposit checks (responsible gaming: blocks and deposit limits) run when the payment is
 recorded (`attempts.open_payment`), before any provider is called: a refused deposit writes
 nothing and calls no provider. The ledger moves only when the provider confirms success, once
-per order id (`settlement.py`), whether that word comes as a direct answer, a webhook or a poll.
+per order id (`states.py`), whether that word comes as a direct answer, a webhook or a poll.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from casino_app.services import authz
 from casino_app.services.common import money_line
 from casino_app.services.dto import DepositResult, MoneyLine
 from casino_app.services.money import ledger
-from casino_app.services.payments import attempts, cards
-from casino_app.services.payments.attempts import Order
+from casino_app.services.payments.deposits import attempts, cards
+from casino_app.services.payments.deposits.attempts import Order
 from casino_app.services.security import crypto
 
 

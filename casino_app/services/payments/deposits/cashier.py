@@ -20,7 +20,7 @@ from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
 from casino_app.services.common import money_line
 from casino_app.services.dto import MoneyLine
-from casino_app.services.payments import cards
+from casino_app.services.payments.deposits import cards
 
 METHOD_LABELS = {
     PaymentMethodKind.CARD: "Card (on the provider's secure page)",

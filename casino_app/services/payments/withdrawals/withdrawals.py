@@ -2,7 +2,7 @@
 
 A request below the configured threshold (`settings.payouts.auto_approve_below_minor`) is
 approved at once; every other one waits in the finance queue. Approval turns it into a payout
-through a provider (`services/payments/payouts.py`), after which the player cannot cancel it;
+through a provider (`services/payments/withdrawals/payouts.py`), after which the player cannot cancel it;
 only the provider's confirmation moves the hold out of the platform. A rejection, a cancellation
 by the player before approval, or a payout no provider would make returns the hold to cash.
 Each use case writes its postings, its rows and its audit record in one transaction; a replayed
@@ -34,9 +34,9 @@ from casino_app.services.dto import MoneyLine
 from casino_app.services.identity.accounts import users
 from casino_app.services.identity.sessions import server as sessions
 from casino_app.services.money import ledger
-from casino_app.services.payments import approvals, payouts
-from casino_app.services.payments.approvals import AlreadyApproved as AlreadyApproved
-from casino_app.services.payments.approvals import AlreadyResolved as AlreadyResolved
+from casino_app.services.payments.withdrawals import approvals, payouts
+from casino_app.services.payments.withdrawals.approvals import AlreadyApproved as AlreadyApproved
+from casino_app.services.payments.withdrawals.approvals import AlreadyResolved as AlreadyResolved
 from casino_app.services.security import audit
 
 UNCONFIRMED_EMAIL = "Please confirm your email address first: open the link we sent you, then withdraw."

@@ -1,7 +1,7 @@
 """Paying approved withdrawals through providers: send, follow up, confirm or give the money back.
 
 A payout (`persistence/tables/payouts.Payout`) is created when a withdrawal is approved, by an
-operator or automatically below the threshold (`services/payments/withdrawals.py`). Sending it
+operator or automatically below the threshold (`services/payments/withdrawals/withdrawals.py`). Sending it
 records the attempt before the provider call, then calls the providers in order (the deposit's
 provider first, `domain/payments/payout_rules.payout_order`) with one Idempotency-Key per
 attempt:

@@ -24,7 +24,7 @@ from casino_app.services.common import money_line
 from casino_app.services.dto import MoneyLine
 from casino_app.services.identity.accounts import users
 from casino_app.services.money import ledger
-from casino_app.services.payments import approvals
+from casino_app.services.payments.withdrawals import approvals
 
 RECENT_BETS = 10
 PERIOD = timedelta(days=30)

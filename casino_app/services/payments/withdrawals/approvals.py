@@ -1,7 +1,7 @@
 """Approving a withdrawal: the payout it becomes, and the row lock that orders an approval
 against a rejection or the player's cancellation (whichever locks first decides).
 
-Used by `services/payments/withdrawals.py`; the payout is then sent by `payouts.send`.
+Used by `services/payments/withdrawals/withdrawals.py`; the payout is then sent by `payouts.send`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from casino_app.persistence.retry import retry_transient
 from casino_app.persistence.tables import Payment, PaymentCard, User, Withdrawal
 from casino_app.persistence.tables.payouts import Payout
 from casino_app.persistence.uow import UnitOfWork
-from casino_app.services.payments import payouts
+from casino_app.services.payments.withdrawals import payouts
 from casino_app.services.security import audit
 
 AUTO_APPROVER = "system:auto-approval"

@@ -22,7 +22,7 @@ from casino_app.domain.payments.vocabulary import AttemptStatus, PaymentDirectio
 from casino_app.persistence.tables import Payment, PaymentAttempt
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.payments import settlement
+from casino_app.services.payments.deposits import states as settlement
 from casino_app.services.security.security_checks import raise_alert
 
 OPEN_ATTEMPTS = (AttemptStatus.STARTED, AttemptStatus.PENDING)

@@ -28,7 +28,7 @@ from casino_app.domain.payments.vocabulary import (
 from casino_app.persistence.tables import Payment, PaymentAttempt
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services.money import ledger
-from casino_app.services.payments import cards
+from casino_app.services.payments.deposits import cards
 from casino_app.services.security import audit
 from casino_app.services.security.security_checks import raise_alert
 

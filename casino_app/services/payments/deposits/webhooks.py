@@ -27,7 +27,8 @@ from casino_app.domain.payments.vocabulary import PaymentDirection, WebhookOutco
 from casino_app.persistence.tables import Payment, PaymentAttempt, PaymentWebhookEvent
 from casino_app.persistence.uow import UnitOfWork
 from casino_app.services import authz
-from casino_app.services.payments import payouts, settlement
+from casino_app.services.payments.deposits import states as settlement
+from casino_app.services.payments.withdrawals import payouts
 from casino_app.services.security import audit
 from casino_app.services.security.security_checks import raise_alert
 

@@ -1,0 +1,1 @@
+"""Deposits: start, attempts and failover, the state machine, webhooks, polling, cards, cashier."""
