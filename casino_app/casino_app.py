@@ -45,6 +45,7 @@ app = rx.App(
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
         rx.el.meta(name="theme-color", content="#1a1712"),
         rx.script(src="/countdown.js"),
+        rx.script(src="/grid-keys.js"),
         rx.script(src="/session-clock.js"),
         rx.script(src="/verifier.js"),
         rx.script(src="/draw-verifier.js"),

@@ -1,6 +1,7 @@
 """Accessibility in Chromium: an axe-core scan of every main player page in English and Polish at
-desktop and phone width (no serious or critical violation), the document's language following the
-switch, and keyboard use of the lotto number grid, the game controls and the header's focus order.
+desktop and phone width and of every back-office page (no serious or critical violation), the
+document's language following the switch, and keyboard use of the lotto number grid, the game
+controls and the header's focus order.
 
 axe-core comes from the npm registry (`make axe`, pinned in the Makefile) and is injected by
 Playwright into a context that bypasses the app's Content-Security-Policy."""
@@ -16,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from casino_app.ui.i18n.catalog import text
 from casino_app.ui.layouts.player import NAV
-from tests.e2e.test_player_loop import DESKTOP, PHONE, _goto, deposit, join
+from tests.e2e.test_player_loop import DESKTOP, PHONE, _goto, deposit, join, operator_sign_in
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +40,15 @@ SCANNED_PAGES = (
 )
 SHOT_PAGES = ("lobby", "play", "dice", "wallet", "responsible")
 GUEST_PAGES = (("login", "/login"), ("register", "/register"), ("lobby-guest", "/"))
+OPERATOR_PAGES = (
+    ("dashboard", "/ops"),
+    ("players", "/ops/players"),
+    ("operators", "/ops/operators"),
+    ("withdrawals", "/ops/withdrawals"),
+    ("reconciliation", "/ops/reconciliation"),
+    ("draws", "/ops/draws"),
+    ("rg-cases", "/ops/rg"),
+)
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.map(v => ({
@@ -121,6 +131,21 @@ def test_no_serious_or_critical_axe_violation_for_a_guest_in_both_languages(app_
     assert problems == [], "accessibility violations:\n" + "\n".join(problems)
 
 
+def test_no_serious_or_critical_axe_violation_on_the_back_office_pages(
+    app_url: str, app_env: dict[str, str], browser, shot
+) -> None:
+    context = _context(browser)
+    page = context.new_page()
+    problems = _scan(page, app_url, (("ops-login", "/ops/login"),), "operator")
+    operator_sign_in(page, app_url, app_env)
+    for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        problems += _scan(page, app_url, OPERATOR_PAGES, f"operator {size_name}")
+        shot(page, f"a11y-operator-{size_name}-rg-cases")
+    context.close()
+    assert problems == [], "accessibility violations:\n" + "\n".join(problems)
+
+
 def test_the_document_language_follows_the_switch(app_url: str, browser) -> None:
     context = browser.new_context(viewport=PHONE, locale="pl-PL", bypass_csp=True)
     page = context.new_page()
@@ -186,6 +211,28 @@ def test_the_lotto_number_grid_works_from_the_keyboard_with_a_visible_focus(app_
     )
     label = page.locator(f'#number-grid [data-number="{first["number"]}"]').get_attribute("aria-label")
     assert label == f"{text('en', 'play.number')} {first['number']}"
+    context.close()
+
+
+def test_arrow_keys_move_through_the_lotto_number_grid(app_url: str, browser) -> None:
+    context = _context(browser)
+    page = context.new_page()
+    _new_player(page, app_url)
+    _goto(page, f"{app_url}/play")
+    first = int(_tab_until(page, lambda f: f["number"] != "")["number"])
+    grid = page.locator("#number-grid [data-number]")
+    count = grid.count()
+    tops = grid.evaluate_all("els => els.map(e => e.offsetTop)")
+    columns = tops.count(tops[0])
+    assert 1 < columns < count
+    moves = [("ArrowRight", first + 1), ("ArrowDown", first + 1 + columns), ("ArrowLeft", first + columns)]
+    moves += [("ArrowUp", first), ("End", count), ("ArrowRight", count), ("Home", 1), ("ArrowLeft", 1)]
+    for key, wanted in moves:  # at an edge a key leaves the focus where it is
+        page.keyboard.press(key)
+        assert _focused(page)["number"] == str(wanted), (key, wanted)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # picking still works after moving
+    expect(page.locator('#number-grid [data-number="2"]')).to_have_attribute("aria-pressed", "true")
     context.close()
 
 

@@ -70,6 +70,7 @@ def operator_draws() -> rx.Component:
                 value=OpsDrawsState.game,
                 on_change=OpsDrawsState.pick_game,
                 id="draw-game",
+                custom_attrs={"aria-label": "Game"},
             ),
             rx.input(
                 value=OpsDrawsState.reason,

@@ -25,7 +25,7 @@ def invite_form() -> rx.Component:
             rx.vstack(
                 rx.text("Role", size="2", weight="medium"),
                 rx.select.root(
-                    rx.select.trigger(width="100%", id="invite-role"),
+                    rx.select.trigger(width="100%", id="invite-role", custom_attrs={"aria-label": "Role"}),
                     rx.select.content(
                         rx.foreach(OperatorsState.roles, lambda r: rx.select.item(r.label, value=r.value)),
                     ),
