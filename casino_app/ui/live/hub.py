@@ -45,10 +45,6 @@ class Push:
         return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
-    def from_json(cls, payload: str) -> Push:
-        return cls.from_data(json.loads(payload))
-
-    @classmethod
     def from_data(cls, data: dict[str, Any]) -> Push:
         return cls(
             int(data["user_id"]),
